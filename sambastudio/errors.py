@@ -1,0 +1,337 @@
+"""Every error the SDK raises, rooted at :class:`SambaStudioError`.
+
+Messages say what failed and what the server said, and never hold a secret: text that
+echoes a request or a response goes through :func:`sambastudio._redact.mask_text`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextlib import suppress
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+
+from sambastudio._redact import mask_text, redact_json, secret_header_values, secret_json_values
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AmbiguousNameError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "EndpointFailed",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "JobFailed",
+    "NameNotFoundError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResourceFailed",
+    "ResponseDecodeError",
+    "SambaStudioError",
+    "UnprocessableEntityError",
+    "UnsafeArchiveError",
+    "UploadError",
+    "WaitTimeout",
+    "error_from_response",
+]
+
+_SNIPPET = 200
+"""How much of a non-JSON error body a message quotes."""
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _restore(cls: type[_E], args: tuple[Any, ...]) -> _E:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+class SambaStudioError(Exception):
+    """The root of the tree: ``except SambaStudioError`` catches everything the SDK raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take keyword arguments, so rebuild from the state rather than by
+        # calling __init__ again: errors then cross process boundaries (multiprocessing).
+        return (_restore, (type(self), self.args), self.__dict__)
+
+
+class ConfigurationError(SambaStudioError):
+    """The host, the key or a config file is missing or wrong; nothing was sent."""
+
+
+class InvalidArgumentError(SambaStudioError, ValueError):
+    """A bad argument found before any request was sent."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+class APIConnectionError(SambaStudioError):
+    """No HTTP response: the connection failed, dropped, or TLS was refused."""
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+class APITimeoutError(APIConnectionError):
+    """The server did not connect or answer within the timeout."""
+
+
+class APIStatusError(SambaStudioError):
+    """The server answered with an error status; ``body`` is its parsed JSON, or text."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        request_id: str | None = None,
+        body: object = None,
+        response: requests.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+        self.response = response
+
+
+class BadRequestError(APIStatusError):
+    """400."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the access key (or endpoint key) is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but its user may not do this (an admin route, another tenant)."""
+
+
+class NotFoundError(APIStatusError):
+    """404."""
+
+
+class ConflictError(APIStatusError):
+    """409: usually a name that is already taken."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the server refused the body's fields."""
+
+
+class RateLimitError(APIStatusError):
+    """429."""
+
+
+class InternalServerError(APIStatusError):
+    """Any 5xx."""
+
+
+class NameNotFoundError(NotFoundError):
+    """No resource of this kind has this name; found client-side, so there is no response."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"no {kind} named {name!r}", status_code=404)
+        self.kind = kind
+        self.name = name
+
+
+class AmbiguousNameError(SambaStudioError):
+    """Several resources share a name; the caller must pass an id."""
+
+    def __init__(self, kind: str, name: str, ids: Sequence[str]) -> None:
+        super().__init__(
+            f"{len(ids)} {kind} resources are named {name!r} (ids: {', '.join(ids)}); "
+            "pass an id instead"
+        )
+        self.kind = kind
+        self.name = name
+        self.ids = list(ids)
+
+
+def _describe(resource: object) -> str:
+    label = getattr(resource, "name", None) or getattr(resource, "id", None)
+    kind = type(resource).__name__
+    return f"{kind} {label!r}" if label else kind
+
+
+class WaitTimeout(SambaStudioError):  # noqa: N818 - the public name of the design
+    """A ``wait...`` call ran out of time; the resource may still finish later."""
+
+    def __init__(self, resource: object, seconds: float, last_status: str | None) -> None:
+        super().__init__(
+            f"gave up waiting for {_describe(resource)} after {seconds:g} s "
+            f"(last status: {last_status})"
+        )
+        self.resource = resource
+        self.seconds = seconds
+        self.last_status = last_status
+
+
+class ResourceFailed(SambaStudioError):  # noqa: N818 - the family of JobFailed/EndpointFailed
+    """Long-running work ended in a failure state; carries the resource and the server's words."""
+
+    def __init__(self, resource: object, server_message: str | None) -> None:
+        status = getattr(resource, "status", None)
+        reason = f": {mask_text(server_message)}" if server_message else ""
+        super().__init__(f"{_describe(resource)} ended with status {status}{reason}")
+        self.resource = resource
+        self.server_message = server_message
+
+
+class JobFailed(ResourceFailed):
+    """A job ended in FAILED (or EXIT_WITH_1)."""
+
+    @property
+    def job(self) -> object:
+        return self.resource
+
+
+class EndpointFailed(ResourceFailed):
+    """An endpoint ended in a failed state instead of Live."""
+
+    @property
+    def endpoint(self) -> object:
+        return self.resource
+
+
+class UploadError(SambaStudioError):
+    """A dataset upload could not be completed (a part, a checksum, the final assembly)."""
+
+
+class UnsafeArchiveError(SambaStudioError):
+    """A downloaded archive holds a member that would land outside the destination."""
+
+
+class ResponseDecodeError(SambaStudioError):
+    """A response body is not the JSON it should be."""
+
+    def __init__(self, message: str, *, response: requests.Response) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _error_class(status: int) -> type[APIStatusError]:
+    if status >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status, APIStatusError)
+
+
+def request_id_of(response: requests.Response) -> str | None:
+    """The id the server gave this request, for support tickets and log correlation."""
+    headers = response.headers
+    return headers.get("x-request-id") or headers.get("x-correlation-id")
+
+
+def describe_request(response: requests.Response) -> str:
+    """``"GET /api/projects"``: the method and path a response answers (no host, no query)."""
+    request = response.request
+    if request is None:  # a Response built by hand, as in a test
+        return "request"
+    return f"{request.method} {urlsplit(request.url or '').path}"
+
+
+def _server_words(body: object) -> str:
+    """What the server said, in either error format, or the start of a non-JSON body."""
+    if isinstance(body, dict):
+        detail = body.get("detail")
+        if isinstance(detail, list):  # FastAPI validation errors: [{loc, msg, type}]
+            return "; ".join(_validation_item(item) for item in detail)
+        if detail:
+            return str(detail)
+        error = body.get("error")  # OpenAI-compatible routes: {"error": {"message": ...}}
+        if isinstance(error, dict):
+            error = error.get("message")
+        parts = [body.get("message") or error]
+        details = body.get("details")
+        if isinstance(details, list):
+            parts += [item.get("message") for item in details if isinstance(item, dict)]
+        words = "; ".join(str(part) for part in parts if part)
+        if words:
+            return words
+    text = body if isinstance(body, str) else json.dumps(redact_json(body))
+    text = " ".join(text.split())
+    return text if len(text) <= _SNIPPET else text[:_SNIPPET] + "..."
+
+
+def _validation_item(item: object) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    where = ".".join(str(part) for part in item.get("loc", ()))
+    return f"{where}: {item.get('msg')}" if where else str(item.get("msg"))
+
+
+def _parse_body(response: requests.Response) -> object:
+    """The body as JSON when it parses, else as text; ``None`` when empty."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _sent_secrets(request: requests.PreparedRequest | None) -> list[str]:
+    """The credentials a request carried, in its headers or its JSON body."""
+    if request is None:
+        return []
+    secrets = secret_header_values(request.headers)
+    is_json = "json" in request.headers.get("content-type", "")
+    if is_json and isinstance(request.body, (bytes, str)):
+        with suppress(ValueError):
+            secrets += secret_json_values(json.loads(request.body))
+    return secrets
+
+
+def error_from_response(response: requests.Response) -> APIStatusError:
+    """The exception for an error response: its class by status, its message in plain words.
+
+    The message names the method, path and status, says what the server said, and carries
+    the request id; any secret the request sent is masked, even if the server echoed it.
+    """
+    status = response.status_code
+    body = _parse_body(response)
+    request_id = request_id_of(response)
+    message = f"{describe_request(response)} returned {status}"
+    if response.reason:
+        message += f" {response.reason}"
+    words = _server_words(body) if body is not None else ""
+    if words:
+        message += f": {words}"
+    if request_id:
+        message += f" (request id {request_id})"
+    return _error_class(status)(
+        mask_text(message, _sent_secrets(response.request)),
+        status_code=status,
+        request_id=request_id,
+        body=body,
+        response=response,
+    )

@@ -1,0 +1,320 @@
+"""The retry policy against real failures: statuses, refused connections, timeouts, drops."""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from sambastudio._config import Settings
+from sambastudio._routes import ROUTES, Route, WireRequest
+from sambastudio._transport import Transport
+from sambastudio.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    BadRequestError,
+    InternalServerError,
+)
+
+from .conftest import ACCESS_KEY, HangUpServer
+
+LIST = ROUTES["list_projects"].bind()
+CREATE = ROUTES["create_project"].bind(project_name="demo", description="")
+
+
+def fail_then_succeed(
+    httpserver: HTTPServer, path: str, *statuses: int, method: str = "GET"
+) -> None:
+    for status in statuses:
+        httpserver.expect_ordered_request(path, method=method).respond_with_json(
+            {"detail": "busy"}, status=status
+        )
+    httpserver.expect_ordered_request(path, method=method).respond_with_json({"ok": True})
+
+
+@pytest.mark.parametrize("status", [408, 429, 502, 503, 504])
+def test_retryable_statuses_are_retried_for_get(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float], status: int
+) -> None:
+    fail_then_succeed(httpserver, "/api/projects", status, status)
+    assert transport.send(LIST).json() == {"ok": True}
+    assert len(httpserver.log) == 3
+    assert sleeps == [0.5, 1.0]
+
+
+@pytest.mark.parametrize(("status", "error"), [(500, InternalServerError), (400, BadRequestError)])
+def test_other_statuses_are_not_retried(
+    httpserver: HTTPServer,
+    transport: Transport,
+    sleeps: list[float],
+    status: int,
+    error: type[APIStatusError],
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"detail": "no"}, status=status)
+    with pytest.raises(error):
+        transport.send(LIST)
+    assert len(httpserver.log) == 1
+    assert sleeps == []
+
+
+def test_the_last_failure_is_raised_after_max_retries(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"detail": "down"}, status=503)
+    with pytest.raises(InternalServerError, match="503 SERVICE UNAVAILABLE: down"):
+        transport.send(LIST)
+    assert len(httpserver.log) == 3
+    assert sleeps == [0.5, 1.0]
+
+
+def test_a_create_is_never_sent_twice(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects", method="POST").respond_with_json({}, status=503)
+    with pytest.raises(InternalServerError):
+        transport.send(CREATE)
+    assert len(httpserver.log) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("wire", "method", "path"),
+    [
+        (ROUTES["stop_job"].bind(project="p", job="j"), "POST", "/api/projects/p/jobs/j/stop"),
+        (ROUTES["update_project"].bind(project="p", name="n"), "PATCH", "/api/projects/p"),
+        (ROUTES["delete_project"].bind(project="p"), "DELETE", "/api/projects/p"),
+    ],
+)
+def test_safe_to_retry_and_idempotent_methods_are_retried(
+    httpserver: HTTPServer, transport: Transport, wire: WireRequest, method: str, path: str
+) -> None:
+    fail_then_succeed(httpserver, path, 502, method=method)
+    assert transport.send(wire).json() == {"ok": True}
+    assert len(httpserver.log) == 2
+
+
+def test_backoff_doubles_to_a_cap_of_eight_seconds(
+    httpserver: HTTPServer, make_transport: Callable[..., Transport], sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({}, status=503)
+    with pytest.raises(InternalServerError):
+        make_transport(max_retries=6).send(LIST)
+    assert sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+
+
+def test_jitter_shortens_the_delay_by_up_to_a_quarter(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    delays: list[float] = []
+    jittery = Transport(transport.settings, sleep=delays.append, random=lambda: 1.0)
+    fail_then_succeed(httpserver, "/api/projects", 503, 503)
+    jittery.send(LIST)
+    assert delays == [0.375, 0.75]
+
+
+@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), ("0.25", 0.25), ("600", 60.0)])
+def test_retry_after_seconds_is_honoured_up_to_sixty(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float], header: str, expected: float
+) -> None:
+    httpserver.expect_ordered_request("/api/projects").respond_with_json(
+        {}, status=429, headers={"Retry-After": header}
+    )
+    httpserver.expect_ordered_request("/api/projects").respond_with_json({})
+    transport.send(LIST)
+    assert sleeps == [expected]
+
+
+def test_retry_after_http_date_is_honoured(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    httpserver.expect_ordered_request("/api/projects").respond_with_json(
+        {}, status=503, headers={"Retry-After": when}
+    )
+    httpserver.expect_ordered_request("/api/projects").respond_with_json({})
+    transport.send(LIST)
+    assert len(sleeps) == 1
+    assert 28.0 < sleeps[0] <= 30.0
+
+
+def test_an_unreadable_retry_after_falls_back_to_backoff(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_ordered_request("/api/projects").respond_with_json(
+        {}, status=503, headers={"Retry-After": "soon"}
+    )
+    httpserver.expect_ordered_request("/api/projects").respond_with_json({})
+    transport.send(LIST)
+    assert sleeps == [0.5]
+
+
+def test_max_retries_zero_sends_once(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({}, status=503)
+    with pytest.raises(InternalServerError):
+        transport.send(LIST, max_retries=0)
+    with pytest.raises(InternalServerError):
+        transport.with_options(max_retries=0).send(LIST)
+    assert len(httpserver.log) == 2
+    assert sleeps == []
+
+
+def test_raise_for_status_false_returns_the_last_response(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=502)
+    assert transport.send(LIST, raise_for_status=False).status_code == 502
+    assert len(httpserver.log) == 3
+
+
+# ------------------------------------------------------------------------- bodies
+
+
+def test_a_file_body_is_rewound_before_a_retry(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    fail_then_succeed(httpserver, "/api/v1beta/upload/file/a.bin", 503, method="PUT")
+    body = io.BytesIO(b"headerPART-BYTES")
+    body.seek(6)  # the part starts here, as an uploader reading a window would leave it
+    part = ROUTES["upload_part_file"].bind(
+        file_path="a.bin", part_number=2, upload_id="u", folder_id="f", file=body
+    )
+    transport.send(part)
+    assert [request.get_data() for request, _ in httpserver.log] == [b"PART-BYTES"] * 2
+
+
+def test_an_iterator_body_is_never_retried(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/v1beta/upload/file/a.bin", method="PUT").respond_with_json(
+        {}, status=503
+    )
+    part = ROUTES["upload_part_file"].bind(
+        file_path="a.bin", part_number=1, upload_id="u", folder_id="f", file=iter([b"ab", b"cd"])
+    )
+    with pytest.raises(InternalServerError):
+        transport.send(part)
+    assert len(httpserver.log) == 1
+    assert sleeps == []
+
+
+# -------------------------------------------------------------- failures without a response
+
+
+def test_connection_refused_is_retried_then_named(
+    make_transport: Callable[..., Transport], sleeps: list[float], closed_port: int
+) -> None:
+    transport = make_transport(host_url=f"http://127.0.0.1:{closed_port}")
+    for wire in (LIST, CREATE):  # nothing reached the server: even a create is retried
+        sleeps.clear()
+        with pytest.raises(APIConnectionError) as caught:
+            transport.send(wire)
+        assert not isinstance(caught.value, APITimeoutError)
+        assert sleeps == [0.5, 1.0]
+    message = str(caught.value)
+    assert message.startswith(
+        f"POST http://127.0.0.1:{closed_port}/api/projects failed after 3 attempts: "
+        "could not connect"
+    )
+    assert "Connection refused" in message
+    assert (caught.value.method, caught.value.path) == ("POST", "/api/projects")
+    assert ACCESS_KEY not in message
+
+
+class SlowHandler:
+    """Answers after 0.3 s, longer than the tests' read timeout; records the methods it got."""
+
+    def __init__(self) -> None:
+        self.methods: list[str] = []
+        self._finished = threading.Semaphore(0)
+        self._waited = 0
+
+    def __call__(self, request: Request) -> Response:
+        self.methods.append(request.method)
+        time.sleep(0.3)
+        self._finished.release()
+        return Response("{}", content_type="application/json")
+
+    def wait_for(self, count: int) -> list[str]:
+        """The methods of the first ``count`` requests, once their handlers have finished."""
+        while self._waited < count:
+            assert self._finished.acquire(timeout=5), "the server never got the request"
+            self._waited += 1
+        return self.methods
+
+
+@pytest.fixture
+def slow_handler(httpserver: HTTPServer) -> Iterator[SlowHandler]:
+    handler = SlowHandler()
+    httpserver.expect_request("/slow").respond_with_handler(handler)
+    yield handler
+    handler.wait_for(len(handler.methods))  # no sleeping handler lands in a later test
+
+
+@pytest.mark.parametrize(("method", "attempts"), [("GET", 3), ("POST", 1)])
+def test_a_read_timeout_is_retried_only_when_idempotent(
+    transport: Transport,
+    slow_handler: SlowHandler,
+    sleeps: list[float],
+    method: str,
+    attempts: int,
+) -> None:
+    wire = Route("slow", method, "/slow", (), "assumed", "", "a slow test route", "{}").bind()  # type: ignore[arg-type]
+    with pytest.raises(APITimeoutError) as caught:
+        transport.send(wire, timeout=(1.0, 0.05))
+    assert len(sleeps) == attempts - 1
+    assert slow_handler.wait_for(attempts) == [method] * attempts
+    assert "timed out waiting for the response" in str(caught.value)
+    assert "timeout=(1.0, 0.05)" in str(caught.value)
+
+
+def test_a_connection_dropped_mid_response_is_retried_for_get(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    def broken() -> Iterator[bytes]:
+        yield b'{"projects": ['
+        raise ConnectionAbortedError("the test server drops the connection")
+
+    httpserver.expect_ordered_request("/api/projects").respond_with_response(
+        Response(broken(), headers={"Content-Length": "100"}, content_type="application/json")
+    )
+    httpserver.expect_ordered_request("/api/projects").respond_with_json({"projects": []})
+    assert transport.send(LIST).json() == {"projects": []}
+
+
+def test_a_connection_dropped_on_a_create_is_not_retried(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    def broken() -> Iterator[bytes]:
+        yield b'{"id": '
+        raise ConnectionAbortedError("the test server drops the connection")
+
+    httpserver.expect_request("/api/projects", method="POST").respond_with_response(
+        Response(broken(), headers={"Content-Length": "100"}, content_type="application/json")
+    )
+    with pytest.raises(APIConnectionError, match="the connection dropped"):
+        transport.send(CREATE)
+    assert len(httpserver.log) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize(("wire", "connections"), [(LIST, 3), (CREATE, 1)])
+def test_a_hang_up_without_response_is_retried_only_when_idempotent(
+    hang_up_server: HangUpServer, sleeps: list[float], wire: WireRequest, connections: int
+) -> None:
+    settings = Settings(host_url=hang_up_server.url, access_key=ACCESS_KEY)
+    with (
+        Transport(settings, sleep=sleeps.append, random=lambda: 0.0) as transport,
+        pytest.raises(APIConnectionError, match="the connection dropped") as caught,
+    ):
+        transport.send(wire)
+    assert not isinstance(caught.value, APITimeoutError)
+    assert hang_up_server.connections == connections

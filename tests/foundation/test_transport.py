@@ -1,0 +1,280 @@
+"""What the transport puts on the wire, as the server sees it, and how options and sessions work."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from pytest_httpserver import HTTPServer
+from urllib3.exceptions import InsecureRequestWarning
+from werkzeug import Request
+
+from sambastudio._config import Settings
+from sambastudio._routes import ROUTES
+from sambastudio._transport import Transport
+
+from .conftest import ACCESS_KEY, ENDPOINT_KEY
+
+LIST = ROUTES["list_projects"].bind()
+
+
+def received(httpserver: HTTPServer, index: int = -1) -> Request:
+    return httpserver.log[index][0]
+
+
+class RecordingSession(requests.Session):
+    """A real session that remembers the options each request was finally sent with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[dict[str, Any]] = []
+        self.closed = False
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self.sent.append(kwargs)
+        return super().send(request, **kwargs)
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
+
+
+@pytest.fixture
+def recording(httpserver: HTTPServer) -> Iterator[Callable[..., Transport]]:
+    """Transports over a :class:`RecordingSession`, with any settings."""
+
+    sessions: list[RecordingSession] = []
+
+    def make(**settings: Any) -> Transport:
+        options = {"host_url": httpserver.url_for("/"), "access_key": ACCESS_KEY, **settings}
+        sessions.append(RecordingSession())
+        return Transport(Settings(**options), session=sessions[-1])
+
+    httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
+    yield make
+    for session in sessions:
+        session.close()
+
+
+def test_platform_call_carries_key_tenant_cookie_and_user_agent(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
+    assert transport.send(LIST).json() == {"projects": []}
+    request = received(httpserver)
+    assert request.headers["key"] == ACCESS_KEY
+    assert request.cookies["tenant"] == "tenant-1"
+    assert request.headers["User-Agent"] == transport.settings.user_agent
+    assert request.headers["User-Agent"].startswith("sambastudio-python/")
+
+
+def test_json_body_and_method(httpserver: HTTPServer, transport: Transport) -> None:
+    httpserver.expect_request("/api/projects", method="POST").respond_with_json({"id": "p1"})
+    transport.send(ROUTES["create_project"].bind(project_name="demo", description="d"))
+    assert received(httpserver).get_json() == {"project_name": "demo", "description": "d"}
+
+
+def test_query_values_and_lists(httpserver: HTTPServer, transport: Transport) -> None:
+    httpserver.expect_request("/api/notifications").respond_with_json({"notifications": []})
+    transport.send(ROUTES["list_notifications"].bind(levels=[40, 50], archived=False))
+    args = received(httpserver).args
+    assert args.getlist("levels") == ["40", "50"]
+    assert args["archived"] == "false"
+
+
+def test_endpoint_auth_sends_only_the_endpoint_key(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    httpserver.expect_request("/api/predict/nlp/p/e", method="POST").respond_with_json({"data": []})
+    transport.send(
+        ROUTES["nlp_predict"].bind(project="p", endpoint="e", key=ENDPOINT_KEY, input=["hi"])
+    )
+    request = received(httpserver)
+    assert request.headers["key"] == ENDPOINT_KEY
+    assert ACCESS_KEY not in str(request.headers)
+    assert request.get_json() == {"inputs": ["hi"]}
+
+
+def test_bearer_auth_sends_authorization_and_no_key_header(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    httpserver.expect_request("/v1/ep-1/chat/completions", method="POST").respond_with_json({})
+    chat = ROUTES["openai_chat_completions"].bind(
+        endpoint_id="ep-1",
+        key=ENDPOINT_KEY,
+        model="m",
+        messages=[{"role": "user", "content": "hi"}],
+    )
+    transport.send(chat)
+    request = received(httpserver)
+    assert request.headers["Authorization"] == f"Bearer {ENDPOINT_KEY}"
+    assert "key" not in request.headers
+
+
+def test_auth_none_sends_no_key(httpserver: HTTPServer, transport: Transport) -> None:
+    httpserver.expect_request("/api/login", method="POST").respond_with_json({"key": "new"})
+    transport.send(ROUTES["login"].bind(username="u", password="pw"))
+    assert "key" not in received(httpserver).headers
+
+
+def test_raw_bytes_body(httpserver: HTTPServer, transport: Transport) -> None:
+    httpserver.expect_request("/api/v1beta/upload/file/a.bin", method="PUT").respond_with_json({})
+    part = ROUTES["upload_part_file"].bind(
+        file_path="a.bin", part_number=1, upload_id="u", folder_id="f", file=b"\x00\x01part"
+    )
+    transport.send(part)
+    request = received(httpserver)
+    assert request.get_data() == b"\x00\x01part"
+    assert request.args["partNumber"] == "1"
+
+
+def test_multipart_file_body(httpserver: HTTPServer, transport: Transport) -> None:
+    httpserver.expect_request("/api/predict/file/p/e", method="POST").respond_with_json({})
+    upload = ROUTES["nlp_predict_file"].bind(
+        project="p", endpoint="e", key=ENDPOINT_KEY, file_path=("in.txt", io.BytesIO(b"hello"))
+    )
+    transport.send(upload)
+    assert received(httpserver).files["predict_file"].read() == b"hello"
+
+
+def test_base_url_replaces_the_host(
+    httpserver: HTTPServer, make_transport: Callable[..., Transport]
+) -> None:
+    transport = make_transport(host_url="http://127.0.0.1:9")  # nothing listens there
+    httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
+    response = transport.send(LIST, base_url=httpserver.url_for("/"))
+    assert response.status_code == 200
+
+
+def test_stream_returns_the_body_unread(httpserver: HTTPServer, transport: Transport) -> None:
+    archive = b"\x1f\x8b" + bytes(range(256)) * 64
+    httpserver.expect_request("/api/projects/p/jobs/j/results/download").respond_with_data(
+        archive, content_type="application/gzip"
+    )
+    response = transport.send(ROUTES["download_results"].bind(project="p", job="j"), stream=True)
+    assert b"".join(response.iter_content(4096)) == archive
+
+
+def test_session_changes_take_effect(httpserver: HTTPServer, transport: Transport) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
+    transport.session.cookies.set("tenant", "tenant-2")
+    transport.session.headers["X-Extra"] = "yes"
+    transport.send(LIST)
+    request = received(httpserver)
+    assert request.cookies["tenant"] == "tenant-2"
+    assert request.headers["X-Extra"] == "yes"
+
+
+def test_session_verify_wins_over_requests_ca_bundle(
+    recording: Callable[..., Transport], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/from-env.pem")
+    transport = recording()
+    session = transport.session
+    assert isinstance(session, RecordingSession)
+    transport.send(LIST)
+    session.verify = False  # what SnSdk users do on http_session
+    transport.send(LIST)
+    assert [sent["verify"] for sent in session.sent] == ["/etc/ssl/from-env.pem", False]
+
+
+def test_settings_are_applied_to_a_given_session(recording: Callable[..., Transport]) -> None:
+    transport = recording(
+        tenant="t-9", verify=False, proxies={"https": "http://proxy:3128"}, user_agent="ua/1"
+    )
+    session = transport.session
+    assert session.verify is False
+    assert session.proxies["https"] == "http://proxy:3128"
+    assert session.cookies["tenant"] == "t-9"
+    assert session.headers["User-Agent"] == "ua/1"
+
+
+def test_timeouts_reach_requests_including_explicit_none(
+    recording: Callable[..., Transport],
+) -> None:
+    transport = recording()
+    session = transport.session
+    assert isinstance(session, RecordingSession)
+    transport.send(LIST)
+    transport.send(LIST, timeout=None)
+    transport.send(LIST, timeout=3)
+    transport.with_options(timeout=None).send(LIST)
+    recording(timeout=None).send(LIST)  # a second session: not recorded here
+    assert [sent["timeout"] for sent in session.sent] == [(10.0, 60.0), None, 3, None]
+
+
+def test_a_bad_per_call_option_is_refused_before_sending(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    with pytest.raises(ValueError, match="max_retries"):
+        transport.send(LIST, max_retries=-1)
+    with pytest.raises(ValueError, match="timeout"):
+        transport.send(LIST, timeout=0)
+    assert httpserver.log == []
+
+
+def test_with_options_shares_the_session_and_leaves_the_original(transport: Transport) -> None:
+    quick = transport.with_options(timeout=1.5, max_retries=0)
+    assert quick.session is transport.session
+    assert (quick.settings.timeout, quick.settings.max_retries) == (1.5, 0)
+    assert (transport.settings.timeout, transport.settings.max_retries) == ((10.0, 60.0), 2)
+    assert quick.settings.access_key == transport.settings.access_key
+
+
+def test_close_closes_only_a_session_it_created(recording: Callable[..., Transport]) -> None:
+    with recording() as transport:
+        session = transport.session
+        assert isinstance(session, RecordingSession)
+    assert session.closed is False  # the caller's session: the caller closes it
+    with Transport(transport.settings) as owned:
+        owned.send(LIST)
+        pools = owned.session.get_adapter(transport.settings.host_url).poolmanager.pools  # type: ignore[attr-defined]
+        assert len(pools) == 1
+    assert len(pools) == 0  # its own session: closed, connections released
+
+
+def test_a_foreign_redirect_does_not_carry_the_key(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        other.expect_request("/landing").respond_with_json({"projects": []})
+        httpserver.expect_request("/api/projects").respond_with_data(
+            "", status=302, headers={"Location": other.url_for("/landing")}
+        )
+        assert transport.send(LIST).json() == {"projects": []}
+        assert "key" not in other.log[0][0].headers
+    finally:
+        other.stop()
+
+
+def test_a_same_origin_redirect_keeps_the_key(httpserver: HTTPServer, transport: Transport) -> None:
+    httpserver.expect_request("/api/projects").respond_with_data(
+        "", status=307, headers={"Location": "/api/projects/"}
+    )
+    httpserver.expect_request("/api/projects/").respond_with_json({"projects": []})
+    transport.send(LIST)
+    assert received(httpserver).headers["key"] == ACCESS_KEY
+
+
+def test_disable_ssl_warnings_silences_urllib3(make_transport: Callable[..., Transport]) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        make_transport(disable_ssl_warnings=True)
+        warnings.warn("unverified", InsecureRequestWarning, stacklevel=1)
+        warnings.warn("kept", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["kept"]
+
+
+def test_response_json_round_trip_of_nested_body(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    body = {"hyperparams": json.dumps({"num_iterations": 10})}
+    httpserver.expect_request("/api/projects").respond_with_json(body)
+    assert transport.send(LIST).json() == body
