@@ -1,0 +1,39 @@
+"""The emulator's FastAPI application: routers, error rendering, faults, docs."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.routing import BaseRoute
+
+from sambastudio._version import __version__
+from sambastudio.emulator import _errors
+from sambastudio.emulator._faults import FaultInjection
+from sambastudio.emulator._state import EmulatorState
+from sambastudio.emulator.routers import ROUTERS
+
+
+def _param_count(route: BaseRoute) -> int:
+    return str(getattr(route, "path", "")).count("{")
+
+
+def create_app(state: EmulatorState) -> FastAPI:
+    """A SambaStudio-compatible application serving ``state``.
+
+    Routes with fewer path parameters are tried first, so ``/api/projects/search`` wins
+    over ``/api/projects/{project}`` whatever order the routers declare them in.
+    """
+    app = FastAPI(
+        title="SambaStudio emulator",
+        version=__version__,
+        description="A local SambaStudio-compatible server (sambastudio.emulator).",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.emulator = state
+    for router in ROUTERS:  # flattened, not included: one ordering over every route
+        app.router.routes.extend(router.routes)
+    app.router.routes.sort(key=_param_count)
+    _errors.install(app)
+    app.add_middleware(FaultInjection, config=state.config, router=app.router)
+    return app

@@ -1,0 +1,48 @@
+"""Model imports and exports: progress through stages on the emulator's clock.
+
+An imported model is a ``model`` document with ``import_started_at``: its status is
+``Importing`` through the stages download → validate → convert, then ``Available``. An
+export is a ``model_export`` document (tenant-scoped, parent its model)
+``{id (the model_activity_id), model_id, storage_type, path, created_at}`` whose status
+goes ``InProgress`` → ``Completed``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sambastudio.emulator._state import EmulatorState
+
+IMPORT_SECONDS = 30.0
+EXPORT_SECONDS = 20.0
+STAGES = ("download", "validate", "convert")
+
+
+class Transfer(NamedTuple):
+    status: str
+    progress: int
+    stage: str
+
+
+def import_progress(model: dict[str, Any], now: float) -> Transfer:
+    started = model.get("import_started_at")
+    if started is None:
+        return Transfer(model["status"], 100, STAGES[-1])
+    share = min(1.0, max(0.0, (now - started) / IMPORT_SECONDS))
+    stage = STAGES[min(len(STAGES) - 1, int(share * len(STAGES)))]
+    return Transfer("Available" if share >= 1 else "Importing", int(share * 100), stage)
+
+
+def export_progress(export: dict[str, Any], now: float) -> Transfer:
+    share = min(1.0, max(0.0, (now - export["created_at"]) / EXPORT_SECONDS))
+    return Transfer("Completed" if share >= 1 else "InProgress", int(share * 100), "export")
+
+
+def observe_model(state: EmulatorState, model: dict[str, Any]) -> dict[str, Any]:
+    """The model with its import status brought up to the clock (stored once Available)."""
+    status = import_progress(model, state.now()).status
+    if status == model["status"]:
+        return model
+    if state.store.get("model", model["id"]) is None:
+        return {**model, "status": status}
+    return state.store.update("model", model["id"], {"status": status})

@@ -1,0 +1,123 @@
+"""Tenants: the organisation's partitions; every resource but the catalogue lives in one.
+
+A tenant document (kind ``tenant``, global) is
+``{id, name, display_name, rdu_node_count, arch, created_at, updated_at}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from sambastudio.emulator import _validate
+from sambastudio.emulator._auth import AdminDep, Caller, CallerDep
+from sambastudio.emulator._clock import iso
+from sambastudio.emulator._errors import ApiError, not_found
+from sambastudio.emulator._notify import notify
+from sambastudio.emulator._routing import Body, operation
+from sambastudio.emulator._state import DEFAULT_TENANT, EmulatorState, State
+
+router = APIRouter(tags=["tenants"])
+
+
+def tenant_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
+    members = [u for u in state.store.list("user") if doc["id"] in u["tenants"]]
+    return {
+        "tenant_id": doc["id"],
+        "tenant_name": doc["name"],
+        "display_name": doc["display_name"],
+        "rdu_node_count": doc["rdu_node_count"],
+        "arch": doc["arch"],
+        "users_count": len(members),
+        "time_created": iso(doc["created_at"]),
+        "time_updated": iso(doc["updated_at"]),
+    }
+
+
+def _member_of(state: EmulatorState, caller: Caller) -> set[str] | None:
+    """The tenant ids the caller may see; ``None`` for an organisation admin (all)."""
+    if caller.role == "OrgAdmin":
+        return None
+    user = state.user(caller.user_id)
+    return set(user["tenants"]) if user else set()
+
+
+def _tenant(state: EmulatorState, caller: Caller, ref: str) -> dict[str, Any]:
+    """A tenant the caller belongs to; others are as invisible as missing ones."""
+    doc = state.tenant(ref)
+    allowed = _member_of(state, caller)
+    if doc is None or (allowed is not None and doc["id"] not in allowed):
+        raise not_found("tenant", ref)
+    return doc
+
+
+class CreateTenant(Body):
+    tenant_name: str
+    display_name: str | None = None
+
+
+class UpdateTenant(Body):
+    display_name: str | None = None
+    rdu_node_count: int | None = Field(None, ge=0, le=1024)
+    arch: str | None = None
+
+
+@operation(router, "list_tenants")
+def list_tenants(state: State, caller: CallerDep) -> dict[str, Any]:
+    allowed = _member_of(state, caller)
+    docs = [d for d in state.store.list("tenant") if allowed is None or d["id"] in allowed]
+    return {"data": [tenant_view(state, doc) for doc in docs]}
+
+
+@operation(router, "create_tenant")
+def create_tenant(state: State, caller: AdminDep, body: CreateTenant) -> dict[str, Any]:
+    name = _validate.name("tenant_name", body.tenant_name)
+    doc = state.add_tenant(name, display_name=body.display_name)
+    notify(state, caller.tenant_id, caller.user_id, 20, f"Tenant {name} created", "admin")
+    return {"data": tenant_view(state, doc)}
+
+
+@operation(router, "tenant_info")
+def tenant_info(state: State, caller: CallerDep, tenant: str) -> dict[str, Any]:
+    return {"data": tenant_view(state, _tenant(state, caller, tenant))}
+
+
+@operation(router, "update_tenant")
+def update_tenant(
+    state: State, caller: AdminDep, tenant_name: str, body: UpdateTenant
+) -> dict[str, Any]:
+    doc = _tenant(state, caller, tenant_name)
+    changes = {k: v for k, v in body.model_dump().items() if v is not None}
+    doc = state.store.update("tenant", doc["id"], {**changes, "updated_at": state.now()})
+    return {"data": tenant_view(state, doc)}
+
+
+@operation(router, "delete_tenant")
+def delete_tenant(state: State, caller: AdminDep, tenant_name: str) -> dict[str, Any]:
+    with state.store.transaction():
+        doc = _tenant(state, caller, tenant_name)
+        if doc["name"] == DEFAULT_TENANT:
+            raise ApiError(400, "the default tenant cannot be deleted")
+        projects = state.store.list("project", tenant_id=doc["id"])
+        if projects:
+            raise ApiError(409, f"tenant {doc['name']} still has {len(projects)} projects")
+        view = tenant_view(state, doc)
+        for user in state.store.list("user"):
+            if doc["id"] in user["tenants"]:
+                tenants = [t for t in user["tenants"] if t != doc["id"]]
+                state.store.update("user", user["id"], {"tenants": tenants})
+        state.store.delete("tenant", doc["id"])
+    notify(state, caller.tenant_id, caller.user_id, 30, f"Tenant {doc['name']} deleted", "admin")
+    return {"data": view}
+
+
+@operation(router, "tenant_default_tenant")
+def tenant_default_tenant(state: State, caller: CallerDep) -> dict[str, Any]:
+    user = state.user(caller.user_id)
+    doc = state.tenant(user["default_tenant"]) if user else None
+    doc = doc or state.tenant(caller.tenant_id)
+    if doc is None:
+        raise not_found("tenant", DEFAULT_TENANT)
+    return {"data": {"tenant_id": doc["id"], "tenant_name": doc["name"]}}

@@ -1,0 +1,93 @@
+"""Fault injection and latency: rates, kinds, per-route selection, determinism."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+import requests
+
+from sambastudio.emulator import Emulator
+from tests.emulator.conftest import Api
+
+REQUESTS = 300
+
+
+def outcomes(
+    emulator: Emulator, route: str = "get_feature_list", count: int = REQUESTS
+) -> list[str]:
+    api = Api(emulator)
+    seen = []
+    for _ in range(count):
+        try:
+            response = api(route)
+        except requests.ConnectionError:
+            seen.append("drop")
+            continue
+        seen.append(str(response.status_code))
+        if response.status_code == 429:
+            assert response.headers["retry-after"] == "1"
+        if response.status_code >= 500:
+            assert "injected fault" in response.json()["detail"]
+    api.session.close()
+    return seen
+
+
+def test_faults_follow_the_rate_and_cover_every_kind() -> None:
+    with Emulator(seed=7, fault_rate=0.3) as emulator:
+        counts = Counter(outcomes(emulator))
+    injected = REQUESTS - counts["200"]
+    assert 0.2 * REQUESTS <= injected <= 0.4 * REQUESTS, counts
+    assert set(counts) == {"200", "500", "502", "503", "429", "drop"}
+
+
+def test_the_same_seed_gives_the_same_faults() -> None:
+    runs = []
+    for _ in range(2):
+        with Emulator(seed=11, fault_rate=0.5) as emulator:
+            runs.append(outcomes(emulator, count=60))
+    assert runs[0] == runs[1]
+    with Emulator(seed=12, fault_rate=0.5) as emulator:
+        assert outcomes(emulator, count=60) != runs[0]
+
+
+def test_faults_can_target_chosen_routes_and_happen_before_any_change() -> None:
+    with Emulator(seed=1, fault_rate=1.0, fault_routes={"create_project"}) as emulator:
+        api = Api(emulator)
+        for attempt in range(10):
+            try:
+                response = api("create_project", project_name=f"p{attempt}", description="")
+            except requests.ConnectionError:
+                continue
+            assert response.status_code in (429, 500, 502, 503)
+        assert api.ok("list_projects") == {"projects": []}
+        assert api("get_feature_list").status_code == 200
+
+
+def test_no_faults_without_a_rate(emulator: Emulator) -> None:
+    assert set(outcomes(emulator, count=50)) == {"200"}
+
+
+def test_latency_delays_each_request() -> None:
+    with Emulator(latency_ms=60) as emulator:
+        api = Api(emulator)
+        started = time.perf_counter()
+        api.ok("get_feature_list")
+        assert time.perf_counter() - started >= 0.06
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"fault_rate": 1.5},
+        {"fault_rate": -0.1},
+        {"fault_routes": {"no_such_route"}},
+        {"speed": 0},
+        {"latency_ms": -1},
+        {"flavor": "future"},
+    ],
+)
+def test_bad_options_are_refused_up_front(options: dict[str, object]) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 (each option has its own message)
+        Emulator(**options)  # type: ignore[arg-type]
