@@ -155,7 +155,7 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         configure_logging_from_env(env)  # so SAMBASTUDIO_LOG shows the shadowing below
-        files = _SnapiFiles.read(config_dir, env)
+        files = SnapiFiles.read(config_dir, env)
         found_host = _first(
             "host_url",
             _Found("the host_url argument", host_url),
@@ -248,7 +248,7 @@ def _first(field: str, *candidates: _Found[_T], secret: bool = False) -> _Outcom
     return _Outcome(field, winner.value, winner.source, looked_at)
 
 
-def _missing_message(missing: list[_Outcome[str]], files: _SnapiFiles) -> str:
+def _missing_message(missing: list[_Outcome[str]], files: SnapiFiles) -> str:
     names = " and ".join(outcome.field for outcome in missing)
     looked = "; ".join(f"for {o.field}: {', '.join(o.looked_at)}" for o in missing)
     return (
@@ -262,7 +262,7 @@ _NO_FILE = " (no such file)"
 
 
 @attrs.frozen
-class _SnapiFiles:
+class SnapiFiles:
     """What snapi's ``config.json`` and ``secret.txt`` hold (either may be absent)."""
 
     directory: Path
@@ -281,7 +281,7 @@ class _SnapiFiles:
         return self.directory / "secret.txt"
 
     @classmethod
-    def read(cls, config_dir: str | os.PathLike[str] | None, env: Mapping[str, str]) -> _SnapiFiles:
+    def read(cls, config_dir: str | os.PathLike[str] | None, env: Mapping[str, str]) -> SnapiFiles:
         if config_dir is not None:
             directory, origin = Path(config_dir), "the config_dir argument"
         elif env.get(ENV_SNAPI_DIR):

@@ -46,13 +46,14 @@ class Arg:
 class WireRequest:
     """A route bound to arguments: everything the transport needs to send one request.
 
-    Header values may hold an endpoint API key, so they stay out of the repr.
+    Headers may hold an endpoint API key and bodies an AWS secret or a password, so they
+    stay out of the repr.
     """
 
     route: Route
     path: str
     query: Mapping[str, str | list[str]] = attrs.field(factory=dict)
-    json: Mapping[str, Any] | None = None
+    json: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     content: Body | None = attrs.field(default=None, repr=False)
     files: Mapping[str, tuple[str, IO[bytes]]] | None = attrs.field(default=None, repr=False)
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
@@ -920,7 +921,7 @@ _ROUTE_LIST: tuple[Route, ...] = (
         "assumed",
         "S5",
         "Assemble a file from its parts and check its digest; missing parts are refused.",
-        "{filePath, size, status: 'Completed'}",
+        "{filePath, size, crc32, status: 'Completed'}",
         safe_to_retry=True,
     ),
     Route(

@@ -160,3 +160,20 @@ def test_signature_snapshot_matches_the_reference() -> None:
         pytest.skip(f"the SnSdk reference is not beside this checkout ({REFERENCE})")
     reference = parse_signatures(REFERENCE.read_text(encoding="utf-8"))
     assert parse_signatures(SNAPSHOT.read_text(encoding="utf-8")) == reference
+
+
+def test_bodies_with_secrets_stay_out_of_repr() -> None:
+    wire = ROUTES["upload_results_to_aws"].bind(
+        project="p",
+        job="j",
+        bucket="b",
+        folder="f",
+        access_key_id="AKIAEXAMPLE",
+        secret_access_key="aws-secret-value",
+        session_token="aws-session-token",
+        region_name="us-east-1",
+    )
+    assert "aws-secret-value" not in repr(wire)
+    assert "aws-session-token" not in repr(wire)
+    login = ROUTES["login"].bind(server="https://h", username="u", password="hunter2-password")
+    assert "hunter2-password" not in repr(login)
