@@ -1,0 +1,206 @@
+"""``Client``: the entry point of the object model.
+
+It holds the settings, one transport (one connection pool) and the clock waiters read;
+everything else hangs off its collections. The collections are properties declared on the
+class, so ``unittest.mock.create_autospec(Client)`` sees them (databricks-sdk-py PR#480).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from typing_extensions import Self
+
+from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
+from sambastudio._routes import route
+from sambastudio._transport import Transport, json_body
+from sambastudio._waiting import SYSTEM_CLOCK, Clock
+from sambastudio.resources import admin
+from sambastudio.resources.admin import Admin, Feature
+from sambastudio.resources.apps import Apps
+from sambastudio.resources.datasets import Datasets
+from sambastudio.resources.endpoints import Endpoints
+from sambastudio.resources.jobs import Jobs
+from sambastudio.resources.models import Models
+from sambastudio.resources.notifications import Notifications
+from sambastudio.resources.projects import Projects
+from sambastudio.resources.tenants import Tenants
+from sambastudio.resources.users import Roles, Users
+
+
+class Client:
+    """A connection to one SambaStudio, as one user in one tenant.
+
+    Every argument is optional: what is not given comes from ``SAMBASTUDIO_HOST_URL``,
+    ``SAMBASTUDIO_ACCESS_KEY`` and ``SAMBASTUDIO_TENANT``, then from the snapi CLI's
+    ``~/.snapi`` files. ``timeout`` is per request (``None``: no limit); ``max_retries``
+    applies to connection errors, 429 and 5xx. ``clock`` is what waiters read and sleep
+    on (tests pass a fake one). Close the client, or use it in a ``with`` block, to release
+    its connections.
+    """
+
+    _transport: Transport
+    _clock: Clock
+
+    def __init__(
+        self,
+        host_url: str | None = None,
+        access_key: str | None = None,
+        tenant: str | None = None,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        verify: bool | str | None = None,
+        proxies: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        settings = Settings.resolve(
+            host_url=host_url,
+            access_key=access_key,
+            tenant=tenant,
+            timeout=timeout,
+            max_retries=max_retries,
+            verify=verify,
+            proxies=proxies,
+            user_agent=user_agent,
+        )
+        self._clock = clock or SYSTEM_CLOCK
+        self._transport = Transport(settings, sleep=self._clock.sleep)
+
+    @classmethod
+    def login(
+        cls,
+        host_url: str,
+        username: str,
+        password: str,
+        *,
+        tenant: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        verify: bool | str | None = None,
+        proxies: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
+        clock: Clock | None = None,
+    ) -> Self:
+        """A client for the access key SambaStudio gives ``username`` for ``password``."""
+        return admin.log_in(
+            cls,
+            host_url,
+            username,
+            password,
+            tenant=tenant,
+            timeout=timeout,
+            max_retries=max_retries,
+            verify=verify,
+            proxies=proxies,
+            user_agent=user_agent,
+            clock=clock,
+        )
+
+    @classmethod
+    def _over(cls, transport: Transport, clock: Clock) -> Self:
+        client = cls.__new__(cls)
+        client._transport = transport
+        client._clock = clock
+        return client
+
+    @property
+    def settings(self) -> Settings:
+        """The resolved settings (the access key is masked in their repr)."""
+        return self._transport.settings
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A client with other request options that shares this one's connection pool."""
+        transport = self._transport.with_options(timeout=timeout, max_retries=max_retries)
+        return self._over(transport, self._clock)
+
+    # ------------------------------------------------------------------ collections
+    @property
+    def projects(self) -> Projects:
+        return Projects(self)
+
+    @property
+    def jobs(self) -> Jobs:
+        """Jobs across every project."""
+        return Jobs(self)
+
+    @property
+    def datasets(self) -> Datasets:
+        return Datasets(self)
+
+    @property
+    def models(self) -> Models:
+        return Models(self)
+
+    @property
+    def apps(self) -> Apps:
+        return Apps(self)
+
+    @property
+    def endpoints(self) -> Endpoints:
+        """Endpoints across every project."""
+        return Endpoints(self)
+
+    @property
+    def tenants(self) -> Tenants:
+        return Tenants(self)
+
+    @property
+    def users(self) -> Users:
+        return Users(self)
+
+    @property
+    def roles(self) -> Roles:
+        return Roles(self)
+
+    @property
+    def notifications(self) -> Notifications:
+        return Notifications(self)
+
+    @property
+    def admin(self) -> Admin:
+        """Views across users and tenants (admins only)."""
+        return Admin(self)
+
+    def features(self) -> list[Feature]:
+        """The server's feature flags."""
+        return admin.features(self)
+
+    # --------------------------------------------------------------------- plumbing
+    def _request(self, operation: str, /, **args: Any) -> Any:
+        """Send one operation of the wire contract; its parsed JSON body (``{}`` if empty)."""
+        response = self._transport.send(route(operation).bind(**args))
+        return json_body(response) if response.content.strip() else {}
+
+    def close(self) -> None:
+        """Release the connections (clients made by ``with_options`` share them)."""
+        self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        settings = self.settings
+        return f"Client(host_url={settings.host_url!r}, tenant={settings.tenant!r})"
+
+    def __getstate__(self) -> None:
+        raise TypeError(
+            "a Client cannot be pickled (it holds a connection pool): create one per "
+            "process; resources pickle without it and .attach(client) re-binds them"
+        )

@@ -1,0 +1,65 @@
+"""CRC-32 helpers: the digest format the upload API speaks, and ``crc32_combine``.
+
+``zlib`` has ``crc32_combine`` in C but Python does not expose it. With it, the crc32 of a
+whole file follows from the crc32 of its parts, so an upload that hashes each part as it
+sends it knows the file's digest without reading the file a second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_POLY = 0xEDB88320  # the reflected CRC-32 polynomial of zlib, gzip and the upload API
+
+
+def _multmodp(a: int, b: int) -> int:
+    """``a * b`` modulo the CRC polynomial (both reflected), as zlib's ``multmodp``."""
+    m = 1 << 31
+    product = 0
+    while True:
+        if a & m:
+            product ^= b
+            if a & (m - 1) == 0:
+                return product
+        m >>= 1
+        b = (b >> 1) ^ _POLY if b & 1 else b >> 1
+
+
+def _powers() -> tuple[int, ...]:
+    """``x**(2**k)`` modulo the polynomial, for k in 0..31."""
+    powers = [1 << 30]  # x**1, reflected
+    for _ in range(31):
+        powers.append(_multmodp(powers[-1], powers[-1]))
+    return tuple(powers)
+
+
+_X2N = _powers()
+
+
+def _x8nmodp(n: int) -> int:
+    """``x**(8 * n)`` modulo the polynomial: the shift of ``n`` zero bytes."""
+    power, k = 1 << 31, 3  # x**0; 8 * n == n * 2**3
+    while n:
+        if n & 1:
+            power = _multmodp(_X2N[k & 31], power)
+        n >>= 1
+        k += 1
+    return power
+
+
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The crc32 of ``A + B`` from ``crc32(A)``, ``crc32(B)`` and ``len(B)``."""
+    return _multmodp(_x8nmodp(len2), crc1) ^ (crc2 & 0xFFFFFFFF)
+
+
+def crc32_of_parts(parts: Iterable[tuple[int, int]]) -> int:
+    """The crc32 of consecutive parts given as ``(crc32, size)`` pairs, in order."""
+    crc = 0
+    for part_crc, size in parts:
+        crc = crc32_combine(crc, part_crc, size)
+    return crc
+
+
+def crc_hex(crc: int) -> str:
+    """The wire form of a digest: eight lowercase hex digits (``"0000002a"``)."""
+    return format(crc & 0xFFFFFFFF, "08x")

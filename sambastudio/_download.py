@@ -1,0 +1,312 @@
+"""Streaming downloads to disk, resumable, and archive extraction that stays inside its folder.
+
+A download is written in chunks to a ``.part`` file that is renamed only once every byte
+has arrived, so a file under its final name is always whole. A body cut short is resumed
+with ``Range`` from the bytes already on disk (also by a later call), when the server
+answers 206; otherwise it starts over. Archives are extracted only when asked, after every
+member has been checked: absolute paths, ``..``, links pointing outside the destination
+and special files are refused with :class:`UnsafeArchiveError` before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import tarfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from email.message import Message
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import IO, Literal
+
+import attrs
+import requests
+
+from sambastudio._progress import ProgressCallback, ProgressReporter
+from sambastudio._routes import WireRequest
+from sambastudio._transport import Transport
+from sambastudio.errors import (
+    APIConnectionError,
+    InvalidArgumentError,
+    UnsafeArchiveError,
+    error_from_response,
+)
+
+CHUNK_SIZE = 1 << 20
+_RESUMES = 5
+"""How often a body cut mid-stream is picked up again (each request has its own retries)."""
+_CUT = (requests.exceptions.ChunkedEncodingError, requests.ConnectionError, requests.Timeout)
+_EXTENSIONS = {
+    "application/gzip": ".tar.gz",
+    "application/x-gzip": ".tar.gz",
+    "application/x-tar": ".tar",
+    "application/zip": ".zip",
+    "application/json": ".json",
+    "text/plain": ".txt",
+}
+
+
+def _safe_name(name: str) -> str | None:
+    """The last component of a server-given file name, or ``None`` if nothing safe is left."""
+    base = PureWindowsPath(PurePosixPath(name).name).name
+    return base if base not in ("", ".", "..") else None
+
+
+def _server_filename(response: requests.Response) -> str | None:
+    disposition = response.headers.get("Content-Disposition")
+    if not disposition:
+        return None
+    message = Message()
+    message["Content-Disposition"] = disposition
+    name = message.get_filename()
+    return _safe_name(name) if name else None
+
+
+def _default_filename(request: WireRequest, response: requests.Response) -> str:
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return request.route.name + _EXTENSIONS.get(content_type, "")
+
+
+def _total_size(response: requests.Response) -> int | None:
+    """The full size of the file, when the headers say it (not for an encoded body)."""
+    if not _identity(response):
+        return None
+    if response.status_code == 206:
+        total = response.headers.get("Content-Range", "").rpartition("/")[2]
+        return int(total) if total.isdigit() else None
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() else None
+
+
+def _identity(response: requests.Response) -> bool:
+    """Whether the bytes on disk are the bytes on the wire, so a Range can resume them."""
+    return response.headers.get("Content-Encoding", "identity") == "identity"
+
+
+def _partial_path(dest: Path, request: WireRequest, filename: str | None) -> Path:
+    """Stable across calls, so a later call finds the bytes an earlier one left."""
+    if filename:
+        return dest / f"{filename}.part"
+    key = hashlib.sha256(f"{request.path}?{sorted(request.query.items())}".encode()).hexdigest()
+    return dest / f"{request.route.name}-{key[:12]}.part"
+
+
+def _open(transport: Transport, request: WireRequest, offset: int) -> requests.Response:
+    """GET from ``offset`` on; a 416 (nothing left after ``offset``) restarts from zero.
+
+    ``Accept-Encoding: identity`` keeps the bytes on disk equal to the bytes the server
+    counts, which a ``Range`` needs.
+    """
+    headers = {**request.headers, "Accept-Encoding": "identity"}
+    ranged = {**headers, "Range": f"bytes={offset}-"} if offset else headers
+    response = transport.send(
+        attrs.evolve(request, headers=ranged), stream=True, raise_for_status=False
+    )
+    if response.status_code == 416 and offset:
+        response.close()
+        return _open(transport, request, 0)
+    if response.status_code >= 400:
+        raise error_from_response(response)
+    return response
+
+
+def download_to_dir(
+    transport: Transport,
+    wire_request: WireRequest,
+    dest_dir: str | os.PathLike[str],
+    *,
+    filename: str | None = None,
+    extract: bool = False,
+    on_progress: ProgressCallback | None = None,
+    progress_bar: bool | None = None,
+) -> Path:
+    """Stream ``wire_request``'s answer into ``dest_dir``; the file's path.
+
+    The name is ``filename``, else the server's Content-Disposition, else the route's name
+    with an extension from the Content-Type. With ``extract=True`` the archive is unpacked
+    into ``dest_dir`` by :func:`safe_extract`, then removed, and ``dest_dir`` is returned.
+    """
+    if filename is not None and _safe_name(filename) != filename:
+        raise InvalidArgumentError("filename", f"filename must be a plain file name: {filename!r}")
+    dest = Path(dest_dir).expanduser()
+    dest.mkdir(parents=True, exist_ok=True)
+    partial = _partial_path(dest, wire_request, filename)
+    reporter: ProgressReporter | None = None
+    try:
+        for _ in range(_RESUMES + 1):
+            offset = partial.stat().st_size if partial.exists() else 0
+            with _open(transport, wire_request, offset) as response:
+                if response.status_code != 206:
+                    offset = 0  # the server sent everything again
+                total = _total_size(response)
+                name = filename or _server_filename(response)
+                name = name or _default_filename(wire_request, response)
+                if reporter is None:
+                    reporter = ProgressReporter(
+                        total,
+                        desc=name,
+                        on_progress=on_progress,
+                        progress_bar=progress_bar,
+                        initial=offset,
+                    )
+                try:
+                    with partial.open("ab" if offset else "wb") as out:
+                        for chunk in response.iter_content(CHUNK_SIZE):
+                            out.write(chunk)
+                            reporter.advance(len(chunk), item=name)
+                except _CUT:
+                    if not _identity(response):
+                        partial.unlink()
+                    continue
+            size = partial.stat().st_size
+            if total is None or size == total:
+                break
+            if size > total:
+                partial.unlink()
+        else:
+            raise APIConnectionError(
+                f"the download kept being cut off; {partial} holds what arrived, "
+                "and calling again resumes from there",
+                method=wire_request.method,
+                path=wire_request.path,
+            )
+    finally:
+        if reporter is not None:
+            reporter.close()
+    final = dest / name
+    os.replace(partial, final)
+    if not extract:
+        return final
+    safe_extract(final, dest)
+    final.unlink()
+    return dest
+
+
+# ----------------------------------------------------------------- safe extraction
+Kind = Literal["file", "dir", "symlink", "hardlink"]
+
+
+@attrs.frozen
+class _Member:
+    name: str
+    kind: Kind
+    mode: int = 0o644
+    link: str = ""
+    data: Callable[[], AbstractContextManager[IO[bytes]]] | None = None
+
+
+def _bad_path(name: str) -> bool:
+    """Absolute (POSIX or Windows), drive-qualified, or climbing out with ``..``."""
+    windows = PureWindowsPath(name)
+    posix = PurePosixPath(name)
+    return (
+        posix.is_absolute()
+        or bool(windows.drive or windows.root)
+        or ".." in posix.parts
+        or ".." in windows.parts
+    )
+
+
+def _tar_members(archive: tarfile.TarFile) -> Iterator[_Member]:
+    for info in archive.getmembers():
+
+        def data(info: tarfile.TarInfo = info) -> AbstractContextManager[IO[bytes]]:
+            stream = archive.extractfile(info)
+            assert stream is not None
+            return stream
+
+        if info.isdir():
+            yield _Member(info.name, "dir")
+        elif info.isfile():
+            yield _Member(info.name, "file", info.mode, data=data)
+        elif info.issym():
+            yield _Member(info.name, "symlink", link=info.linkname)
+        elif info.islnk():
+            yield _Member(info.name, "hardlink", info.mode, link=info.linkname, data=data)
+        else:
+            raise UnsafeArchiveError(f"refusing the special file {info.name!r} (device or fifo)")
+
+
+def _zip_members(archive: zipfile.ZipFile) -> Iterator[_Member]:
+    for info in archive.infolist():
+        mode = info.external_attr >> 16
+        if info.is_dir():
+            yield _Member(info.filename, "dir")
+        elif stat.S_ISLNK(mode):
+            yield _Member(info.filename, "symlink", link=archive.read(info).decode())
+        else:
+
+            def data(info: zipfile.ZipInfo = info) -> AbstractContextManager[IO[bytes]]:
+                return archive.open(info)
+
+            yield _Member(info.filename, "file", mode or 0o644, data=data)
+
+
+def _check(members: list[_Member]) -> None:
+    """Refuse the whole archive if any member could write outside the destination."""
+    links = {PurePosixPath(m.name) for m in members if m.kind == "symlink"}
+    for member in members:
+        if _bad_path(member.name):
+            raise UnsafeArchiveError(
+                f"refusing the member {member.name!r}: its path leaves the destination"
+            )
+        if any(parent in links for parent in PurePosixPath(member.name).parents):
+            raise UnsafeArchiveError(f"refusing the member {member.name!r}: it lies behind a link")
+        if member.kind == "symlink":
+            target = os.path.normpath(PurePosixPath(member.name).parent / member.link)
+            if _bad_path(member.link) or _bad_path(target):
+                raise UnsafeArchiveError(
+                    f"refusing the link {member.name!r} -> {member.link!r}: it points outside"
+                )
+        if member.kind == "hardlink" and _bad_path(member.link):
+            raise UnsafeArchiveError(
+                f"refusing the link {member.name!r} -> {member.link!r}: it points outside"
+            )
+
+
+def _write(member: _Member, root: Path) -> Path:
+    path = root / member.name
+    if not os.path.realpath(path.parent).startswith(str(root) + os.sep) and path.parent != root:
+        raise UnsafeArchiveError(
+            f"refusing {member.name!r}: the destination holds a link leading out"
+        )
+    if member.kind == "dir":
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink():
+        path.unlink()
+    if member.kind == "symlink":
+        os.symlink(member.link, path)
+        return path
+    assert member.data is not None
+    with member.data() as source, path.open("wb") as out:
+        shutil.copyfileobj(source, out, CHUNK_SIZE)
+    path.chmod(0o755 if member.mode & 0o111 else 0o644)
+    return path
+
+
+def safe_extract(archive: str | os.PathLike[str], dest_dir: str | os.PathLike[str]) -> list[Path]:
+    """Extract a tar (plain, gz, bz2, xz) or zip ``archive`` into ``dest_dir``; the paths written.
+
+    Every member is checked before the first is written, so a refused archive leaves
+    nothing behind; links are kept only when they point inside the destination.
+    """
+    root = Path(dest_dir).expanduser().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    source = Path(archive)
+    if tarfile.is_tarfile(source):
+        with tarfile.open(source, "r:*") as tar:
+            return _extract(list(_tar_members(tar)), root)
+    if zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as zipped:
+            return _extract(list(_zip_members(zipped)), root)
+    raise InvalidArgumentError("archive", f"{source} is neither a tar nor a zip archive")
+
+
+def _extract(members: list[_Member], root: Path) -> list[Path]:
+    _check(members)
+    return [_write(member, root) for member in members]

@@ -1,0 +1,169 @@
+"""Endpoint API keys: the secrets callers present to an endpoint's predict URLs.
+
+A key's value is shown only by :meth:`ApiKey.reveal`. Its ``id`` is a fingerprint (the
+server gives keys no id of their own), its repr and ``model_dump()`` mask it, and every key
+the SDK reads is registered with the log and error redaction, so a key echoed by a server
+in an error message is masked too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from typing_extensions import Self
+
+from sambastudio._base import Collection, Resource, object_of
+from sambastudio._pagination import Page
+from sambastudio._redact import remember_secret
+from sambastudio._resolve import pick_one
+from sambastudio.errors import SambaStudioError
+
+if TYPE_CHECKING:
+    from sambastudio._client import Client
+
+ApiKeyStatus = Literal["Active", "Revoked"] | str
+
+
+def fingerprint(value: str) -> str:
+    """A stable id for a key that is safe to log: a prefix of its SHA-256."""
+    return "key-" + hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def key_entries(endpoint: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An endpoint record's keys in either generation: ``api_keys[]`` (2025) or ``api_key``.
+
+    2024 servers report one key, the one in use, so it counts as active.
+    """
+    listed = endpoint.get("api_keys") or []
+    entries = [dict(e) for e in listed if isinstance(e, Mapping) and e.get("api_key")]
+    single = endpoint.get("api_key")
+    if single and all(entry["api_key"] != single for entry in entries):
+        entries.insert(0, {"api_key": single, "status": "Active"})
+    return entries
+
+
+class ApiKey(Resource):
+    """One API key of an endpoint; ``reveal()`` it to call the endpoint yourself."""
+
+    kind: ClassVar[str] = "API key"
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "description", "status")
+
+    id: str
+    """A fingerprint of the key, not the key."""
+    secret: SecretStr = Field(validation_alias=AliasChoices("api_key", "secret"))
+    description: str | None = None
+    status: ApiKeyStatus | None = None
+    project_id: str | None = None
+    endpoint_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fingerprinted(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        value = data.get("api_key", data.get("secret"))
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if not isinstance(value, str) or not value:
+            return data
+        remember_secret(value)
+        return {**data, "id": fingerprint(value)}
+
+    def reveal(self) -> str:
+        """The key itself: the ``key`` header of predict calls, an OpenAI client's api_key."""
+        return self.secret.get_secret_value()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "Active"
+
+    def _home(self) -> EndpointApiKeys:
+        if not (self.project_id and self.endpoint_id):
+            raise SambaStudioError(f"{self!r} does not say which endpoint it belongs to")
+        return EndpointApiKeys(self.client, self.project_id, self.endpoint_id)
+
+    def revoke(self) -> Self:
+        """Revoke the key: calls presenting it are refused from now on."""
+        return self._edit(status="Revoked", description=None)
+
+    def update(self, *, description: str) -> Self:
+        """Change the key's description (its status stays as it is)."""
+        return self._edit(status=self.status or "Active", description=description)
+
+    def _edit(self, *, status: str, description: str | None) -> Self:
+        body = self._request(
+            "edit_endpoint_api_key",
+            project_id=self._home().project_id,
+            api_key=self.reveal(),
+            status=status,
+            description=description,
+        )
+        self._absorb(self._home()._from_answer(body, key=self.id))
+        return self
+
+
+ApiKeyRef = str | ApiKey
+"""A key to call an endpoint with: its value, or the ``ApiKey``."""
+
+
+class EndpointApiKeys(Collection[ApiKey]):
+    """``endpoint.api_keys``: list, find and create an endpoint's keys.
+
+    A 2024 server lists only the key in use; a 2025 one lists every key, revoked ones too.
+    """
+
+    model = ApiKey
+
+    def __init__(self, client: Client, project_id: str, endpoint_id: str) -> None:
+        super().__init__(client)
+        self.project_id = project_id
+        self.endpoint_id = endpoint_id
+
+    def _scope(self) -> dict[str, Any]:
+        return {"project": self.project_id, "endpoint": self.endpoint_id}
+
+    def _inherited(self) -> dict[str, Any]:
+        return {"project_id": self.project_id, "endpoint_id": self.endpoint_id}
+
+    def create(self, *, description: str = "") -> ApiKey:
+        """A new key, generated here (a random UUID, as the server expects) and registered."""
+        value = str(uuid.uuid4())
+        body = self._client._request(
+            "add_endpoint_api_key",
+            project_id=self.project_id,
+            endpoint_id=self.endpoint_id,
+            api_key=value,
+            description=description,
+        )
+        return self._from_answer(body, key=fingerprint(value))
+
+    def _page(self, _cursor: object | None) -> Page[ApiKey]:
+        body = self._client._request("endpoint_info", **self._scope())
+        return Page([self._build(entry) for entry in key_entries(object_of(body))])
+
+    def get(self, ref: ApiKeyRef) -> ApiKey:
+        """One key, fetched fresh: the object, its id, its value or its description.
+
+        A reference that is no description is reported by its fingerprint: it may be a key.
+        """
+        wanted = ref.id if isinstance(ref, ApiKey) else ref
+        keys = self.list().to_list()
+        exact = [key for key in keys if wanted in (key.id, key.reveal())]
+        described = [key for key in keys if key.description == wanted]
+        safe = isinstance(ref, ApiKey) or (bool(described) and not exact)
+        shown = wanted if safe else fingerprint(wanted)
+        found = pick_one(self.model.kind, shown, [key.id for key in exact or described])
+        return next(key for key in keys if key.id == found)
+
+    def _from_answer(self, body: Any, *, key: str | None = None) -> ApiKey:
+        """The key ``key`` (a fingerprint) from an answer that carries it, else fetched."""
+        data = object_of(body) if isinstance(body, Mapping) else {}
+        for entry in [data, *key_entries(data)]:
+            value = entry.get("api_key")
+            if isinstance(value, str) and fingerprint(value) == key:
+                return self._build(entry)
+        return self._fetch(key or "")

@@ -1,0 +1,109 @@
+"""Checkpoints a job wrote, their metrics, and promoting one to a model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import AliasChoices, Field
+
+from sambastudio._base import Collection, Record, Resource, check_choice, check_name
+from sambastudio._resolve import looks_like_id, pick_one
+from sambastudio.resources.models import Model, Models
+
+if TYPE_CHECKING:
+    from sambastudio._client import Client
+
+CheckpointType = Literal["finetuned", "pretrained"]
+
+
+class CheckpointMetrics(Record):
+    """``single_value`` holds the scalar metrics (``train_loss``, ``train_learning_rate``)."""
+
+    single_value: dict[str, Any] = Field(default_factory=dict)
+    multi_value: Any = None
+
+    def get(self, name: str) -> float | None:
+        """A scalar metric by name, as a float, or ``None`` when absent or not a number."""
+        try:
+            return float(self.single_value[name])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
+    def train_loss(self) -> float | None:
+        return self.get("train_loss")
+
+    @property
+    def train_learning_rate(self) -> float | None:
+        return self.get("train_learning_rate")
+
+
+class Checkpoint(Resource):
+    """A checkpoint, named ``<job_id>-<step>``; the server looks checkpoints up by name."""
+
+    kind: ClassVar[str] = "checkpoint"
+    repr_fields: ClassVar[tuple[str, ...]] = ("name", "steps")
+
+    id: str = Field(validation_alias=AliasChoices("checkpoint_id", "id", "name", "checkpoint_name"))
+    name: str | None = Field(None, validation_alias=AliasChoices("name", "checkpoint_name"))
+    job_id: str | None = None
+    project_id: str | None = None
+    steps: int | None = None
+    metrics: CheckpointMetrics = Field(default_factory=CheckpointMetrics)
+    path: str | None = None
+
+    def _route_key(self) -> str:
+        return self.name or self.id
+
+    def _home(self) -> Checkpoints:
+        return Checkpoints(self.client, self.project_id, self.job_id)
+
+    def promote(
+        self, *, name: str, description: str = "", checkpoint_type: CheckpointType = "finetuned"
+    ) -> Model:
+        """A new model made from this checkpoint (``add_model``)."""
+        body = self._request(
+            "add_model",
+            project=self.project_id,
+            job=self.job_id,
+            model_checkpoint=self._route_key(),
+            model_checkpoint_name=check_name("name", name),
+            description=description,
+            checkpoint_type=check_choice(
+                "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
+            ),
+        )
+        return Models(self.client)._from_answer(body)
+
+    def delete(self) -> None:
+        self._home().delete(self)
+
+
+class Checkpoints(Collection[Checkpoint]):
+    """``job.checkpoints``; ``get`` takes a checkpoint's name, its id or the object."""
+
+    model = Checkpoint
+    list_route, list_key = "list_checkpoints", "checkpoints"
+    info_route, id_arg = "checkpoint_info", "checkpoint_name"
+
+    def __init__(self, client: Client, project_id: str | None, job_id: str | None) -> None:
+        super().__init__(client)
+        self.project_id = project_id
+        self.job_id = job_id
+
+    def _list_args(self) -> dict[str, Any]:
+        return {"project": self.project_id, "job": self.job_id}
+
+    def _inherited(self) -> dict[str, Any]:
+        return {"project_id": self.project_id, "job_id": self.job_id}
+
+    def _resolve(self, ref: str | Checkpoint) -> str:
+        # Names are the server's key; an id is turned into the name by listing.
+        if isinstance(ref, Checkpoint):
+            return ref._route_key()
+        if looks_like_id(ref):
+            return pick_one("checkpoint", ref, [c._route_key() for c in self.list() if c.id == ref])
+        return check_name("checkpoint", ref)
+
+    def delete(self, checkpoint: str | Checkpoint) -> None:
+        self._client._request("delete_checkpoint", checkpoint=self._resolve(checkpoint))

@@ -1,0 +1,304 @@
+"""Endpoints: deployed models, their lifecycle, their API keys and their predictions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from os import PathLike
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+
+from pydantic import AliasChoices, Field, model_validator
+from typing_extensions import Self
+
+from sambastudio._base import (
+    Collection,
+    Record,
+    Resource,
+    check_count,
+    check_name,
+    hyperparams_json,
+)
+from sambastudio._waiting import Acceptors, ProgressCallback
+from sambastudio.errors import EndpointFailed, SambaStudioError
+from sambastudio.resources import predictions
+from sambastudio.resources.api_keys import ApiKey, ApiKeyRef, EndpointApiKeys, key_entries
+from sambastudio.resources.models import Model, Models
+from sambastudio.resources.predictions import Params, Prediction
+
+if TYPE_CHECKING:
+    from sambastudio._client import Client
+
+EndpointStatus = Literal["Deploying", "SettingUp", "AwaitingRDU", "Live", "Failed", "Stopped"] | str
+
+ENDPOINT_ACCEPTORS: Acceptors[Any] = Acceptors(
+    success=frozenset({"Live"}),
+    failure=frozenset({"Failed", "Stopped"}),
+    error=EndpointFailed,
+)
+"""A stopped endpoint will not come up by itself, so waiting on it fails at once."""
+
+
+class EndpointTarget(Record):
+    """What an endpoint serves: a model (by id), on how many instances of which RDUs."""
+
+    model: str | None = None
+    model_checkpoint_name: str | None = None
+    model_version: str | int | None = None
+    instances: int | None = None
+    rdu_arch: str | None = None
+
+
+class Endpoint(Resource):
+    """A deployed model; ``wait_until_live()``, then ``predict()`` or ``stream()``.
+
+    ``api_key`` is the key calls use unless told otherwise; ``api_keys`` manages them all.
+    """
+
+    kind: ClassVar[str] = "endpoint"
+
+    id: str = Field(validation_alias=AliasChoices("id", "endpoint_id"))
+    name: str | None = Field(None, validation_alias=AliasChoices("name", "endpoint_name"))
+    description: str | None = None
+    project_id: str | None = None
+    status: EndpointStatus | None = None
+    url: str | None = None
+    """The predict path, e.g. ``/api/predict/generic/<project_id>/<endpoint_id>``."""
+    stream_url: str | None = None
+    targets: list[EndpointTarget] = Field(default_factory=list)
+    hyperparams: Any = None
+    openai_compatible: bool | None = Field(
+        None,
+        validation_alias=AliasChoices("inference_api_openai_compatible", "openai_compatible"),
+    )
+    model_type: str | None = None
+    app_id: str | None = None
+    app_name: str | None = None
+    user_id: str | None = None
+    tenant_id: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    listed_keys: list[ApiKey] = Field(default_factory=list)
+    """The keys the server listed with the endpoint (wire ``api_keys``, or 2024's ``api_key``)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_keys(cls, data: Any) -> Any:
+        """Keys in either generation become ``ApiKey`` objects that know their endpoint."""
+        if not isinstance(data, Mapping) or not {"api_key", "api_keys"} & data.keys():
+            return data
+        owner = {
+            "project_id": data.get("project_id"),
+            "endpoint_id": data.get("id", data.get("endpoint_id")),
+        }
+        rest = {k: v for k, v in data.items() if k not in ("api_key", "api_keys")}
+        return {**rest, "listed_keys": [{**entry, **owner} for entry in key_entries(data)]}
+
+    def attach(self, client: Client) -> Self:
+        super().attach(client)
+        for key in self.listed_keys:
+            key.attach(client)
+        return self
+
+    # ------------------------------------------------------------------- views
+    @property
+    def api_key(self) -> ApiKey | None:
+        """The first active key, which ``predict`` and ``stream`` use by default."""
+        return next((key for key in self.listed_keys if key.is_active), None)
+
+    @property
+    def api_keys(self) -> EndpointApiKeys:
+        return EndpointApiKeys(self.client, self._home().project_id, self.id)
+
+    @property
+    def model_id(self) -> str | None:
+        return self.targets[0].model if self.targets else None
+
+    @property
+    def instances(self) -> int | None:
+        return self.targets[0].instances if self.targets else None
+
+    @property
+    def rdu_arch(self) -> str | None:
+        return self.targets[0].rdu_arch if self.targets else None
+
+    @property
+    def openai_base_url(self) -> str:
+        """The ``base_url`` for an OpenAI client (``{host}/v1/{endpoint_id}``).
+
+        Raises ``SambaStudioError`` for an endpoint created without ``openai_compatible``.
+        """
+        if self.openai_compatible is False:
+            raise SambaStudioError(f"{self!r} was not created with openai_compatible=True")
+        return f"{self.client.settings.host_url}/v1/{self.id}"
+
+    # --------------------------------------------------------------- lifecycle
+    def _home(self) -> ProjectEndpoints:
+        if not self.project_id:
+            raise SambaStudioError(f"{self!r} does not say which project holds it")
+        return ProjectEndpoints(self.client, self.project_id)
+
+    def _at(self) -> dict[str, str]:
+        return {"project": self._home().project_id, "endpoint": self.id}
+
+    def wait_until_live(
+        self,
+        timeout: float | None = None,
+        *,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_progress: ProgressCallback[Endpoint] | None = None,
+    ) -> Self:
+        """Until the endpoint is Live; ``EndpointFailed`` if it fails or is stopped.
+
+        ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
+        """
+        return self._wait(
+            ENDPOINT_ACCEPTORS,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+    def update(
+        self,
+        *,
+        description: str | None = None,
+        instances: int | None = None,
+        rdu_arch: str | None = None,
+    ) -> Self:
+        """Change what is given (``None`` leaves it); instances on a stopped one restarts it."""
+        if instances is not None:
+            check_count("instances", instances)
+        if rdu_arch is not None:
+            check_name("rdu_arch", rdu_arch)
+        body = self._request(
+            "update_endpoint",
+            **self._at(),
+            description=description,
+            instances=instances,
+            rdu_arch=rdu_arch,
+        )
+        return self._absorb_answer(body)
+
+    def stop(self) -> Self:
+        """Stop serving without deleting; ``update(instances=n)`` starts it again."""
+        return self._absorb_answer(self._request("stop_endpoint", **self._at()))
+
+    def delete(self) -> None:
+        self._home().delete(self)
+
+    # -------------------------------------------------------------- predictions
+    @overload
+    def predict(
+        self, inputs: str, params: Params | None = None, *, api_key: ApiKeyRef | None = None
+    ) -> Prediction: ...
+    @overload
+    def predict(
+        self,
+        inputs: list[str] | tuple[str, ...],
+        params: Params | None = None,
+        *,
+        api_key: ApiKeyRef | None = None,
+    ) -> list[Prediction]: ...
+    def predict(
+        self,
+        inputs: str | Sequence[str],
+        params: Params | None = None,
+        *,
+        api_key: ApiKeyRef | None = None,
+    ) -> Prediction | list[Prediction]:
+        """One ``Prediction`` for a string, a list of them for a list of strings.
+
+        ``params`` take plain values (``{"max_tokens_to_generate": 64}``); ``api_key``
+        defaults to ``self.api_key``.
+        """
+        found = [
+            Prediction.of(output) for output in predictions.outputs(self, inputs, params, api_key)
+        ]
+        return found[0] if isinstance(inputs, str) else found
+
+    def embed(
+        self, texts: str | Sequence[str], *, api_key: ApiKeyRef | None = None
+    ) -> list[list[float]]:
+        """One vector per text, from an endpoint serving an embedding model."""
+        return predictions.vectors(predictions.outputs(self, texts, None, api_key))
+
+    def stream(
+        self, text: str, params: Params | None = None, *, api_key: ApiKeyRef | None = None
+    ) -> Iterator[str]:
+        """The completion of ``text``, token by token as they arrive.
+
+        Arguments are checked now; the request is sent when the first token is asked for.
+        An error the server reports in the stream raises ``SambaStudioError``.
+        """
+        return predictions.stream(self, text, params, api_key)
+
+    def predict_file(
+        self, path: str | PathLike[str], *, api_key: ApiKeyRef | None = None
+    ) -> list[Prediction]:
+        """Predictions for a file of inputs, uploaded whole."""
+        return predictions.predict_file(self, path, api_key)
+
+
+class _EndpointCollection(Collection[Endpoint]):
+    model = Endpoint
+    list_route, list_key = "list_endpoints", "endpoints"
+
+
+class Endpoints(_EndpointCollection):
+    """``client.endpoints``: the user's endpoints across projects (create them in a project)."""
+
+    info_route, id_arg = "endpoint_info_by_id", "endpoint"
+
+
+class ProjectEndpoints(_EndpointCollection):
+    """``project.endpoints``: the endpoints of one project."""
+
+    info_route, id_arg = "endpoint_info", "endpoint"
+
+    def __init__(self, client: Client, project_id: str) -> None:
+        super().__init__(client)
+        self.project_id = project_id
+
+    def _scope(self) -> dict[str, Any]:
+        return {"project": self.project_id}
+
+    def _inherited(self) -> dict[str, Any]:
+        return {"project_id": self.project_id}
+
+    def create(
+        self,
+        *,
+        name: str,
+        model: str | Model,
+        rdu_arch: str,
+        instances: int = 1,
+        description: str = "",
+        hyperparams: Mapping[str, Any] | str | None = None,
+        model_version: int | str | None = None,
+        openai_compatible: bool = False,
+    ) -> Endpoint:
+        """Deploy ``model`` (a name, an id or the object); ``wait_until_live()`` on the result.
+
+        Every argument is checked before the first request.
+        """
+        args = {
+            "endpoint_name": check_name("name", name),
+            "rdu_arch": check_name("rdu_arch", rdu_arch),
+            "instances": check_count("instances", instances),
+            "hyperparams": hyperparams_json(hyperparams),
+        }
+        body = self._client._request(
+            "create_endpoint",
+            project=self.project_id,
+            **args,
+            model_checkpoint=Models(self._client)._resolve(model),
+            description=description,
+            model_version=model_version,
+            inference_api_openai_compatible=openai_compatible,
+        )
+        return self._from_answer(body)
+
+    def delete(self, endpoint: str | Endpoint) -> None:
+        self._client._request(
+            "delete_endpoint", project=self.project_id, endpoint=self._resolve(endpoint)
+        )

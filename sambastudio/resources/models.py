@@ -1,0 +1,301 @@
+"""Models: SambaNova-provided, promoted from checkpoints, imported, exported or composed."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal
+
+from pydantic import AliasChoices, Field
+from typing_extensions import Self
+
+from sambastudio._base import (
+    Collection,
+    Record,
+    Resource,
+    check_choice,
+    check_count,
+    check_name,
+    object_of,
+)
+from sambastudio._pagination import Pager
+from sambastudio._resolve import looks_like_id
+from sambastudio._waiting import Acceptors, ProgressCallback
+from sambastudio.errors import InvalidArgumentError, ResourceFailed
+from sambastudio.resources.apps import App, Apps
+
+ModelStatus = Literal["Available", "AvailableToDownload"] | str
+ModelJobType = Literal["train", "evaluation", "batch_predict", "deploy"]
+MODEL_JOB_TYPES: tuple[ModelJobType, ...] = ("train", "evaluation", "batch_predict", "deploy")
+
+_FAILED = frozenset({"Failed", "FAILED", "Error", "ERROR"})
+IMPORT_ACCEPTORS: Acceptors[Any] = Acceptors(
+    success=frozenset({"Available"}), failure=_FAILED, error=ResourceFailed
+)
+EXPORT_ACCEPTORS: Acceptors[Any] = Acceptors(
+    success=frozenset({"Available", "Exported", "Completed"}), failure=_FAILED, error=ResourceFailed
+)
+
+
+class HyperparamSpec(Record):
+    """One tunable of a model for a job type and RDU arch, decoded from ``model_info``."""
+
+    name: str
+    description: str = ""
+    datatype: str | None = None
+    default: str | None = None
+    user_modifiable: bool = True
+    constraints: dict[str, Any] | None = None
+
+
+class SpecDecodingCheck(Record):
+    """Whether a draft model can speculate for a target model, and why not."""
+
+    valid: bool = False
+    validations: builtins.list[dict[str, Any]] = Field(default_factory=list)
+
+
+class _Transfer(Resource):
+    """An import or export in progress; ``wait()`` until it is done."""
+
+    status: str | None = None
+    progress: float | None = None
+
+    _acceptors: ClassVar[Acceptors[Any]]
+
+    def wait(
+        self,
+        timeout: float | None = None,
+        *,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_progress: ProgressCallback[Self] | None = None,
+    ) -> Self:
+        """Until it succeeds; ``ResourceFailed`` if it fails, ``WaitTimeout`` on timeout."""
+        return self._wait(
+            self._acceptors,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class ModelImport(_Transfer):
+    """A model import (``import_model``); its id is the new model's id."""
+
+    kind: ClassVar[str] = "model import"
+    _acceptors = IMPORT_ACCEPTORS
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "status", "progress")
+
+    id: str = Field(validation_alias=AliasChoices("model_id", "id"))
+    stage: str | None = None
+
+    def _home(self) -> _Imports:
+        return _Imports(self.client)
+
+    def model(self) -> Model:
+        """The imported model."""
+        return Models(self.client).get(self.id)
+
+
+class ModelExport(_Transfer):
+    """A model export; ``id`` is its activity id."""
+
+    kind: ClassVar[str] = "model export"
+    _acceptors = EXPORT_ACCEPTORS
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "model_id", "status", "progress")
+
+    id: str = Field(validation_alias=AliasChoices("model_activity_id", "id", "model_id"))
+    model_id: str | None = None
+    storage_type: str | None = None
+    path: str | None = None
+
+    def _home(self) -> ModelExports:
+        return ModelExports(self.client)
+
+    def delete(self) -> None:
+        self._request("delete_exported_model", model_id=self.model_id, model_activity_id=self.id)
+
+
+class Model(Resource):
+    """A model; ``info(job_type)`` adds the hyperparameters of one job type."""
+
+    kind: ClassVar[str] = "model"
+
+    id: str = Field(validation_alias=AliasChoices("model_id", "id"))
+    name: str | None = Field(
+        None, validation_alias=AliasChoices("model_checkpoint_name", "name", "model_name")
+    )
+    status: ModelStatus | None = None
+    description: str | None = None
+    model_type: str | None = None
+    composition: Literal["Basic", "Composite"] | str | None = Field(
+        None, validation_alias=AliasChoices("type", "composition")
+    )
+    """``Basic`` or ``Composite`` (the wire's ``type``)."""
+    job_types: builtins.list[str] = Field(
+        default_factory=list, validation_alias=AliasChoices("jobTypes", "job_types")
+    )
+    app_id: str | None = None
+    version: int | str | None = None
+    checkpoint_type: str | None = None
+    sambanova_provided: bool | None = None
+    hyperparams: dict[str, Any] = Field(default_factory=dict)
+    dependencies: builtins.list[dict[str, Any]] = Field(default_factory=list)
+    config: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    def _home(self) -> Models:
+        return Models(self.client)
+
+    def info(self, job_type: ModelJobType = "train") -> Model:
+        """This model with the hyperparameters of ``job_type``, fetched fresh."""
+        check_choice("job_type", job_type, MODEL_JOB_TYPES)
+        body = self._request("model_info", model=self.id, job_type=job_type)
+        return self._home()._build(object_of(body))
+
+    def hyperparam_specs(
+        self, job_type: ModelJobType, rdu_arch: str
+    ) -> builtins.list[HyperparamSpec]:
+        """The tunables of ``job_type`` on ``rdu_arch`` (empty when this model lacks them).
+
+        Reads what ``info(job_type)`` fetched: ``hyperparams[job_type][rdu_arch].user_params``.
+        """
+        node = self.hyperparams.get(job_type, {}).get(rdu_arch, {})
+        return [_spec(job_type, raw) for raw in node.get("user_params", [])]
+
+    def default_hyperparams(self, job_type: ModelJobType, rdu_arch: str) -> dict[str, str]:
+        """``{name: default}`` for ``job_type`` on ``rdu_arch``, ready to edit and pass on."""
+        return {
+            spec.name: spec.default
+            for spec in self.hyperparam_specs(job_type, rdu_arch)
+            if spec.default is not None
+        }
+
+    def delete(self) -> None:
+        self._home().delete(self)
+
+    def export(self, *, storage_type: str = "local") -> ModelExport:
+        """Start exporting this model; ``.wait()`` on the result (owned models only)."""
+        body = self._request("export_model", model_id=self.id, storage_type=storage_type)
+        return ModelExports(self.client)._build({"model_id": self.id, **object_of(body)})
+
+    def import_status(self) -> ModelImport:
+        """The progress of this model's import."""
+        return _Imports(self.client)._fetch(self.id)
+
+
+def _spec(job_type: str, raw: dict[str, Any]) -> HyperparamSpec:
+    settings = (raw.get("TYPE_SPECIFIC_SETTINGS") or {}).get(job_type) or {}
+    return HyperparamSpec(
+        name=raw.get("FIELD_NAME", ""),
+        description=raw.get("DESCRIPTION") or "",
+        datatype=raw.get("DATATYPE"),
+        default=settings.get("DEFAULT"),
+        user_modifiable=bool(settings.get("USER_MODIFIABLE", True)),
+        constraints=raw.get("CONSTRAINTS"),
+    )
+
+
+class Models(Collection[Model]):
+    """``client.models``."""
+
+    model = Model
+    list_route, list_key = "list_models", "models"
+    info_route, id_arg = "model_info", "model"
+    search_route, search_arg, search_key = "search_model", "model_name", "model_id"
+
+    def delete(self, model: str | Model) -> None:
+        self._client._request("delete_model", model=self._resolve(model))
+
+    def import_model(
+        self,
+        *,
+        model: str | Model,
+        path: str,
+        name: str,
+        storage_type: str = "local",
+        steps: int = 0,
+    ) -> ModelImport:
+        """Import a checkpoint from storage as a new model named ``name``; ``.wait()`` on it.
+
+        ``model`` is the model whose architecture the checkpoint has.
+        """
+        check_name("path", path)
+        check_name("name", name)
+        body = self._client._request(
+            "import_model",
+            model_id=self._resolve(model),
+            import_path=path,
+            import_model_name=name,
+            storage_type=storage_type,
+            steps=steps,
+        )
+        return _Imports(self._client)._build(object_of(body))
+
+    def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
+        """The exported models and their progress."""
+        return ModelExports(self._client).list(limit=limit)
+
+    def create_composite(
+        self,
+        *,
+        name: str,
+        dependencies: Sequence[str | Model],
+        rdu_required: int,
+        description: str = "",
+        config_params: dict[str, Any] | None = None,
+        app: str | App | None = None,
+    ) -> Model:
+        """A composite model (a bundle) made of ``dependencies``."""
+        check_name("name", name)
+        check_count("rdu_required", rdu_required)
+        if not dependencies or isinstance(dependencies, str):
+            raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
+        body = self._client._request(
+            "add_composite_model",
+            name=name,
+            description=description,
+            dependencies=[{"name": self._name_of(model)} for model in dependencies],
+            rdu_required=rdu_required,
+            config_params=config_params or {},
+            app=Apps(self._client)._resolve(app) if app is not None else "",
+        )
+        return self._from_answer(body)
+
+    def validate_spec_decoding(
+        self, *, target: str | Model, draft: str | Model, rdu_required: int = 8
+    ) -> SpecDecodingCheck:
+        """Whether ``draft`` can speculate for ``target`` (speculative decoding)."""
+        check_count("rdu_required", rdu_required)
+        target_name, draft_name = self._name_of(target), self._name_of(draft)
+        body = self._client._request(
+            "validate_spec_decoding",
+            target=target_name,
+            draft=draft_name,
+            rdu_required=rdu_required,
+            dependencies=[{"name": target_name}, {"name": draft_name}],
+        )
+        return SpecDecodingCheck.model_validate(object_of(body))
+
+    def _name_of(self, model: str | Model) -> str:
+        """Composites and speculative-decoding pairs name their members."""
+        if isinstance(model, str) and not looks_like_id(model):
+            return model
+        named = model if isinstance(model, Model) else self.get(model)
+        return named.name or named.id
+
+
+class ModelExports(Collection[ModelExport]):
+    """Exported models (``client.models.exports()``)."""
+
+    model = ModelExport
+    list_route, list_key = "exported_model_list", "models"
+
+
+class _Imports(Collection[ModelImport]):
+    """Where an import's progress is read (``import_status``); never listed."""
+
+    model = ModelImport
+    info_route, id_arg = "import_status", "model_id"

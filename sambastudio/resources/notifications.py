@@ -1,0 +1,110 @@
+"""Notifications: what the platform tells the user about its jobs, endpoints and tenants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from sambastudio._base import Timestamped, check_choice, check_count, list_of, object_of
+from sambastudio._pagination import Page, Pager
+from sambastudio.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from sambastudio._client import Client
+
+LEVELS = (10, 20, 30, 40, 50)
+"""As Python's logging: debug, info, warning, error, critical."""
+NotificationType = Literal["user", "admin"]
+NOTIFICATION_TYPES: tuple[NotificationType, ...] = ("user", "admin")
+
+
+class Notification(Timestamped):
+    """One notification; ``level`` is 10 (debug) to 50 (critical)."""
+
+    id: str
+    level: int | None = None
+    type: NotificationType | str | None = None
+    message: str = ""
+    archived: bool = False
+
+
+class Notifications:
+    """``client.notifications``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return "Notifications()"
+
+    def list(
+        self,
+        *,
+        levels: str | int | Iterable[int | str] | None = None,
+        type: NotificationType | None = None,
+        archived: bool | None = None,
+        all: bool = False,
+        created_start: datetime | str | None = None,
+        created_end: datetime | str | None = None,
+        ordering: str | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+        limit: int | None = None,
+    ) -> Pager[Notification]:
+        """The notifications that pass the filters, following the server's pages from ``page``.
+
+        ``all`` includes archived ones. ``page_size`` is the wire's ``limit`` (items per
+        request); ``limit`` caps the total, as in every ``list()``. Bad filters raise
+        ``InvalidArgumentError`` before any request.
+        """
+        query: dict[str, Any] = {
+            "levels": check_levels(levels),
+            "type": None if type is None else check_choice("type", type, NOTIFICATION_TYPES),
+            "archived": archived,
+            "all": all or None,
+            "created_start": created_start,
+            "created_end": created_end,
+            "ordering": ordering,
+            "limit": None if page_size is None else check_count("page_size", page_size),
+        }
+        first = check_count("page", page)
+
+        def fetch(cursor: object | None) -> Page[Notification]:
+            number = first if cursor is None else cursor
+            body = self._client._request("list_notifications", page=number, **query)
+            items = [Notification.model_validate(item) for item in list_of(body, "notifications")]
+            return Page(items, next_page=object_of(body).get("next_page"))
+
+        return Pager(fetch, limit=limit)
+
+
+def check_levels(levels: str | int | Iterable[int | str] | None) -> list[int] | None:
+    """Levels as the list of ints the wire carries (a repeated query parameter), checked.
+
+    SnSdk documents a string (``"40"`` or ``"40,50"``); an int or a list works too.
+    """
+    if levels is None:
+        return None
+    if isinstance(levels, str):
+        chosen: list[int | str] = [item.strip() for item in levels.split(",") if item.strip()]
+    elif isinstance(levels, int):
+        chosen = [levels]
+    else:
+        chosen = list(levels)
+    parsed = [_level(item) for item in chosen]
+    wrong = [item for item, level in zip(chosen, parsed, strict=True) if level not in LEVELS]
+    if wrong or not chosen:
+        raise InvalidArgumentError(
+            "levels", f"levels must be among {LEVELS}, not {wrong or chosen!r}"
+        )
+    return parsed
+
+
+def _level(item: int | str) -> int:
+    if isinstance(item, bool):
+        return -1
+    try:
+        return int(str(item).strip())
+    except ValueError:
+        return -1

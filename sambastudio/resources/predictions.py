@@ -1,0 +1,344 @@
+"""Predictions: one engine over SambaStudio's three predict wires (V1 nlp, V1 generic, V2).
+
+An endpoint's ``url`` says which wire it speaks. The wires differ only in where inputs,
+params, outputs and streamed tokens sit and how a stream is framed, so those differences
+are data (:data:`WIRES`) and every call is written once (api-evidence §1.8).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import attrs
+import requests
+from pydantic import AliasChoices, Field
+
+from sambastudio._base import Record
+from sambastudio._redact import mask_text
+from sambastudio._routes import WireRequest, route
+from sambastudio._transport import Transport
+from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
+
+if TYPE_CHECKING:
+    from sambastudio.resources.api_keys import ApiKeyRef
+    from sambastudio.resources.endpoints import Endpoint
+
+Params = Mapping[str, Any]
+"""Predict parameters by name: plain values (``{"max_tokens_to_generate": 64}``), or the V1
+typed form (``{"do_sample": {"type": "bool", "value": "false"}}``); either works on every wire."""
+
+
+class Prediction(Record):
+    """One output of a predict call; ``raw`` is the output exactly as the server sent it."""
+
+    text: str = Field("", validation_alias=AliasChoices("completion", "text"))
+    prompt_tokens: int | None = Field(
+        None, validation_alias=AliasChoices("prompt_tokens_count", "prompt_tokens")
+    )
+    completion_tokens: int | None = Field(
+        None, validation_alias=AliasChoices("completion_tokens_count", "completion_tokens")
+    )
+    total_tokens: int | None = Field(
+        None, validation_alias=AliasChoices("total_tokens_count", "total_tokens")
+    )
+    stop_reason: str | None = None
+    raw: Any = Field(None, repr=False)
+
+    @classmethod
+    def of(cls, output: Any) -> Prediction:
+        if isinstance(output, Mapping):
+            return cls.model_validate({**output, "raw": output})
+        if isinstance(output, str):
+            return cls(text=output, raw=output)
+        return cls(raw=output)
+
+
+# ---------------------------------------------------------------------------- the wires
+
+
+def _items(texts: Sequence[str]) -> dict[str, Any]:
+    return {"items": [{"id": f"item{index}", "value": text} for index, text in enumerate(texts)]}
+
+
+@attrs.frozen
+class Wire:
+    """Where one predict API puts things; ``prefix`` is how an endpoint URL names it."""
+
+    prefix: str
+    predict_route: str
+    stream_route: str
+    inputs: Callable[[Sequence[str]], dict[str, Any]]
+    """The route arguments that carry a batch of inputs."""
+    stream_input: Callable[[str], dict[str, Any]]
+    typed_params: bool
+    outputs: Callable[[Any], list[Any]]
+    """The outputs, in input order, from a predict answer."""
+    token: Callable[[Any], Mapping[str, Any]]
+    """The token record (``stream_token``, ``is_last_response``) of one stream chunk."""
+    sse: bool
+    """Server-sent events, else JSON lines."""
+
+
+WIRES: tuple[Wire, ...] = (
+    Wire(
+        prefix="/api/predict/nlp/",
+        predict_route="nlp_predict",
+        stream_route="nlp_predict_stream",
+        inputs=lambda texts: {"input": list(texts)},
+        stream_input=lambda text: {"input": [text]},
+        typed_params=True,
+        outputs=lambda body: list(body["data"]),
+        token=lambda chunk: chunk,
+        sse=True,
+    ),
+    Wire(
+        prefix="/api/predict/generic/",
+        predict_route="generic_predict",
+        stream_route="generic_predict_stream",
+        inputs=lambda texts: {"instances": list(texts)},
+        stream_input=lambda text: {"instance": text},
+        typed_params=True,
+        outputs=lambda body: list(body["predictions"]),
+        token=lambda chunk: chunk["result"]["responses"][0],
+        sse=False,
+    ),
+    Wire(
+        prefix="/api/v2/predict/generic/",
+        predict_route="v2_predict",
+        stream_route="v2_predict_stream",
+        inputs=_items,
+        stream_input=lambda text: _items([text]),
+        typed_params=False,
+        outputs=lambda body: [item["value"] for item in body["items"]],
+        token=lambda chunk: chunk["result"]["items"][0]["value"],
+        sse=False,
+    ),
+)
+
+
+def wire_of(endpoint: Endpoint) -> Wire:
+    """The wire an endpoint speaks, read from its ``url``."""
+    path = urlsplit(endpoint.url or "").path
+    for wire in WIRES:
+        if path.startswith(wire.prefix):
+            return wire
+    raise SambaStudioError(
+        f"{endpoint!r} has no predict URL this SDK knows ({endpoint.url!r}); "
+        "is it Live? refresh() it"
+    )
+
+
+def _unexpected(what: str, error: Exception) -> SambaStudioError:
+    return SambaStudioError(f"unexpected {what}: {type(error).__name__} {error}")
+
+
+# ------------------------------------------------------------------------------ params
+
+_TYPED_KEYS = frozenset({"type", "value"})
+
+
+def _is_typed(value: Any) -> bool:
+    return isinstance(value, Mapping) and set(value) == _TYPED_KEYS
+
+
+def _typed(value: Any) -> dict[str, str]:
+    if isinstance(value, bool):  # before int: a bool is an int
+        return {"type": "bool", "value": "true" if value else "false"}
+    for kind, name in ((int, "int"), (float, "float"), (str, "str")):
+        if isinstance(value, kind):
+            return {"type": name, "value": str(value)}
+    return {"type": "str", "value": json.dumps(value)}
+
+
+def _plain(typed: Mapping[str, Any]) -> Any:
+    kind, value = typed["type"], typed["value"]
+    if kind == "bool":
+        text = str(value).lower()
+        if text not in ("true", "false"):
+            raise ValueError(f"{value!r} is not a bool")
+        return text == "true"
+    converters: dict[str, Callable[[Any], Any]] = {"int": int, "float": float}
+    return converters.get(kind, str)(value)
+
+
+def wire_params(wire: Wire, params: Params | None) -> dict[str, Any] | None:
+    """``params`` in the form ``wire`` wants; typed values are parsed here, before sending."""
+    if params is None:
+        return None
+    if not isinstance(params, Mapping) or not all(isinstance(name, str) for name in params):
+        raise InvalidArgumentError("params", "params must be a dict of parameter names to values")
+    try:
+        plain = {name: _plain(v) if _is_typed(v) else v for name, v in params.items()}
+    except ValueError as error:
+        raise InvalidArgumentError("params", f"a typed param does not parse: {error}") from None
+    return {name: _typed(v) for name, v in plain.items()} if wire.typed_params else plain
+
+
+def check_texts(texts: Sequence[str]) -> list[str]:
+    """A non-empty list of strings (a lone string is one input, never its characters)."""
+    batch = [texts] if isinstance(texts, str) else list(texts)
+    if not batch or not all(isinstance(text, str) for text in batch):
+        raise InvalidArgumentError("inputs", "inputs must be a string or a non-empty list of them")
+    return batch
+
+
+# ------------------------------------------------------------------------------- calls
+
+
+def _target(endpoint: Endpoint, api_key: ApiKeyRef | None) -> dict[str, str]:
+    """The route arguments that name the endpoint and carry its key."""
+    if api_key is None:
+        default = endpoint.api_key
+        if default is None:
+            raise SambaStudioError(
+                f"{endpoint!r} has no active API key: create one with endpoint.api_keys.create()"
+            )
+        api_key = default
+    key = api_key if isinstance(api_key, str) else api_key.reveal()
+    return {"project": endpoint._home().project_id, "endpoint": endpoint.id, "key": key}
+
+
+def outputs(
+    endpoint: Endpoint,
+    texts: Sequence[str],
+    params: Params | None,
+    api_key: ApiKeyRef | None,
+) -> list[Any]:
+    """The raw outputs of one predict call, in input order."""
+    wire = wire_of(endpoint)
+    batch = check_texts(texts)
+    args = {**wire.inputs(batch), "params": wire_params(wire, params)}
+    body = endpoint.client._request(wire.predict_route, **_target(endpoint, api_key), **args)
+    try:
+        return wire.outputs(body)
+    except (KeyError, IndexError, TypeError) as error:
+        raise _unexpected(f"{wire.predict_route} answer", error) from error
+
+
+def vectors(found: Sequence[Any]) -> list[list[float]]:
+    """Embedding outputs as vectors; anything else means the model does not embed."""
+    result = []
+    for output in found:
+        if not isinstance(output, list) or not all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in output
+        ):
+            raise SambaStudioError(
+                "the endpoint answered no vectors: is it serving an embedding model?"
+            )
+        result.append([float(x) for x in output])
+    return result
+
+
+def predict_file(
+    endpoint: Endpoint, path: str | PathLike[str], api_key: ApiKeyRef | None
+) -> list[Prediction]:
+    """The outputs for a file of inputs (``nlp_predict_file``, multipart ``predict_file``)."""
+    source = Path(path)
+    if not source.is_file():
+        raise InvalidArgumentError("path", f"no file at {str(source)!r}")
+    target = _target(endpoint, api_key)
+    with source.open("rb") as handle:
+        body = endpoint.client._request(
+            "nlp_predict_file", **target, file_path=(source.name, handle)
+        )
+    try:
+        return [Prediction.of(output) for output in body["data"]]
+    except (KeyError, TypeError) as error:
+        raise _unexpected("nlp_predict_file answer", error) from error
+
+
+# ----------------------------------------------------------------------------- streams
+
+
+def stream(
+    endpoint: Endpoint, text: str, params: Params | None, api_key: ApiKeyRef | None
+) -> Iterator[str]:
+    """Checks everything now; the request goes out when the first token is asked for."""
+    wire = wire_of(endpoint)
+    if not isinstance(text, str):
+        raise InvalidArgumentError("text", "stream() takes one string")
+    request = route(wire.stream_route).bind(
+        **_target(endpoint, api_key),
+        **wire.stream_input(text),
+        params=wire_params(wire, params),
+    )
+    return _tokens(endpoint.client._transport, request, wire, repr(endpoint))
+
+
+def _tokens(transport: Transport, request: WireRequest, wire: Wire, who: str) -> Iterator[str]:
+    with transport.send(request, stream=True) as response:
+        try:
+            lines = (raw.decode("utf-8") for raw in response.iter_lines())
+            for event, data in _sse(lines) if wire.sse else _json_lines(lines):
+                record = _token_record(wire, event, data, who)
+                if record is None:
+                    return
+                token = record.get("stream_token")
+                if token:
+                    yield str(token)
+                if record.get("is_last_response"):
+                    return
+        except requests.RequestException as error:
+            raise APIConnectionError(
+                mask_text(f"the stream of {who} broke off: {error}"),
+                method=request.method,
+                path=request.path,
+            ) from error
+
+
+def _token_record(wire: Wire, event: str, data: str, who: str) -> Mapping[str, Any] | None:
+    """The token record of one event; ``None`` at the end; raises on an in-stream error."""
+    if event == "end_event" or data.strip() == "[DONE]":
+        return None
+    try:
+        chunk = json.loads(data)
+    except ValueError:
+        chunk = data
+    if event == "error_event" or (isinstance(chunk, Mapping) and "error" in chunk):
+        raise SambaStudioError(mask_text(f"the stream of {who} failed: {_words(chunk)}"))
+    try:
+        record = wire.token(chunk)
+    except (KeyError, IndexError, TypeError) as error:
+        raise _unexpected(f"{wire.stream_route} chunk", error) from error
+    if not isinstance(record, Mapping):
+        raise SambaStudioError(mask_text(f"unexpected {wire.stream_route} chunk: {data[:200]!r}"))
+    return record
+
+
+def _words(chunk: Any) -> str:
+    """What an in-stream error says: its ``error`` (maybe ``{message}``) or ``message``."""
+    if not isinstance(chunk, Mapping):
+        return str(chunk)
+    error = chunk.get("error")
+    if isinstance(error, Mapping):
+        error = error.get("message")
+    return str(error or chunk.get("message") or chunk.get("detail") or json.dumps(chunk))
+
+
+def _json_lines(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    return (("", line) for line in lines if line.strip())
+
+
+def _sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """``(event, data)`` per server-sent event (blank-line separated ``field: value`` lines)."""
+    event = ""
+    data: list[str] = []
+    for line in lines:
+        if not line:
+            if data:
+                yield event or "message", "\n".join(data)
+            event, data = "", []
+            continue
+        field, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if field == "event":
+            event = value
+        elif field == "data":
+            data.append(value)
+    if data:
+        yield event or "message", "\n".join(data)

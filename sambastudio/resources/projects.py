@@ -1,0 +1,75 @@
+"""Projects: the folders that hold a user's jobs and endpoints."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import AliasChoices, Field
+from typing_extensions import Self
+
+from sambastudio._base import Collection, Resource, check_name
+from sambastudio.resources.endpoints import ProjectEndpoints
+from sambastudio.resources.jobs import ProjectJobs
+
+ProjectStatus = Literal["Available"] | str
+
+
+class Project(Resource):
+    """A project; ``project.jobs`` and ``project.endpoints`` are what it holds."""
+
+    kind: ClassVar[str] = "project"
+
+    id: str = Field(validation_alias=AliasChoices("id", "project_id"))
+    name: str | None = Field(None, validation_alias=AliasChoices("name", "project_name"))
+    description: str | None = None
+    status: ProjectStatus | None = None
+    user_id: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def owner(self) -> str | None:
+        """Who created it: ``metadata.owner`` (2025) or ``user_id`` (2024)."""
+        owner = self.metadata.get("owner")
+        return str(owner) if owner else self.user_id
+
+    @property
+    def jobs(self) -> ProjectJobs:
+        return ProjectJobs(self.client, self.id)
+
+    @property
+    def endpoints(self) -> ProjectEndpoints:
+        return ProjectEndpoints(self.client, self.id)
+
+    def _home(self) -> Projects:
+        return Projects(self.client)
+
+    def update(self, *, name: str | None = None, description: str | None = None) -> Self:
+        """Rename the project or change its description (``None`` leaves a field as is)."""
+        if name is not None:
+            check_name("name", name)
+        body = self._request("update_project", project=self.id, name=name, description=description)
+        return self._absorb_answer(body)
+
+    def delete(self) -> None:
+        """Delete the project; the server refuses while it still holds jobs or endpoints."""
+        self._home().delete(self)
+
+
+class Projects(Collection[Project]):
+    """``client.projects``."""
+
+    model = Project
+    list_route, list_key = "list_projects", "projects"
+    info_route, id_arg = "project_info", "project"
+    search_route, search_arg, search_key = "search_project", "project_name", "project_id"
+
+    def create(self, *, name: str, description: str = "") -> Project:
+        """A new project."""
+        body = self._client._request(
+            "create_project", project_name=check_name("name", name), description=description
+        )
+        return self._from_answer(body)
+
+    def delete(self, project: str | Project) -> None:
+        """Delete a project by name, id or object."""
+        self._client._request("delete_project", project=self._resolve(project))

@@ -1,0 +1,124 @@
+"""Users and the roles they hold (admin routes: others get ``PermissionDeniedError``)."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from pydantic import AliasChoices, Field
+from typing_extensions import NotRequired, TypedDict
+
+from sambastudio._base import Collection, Record, Resource, check_name, list_of
+from sambastudio._pagination import Pager
+from sambastudio.errors import InvalidArgumentError
+from sambastudio.resources.tenants import Tenant
+
+if TYPE_CHECKING:
+    from sambastudio._client import Client
+
+UserRole = Literal["OrgAdmin", "TenantAdmin", "User"] | str
+
+
+class NewUser(TypedDict):
+    """One entry of ``client.users.add_many``; ``tenant`` is a name or id."""
+
+    user_id: str
+    email: NotRequired[str]
+    role: NotRequired[UserRole]
+    tenant: NotRequired[str]
+
+
+class User(Resource):
+    """A user; its id is its user name (``jorge.piedrahita``), not a UUID."""
+
+    kind: ClassVar[str] = "user"
+    repr_fields: ClassVar[tuple[str, ...]] = ("id", "role")
+
+    id: str = Field(validation_alias=AliasChoices("user_id", "id"))
+    name: str | None = Field(None, validation_alias=AliasChoices("user_id", "name", "id"))
+    email: str | None = None
+    role: UserRole | None = None
+    tenants: builtins.list[str] = Field(default_factory=list)
+    """The names of the tenants the user belongs to."""
+    default_tenant: str | None = None
+
+    def _home(self) -> Users:
+        return Users(self.client)
+
+    def delete(self, *, tenant: str | Tenant | None = None) -> None:
+        """Remove the user from ``tenant``, or (without one) altogether."""
+        self._home().delete(self, tenant=tenant)
+
+
+class Users(Collection[User]):
+    """``client.users``: the users of the organisation, or of the admin's tenant."""
+
+    model = User
+    list_route, list_key = "list_users", "users"
+
+    def add(
+        self,
+        user_id: str,
+        *,
+        email: str | None = None,
+        role: UserRole = "User",
+        tenant: str | Tenant | None = None,
+    ) -> User:
+        """Add one user to ``tenant`` (default: the client's), or an existing user to it."""
+        entry = NewUser(user_id=user_id, role=role)
+        if email is not None:
+            entry["email"] = email
+        if tenant is not None:
+            entry["tenant"] = _tenant_ref(tenant)
+        return self.add_many([entry])[0]
+
+    def add_many(self, users: Iterable[NewUser]) -> builtins.list[User]:
+        """Add several users in one request."""
+        entries = builtins.list(users)
+        if not entries:
+            raise InvalidArgumentError("users", "users must name at least one user")
+        for entry in entries:
+            check_name("user_id", entry.get("user_id", ""))
+        body = self._client._request("add_users", users=[dict(entry) for entry in entries])
+        return [self._build(item) for item in list_of(body, "users")]
+
+    def delete(self, user: str | User, *, tenant: str | Tenant | None = None) -> None:
+        """Remove a user from ``tenant``, or (without one) from the organisation."""
+        user_id = user.id if isinstance(user, User) else check_name("user", user)
+        self._client._request(
+            "delete_user",
+            user_id=user_id,
+            tenant=None if tenant is None else _tenant_ref(tenant),
+        )
+
+
+def _tenant_ref(tenant: str | Tenant) -> str:
+    if isinstance(tenant, Tenant):
+        return tenant.name or tenant.id
+    return check_name("tenant", tenant)
+
+
+class Role(Record):
+    """A role users can hold, and what it permits."""
+
+    name: str
+    description: str = ""
+    permissions: builtins.list[str] = Field(default_factory=list)
+
+
+class Roles:
+    """``client.roles``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return "Roles()"
+
+    def list(self, *, limit: int | None = None) -> Pager[Role]:
+        return Pager.one_page(self._fetch, limit=limit)
+
+    def _fetch(self) -> builtins.list[Role]:
+        body = self._client._request("list_roles")
+        return [Role.model_validate(item) for item in list_of(body, "roles")]

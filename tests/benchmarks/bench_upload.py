@@ -1,0 +1,213 @@
+"""Upload benchmark: throughput against one raw ``requests.put`` of the same bytes, and the
+peak RSS of the uploading process against the file size. A measurement, not a test: pytest
+does not collect this file. Run it explicitly and copy its table into docs/performance.md::
+
+    python tests/benchmarks/bench_upload.py --sizes 256 1024
+
+The emulator serves from its own process and each measured upload runs in a fresh child
+process, so the server's work never counts against the client and peak RSS is the
+uploader's own. Per size, the file is written once (random bytes, then kept in the page
+cache by a first untimed read) and deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a checkout
+
+MiB = 1 << 20
+KEY = "bench-access-key-0123456789"
+
+
+def _rss_kib(field: str) -> int:
+    """VmRSS (now) or VmHWM (peak) of this process, in KiB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _serve(port_queue: Any, data_dir: str) -> None:
+    from sambastudio.emulator import Emulator
+
+    with Emulator(port=0, access_key=KEY, data_dir=data_dir) as emu:
+        port_queue.put(emu.url)
+        while True:
+            time.sleep(3600)
+
+
+def _api(url: str, method: str, path: str, **kwargs: Any) -> Any:
+    response = requests.request(method, url + path, headers={"key": KEY}, timeout=600, **kwargs)
+    response.raise_for_status()
+    return response.json()
+
+
+def child_raw(url: str, file: Path, mode: str) -> dict[str, float]:
+    """One ``requests.put`` of the whole file as a single part (the baseline)."""
+    dataset_id = _api(url, "POST", "/api/v1beta/upload/dataset-id")["datasetId"]
+    folder = _api(
+        url,
+        "POST",
+        "/api/v1beta/upload/folder",
+        json={"datasetId": dataset_id, "fileList": [file.name]},
+    )
+    upload = _api(
+        url,
+        "POST",
+        "/api/v1beta/upload/multipart",
+        json={
+            "folderId": folder["folderId"],
+            "filePath": file.name,
+            "chunkSize": file.stat().st_size,
+        },
+    )
+    params = {"partNumber": 1, "uploadId": upload["uploadId"], "folderId": folder["folderId"]}
+    before = _rss_kib("VmRSS")
+    started = time.perf_counter()
+    with file.open("rb") as source:
+        body: Any = source.read() if mode == "bytes" else source
+        _api(url, "PUT", f"/api/v1beta/upload/file/{file.name}", params=params, data=body)
+    return {"seconds": time.perf_counter() - started, "rss_growth_kib": _rss_kib("VmHWM") - before}
+
+
+def child_sdk(url: str, file: Path, chunk_size: int, concurrency: int) -> dict[str, float]:
+    """The SDK's whole flow (apps check, name check, parts, completes, add_dataset)."""
+    from sambastudio._config import Settings
+    from sambastudio._progress import TransferProgress
+    from sambastudio._transport import Transport
+    from sambastudio._upload import upload_dataset
+
+    transport = Transport(Settings(host_url=url, access_key=KEY))
+    apps = _api(url, "GET", "/api/apps")["apps"]
+    sent: list[float] = []
+
+    def on_progress(progress: TransferProgress) -> None:
+        if progress.done == progress.total:
+            sent.append(time.perf_counter())
+
+    before = _rss_kib("VmRSS")
+    started = time.perf_counter()
+    upload_dataset(
+        transport,
+        name=f"bench-{os.getpid()}",
+        path=file,
+        apps=[apps[0]["id"]],
+        job_types=["train"],
+        chunk_size=chunk_size,
+        concurrency=concurrency,
+        on_progress=on_progress,
+        progress_bar=False,
+    )
+    return {
+        "seconds": time.perf_counter() - started,
+        "parts_seconds": sent[0] - started,
+        "rss_growth_kib": _rss_kib("VmHWM") - before,
+    }
+
+
+def _run_child(*args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _make_file(folder: Path, size: int) -> Path:
+    path = folder / f"bench-{size // MiB}MiB.bin"
+    block = os.urandom(8 * MiB)
+    with path.open("wb") as out:
+        for offset in range(0, size, len(block)):
+            out.write(block[: min(len(block), size - offset)])
+    with path.open("rb") as source:  # warm the page cache, so no run pays for the disk alone
+        while source.read(64 * MiB):
+            pass
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[256, 1024], help="MiB")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument("--chunk-size", type=int, default=0, help="bytes; 0: the SDK default")
+    parser.add_argument("--concurrency", type=int, default=0, help="0: the SDK default")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        kind, url, file, *rest = options.child
+        if kind == "sdk":
+            result = child_sdk(url, Path(file), int(rest[0]), int(rest[1]))
+        else:
+            result = child_raw(url, Path(file), kind.removeprefix("raw-"))
+        print(json.dumps(result))
+        return
+
+    from sambastudio._upload import DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY
+
+    chunk = options.chunk_size or DEFAULT_CHUNK_SIZE
+    concurrency = options.concurrency or DEFAULT_CONCURRENCY
+    spawn = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="sambastudio-bench-") as folder:
+        emulator_dir = Path(folder, "emulator")
+        queue: Any = spawn.Queue()
+        server = spawn.Process(target=_serve, args=(queue, str(emulator_dir)), daemon=True)
+        server.start()
+        try:
+            _measure(queue.get(timeout=60), Path(folder), emulator_dir, options, chunk, concurrency)
+        finally:
+            server.terminate()
+            server.join()
+
+
+def _measure(
+    url: str, folder: Path, emulator_dir: Path, options: Any, chunk: int, concurrency: int
+) -> None:
+    print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"# chunk_size {chunk // MiB} MiB, concurrency {concurrency}, best of {options.runs}")
+    print(
+        "| size | raw put (file) | raw put (bytes) | SDK parts | SDK whole call "
+        "| parts / best raw | whole / best raw | SDK RSS growth |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for size_mib in options.sizes:
+        file = _make_file(folder, size_mib * MiB)
+        children = {
+            "raw-file": ("raw-file", url, str(file)),
+            "raw-bytes": ("raw-bytes", url, str(file)),
+            "sdk": ("sdk", url, str(file), str(chunk), str(concurrency)),
+        }
+        runs = {kind: [] for kind in children}  # type: dict[str, list[dict[str, float]]]
+        for _ in range(options.runs):
+            for kind, args in children.items():
+                runs[kind].append(_run_child(*args))
+                for stored in ("files/datasets", "files/uploads"):  # keep the disk use small
+                    shutil.rmtree(emulator_dir / stored, ignore_errors=True)
+        rate = {kind: size_mib / min(r["seconds"] for r in rs) for kind, rs in runs.items()}
+        rate["parts"] = size_mib / min(r["parts_seconds"] for r in runs["sdk"])
+        raw = max(rate["raw-file"], rate["raw-bytes"])
+        rss = max(r["rss_growth_kib"] for r in runs["sdk"]) / 1024
+        cells = [f"{rate[kind]:.0f} MiB/s" for kind in ("raw-file", "raw-bytes", "parts", "sdk")]
+        print(
+            f"| {size_mib} MiB | {' | '.join(cells)} | {rate['parts'] / raw:.2f} "
+            f"| {rate['sdk'] / raw:.2f} | {rss:.0f} MiB |",
+            flush=True,
+        )
+        file.unlink()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Fixtures: one emulator per response generation, and a client whose waits never sleep.
+
+Every test that uses ``client`` runs against both flavors (``current``: 2025 shapes,
+``legacy``: 2024 shapes). The emulators live for the session, so each test names what it
+creates with ``unique(...)`` and never relies on being alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sambastudio._client import Client
+from sambastudio._routes import WireRequest
+from sambastudio._transport import Transport
+from sambastudio.emulator import Emulator
+from sambastudio.resources import Dataset, Project
+from tests.objects.fakes import FakeClock
+
+BASE_MODEL = "Meta-Llama-3.2-1B-Instruct"
+APP = "Generative Tuning"
+RDU_ARCH = "SN40L-8"
+
+_counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The developer's own SambaStudio settings must not leak into the tests."""
+    for name in ("SAMBASTUDIO_HOST_URL", "SAMBASTUDIO_ACCESS_KEY", "SAMBASTUDIO_TENANT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SNAPI_CLI_CONFIG_DIR", str(tmp_path_factory.mktemp("snapi")))
+    monkeypatch.setenv("SAMBASTUDIO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("SAMBASTUDIO_DISABLE_PROGRESS_BARS", "1")
+
+
+@pytest.fixture(scope="session", params=["current", "legacy"])
+def emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    with Emulator(flavor=request.param, seed=7) as emu:
+        yield emu
+
+
+@pytest.fixture
+def clock(emulator: Emulator) -> FakeClock:
+    """Sleeping on it advances the emulator's clock: jobs progress, nobody waits."""
+    return FakeClock(emulator.clock)
+
+
+@pytest.fixture
+def client(emulator: Emulator, clock: FakeClock) -> Iterator[Client]:
+    with Client(host_url=emulator.url, access_key=emulator.access_key, clock=clock) as client:
+        yield client
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{next(_counter)}"
+
+
+@pytest.fixture
+def project(client: Client) -> Project:
+    return client.projects.create(name=unique("project"), description="for a test")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text('{"prompt": "hi", "completion": "hello"}\n' * 20)
+    return folder
+
+
+@pytest.fixture
+def make_dataset(client: Client, data_dir: Path) -> Callable[..., Dataset]:
+    def make(job_types: tuple[str, ...] = ("train", "evaluation")) -> Dataset:
+        return client.datasets.create(
+            name=unique("dataset"), path=data_dir, apps=[APP], job_types=list(job_types)
+        )
+
+    return make
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the operations sent, by any client, while the test runs."""
+    names: list[str] = []
+    original = Transport.send
+
+    def recording(self: Transport, request: WireRequest, **options: Any) -> Any:
+        names.append(request.route.name)
+        return original(self, request, **options)
+
+    monkeypatch.setattr(Transport, "send", recording)
+    return names

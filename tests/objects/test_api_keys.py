@@ -1,0 +1,105 @@
+"""Endpoint API keys against the emulator: create, list, find, revoke, describe; never shown."""
+
+from __future__ import annotations
+
+import pickle
+import uuid
+
+import pytest
+
+from sambastudio._client import Client
+from sambastudio.emulator import Emulator
+from sambastudio.errors import NameNotFoundError, SambaStudioError
+from sambastudio.resources import Project
+from sambastudio.resources.api_keys import ApiKey, fingerprint
+from tests.objects._endpoint_fixtures import deploy
+
+
+def lists_every_key(emulator: Emulator) -> bool:
+    """2025 servers list every key of an endpoint; 2024 ones only the one in use."""
+    return emulator.config.flavor == "current"
+
+
+def test_a_new_endpoint_has_an_active_default_key(project: Project) -> None:
+    endpoint = deploy(project)
+    assert endpoint.api_key is not None
+    assert endpoint.api_key.is_active
+    assert endpoint.api_keys.list().to_list() == [endpoint.api_key]
+
+
+def test_create_generates_a_uuid_key_client_side(project: Project, emulator: Emulator) -> None:
+    endpoint = deploy(project)
+    key = endpoint.api_keys.create(description="ci")
+    assert isinstance(key, ApiKey)
+    assert (key.description, key.status, key.endpoint_id) == ("ci", "Active", endpoint.id)
+    assert uuid.UUID(key.reveal()).version == 4
+    assert key.id == fingerprint(key.reveal())
+    assert key != endpoint.api_key
+    listed = endpoint.api_keys.list().to_list()
+    assert (key in listed) is lists_every_key(emulator)
+
+
+def test_get_by_object_id_value_or_description(project: Project, emulator: Emulator) -> None:
+    endpoint = deploy(project)
+    key = endpoint.api_key
+    assert key is not None
+    refs: list[str | ApiKey] = [key, key.id, key.reveal()]
+    for ref in refs:
+        assert endpoint.api_keys.get(ref) == key
+    if lists_every_key(emulator):
+        described = endpoint.api_keys.create(description="described")
+        assert endpoint.api_keys.get("described") == described
+
+
+def test_an_unknown_key_is_reported_by_its_fingerprint_only(project: Project) -> None:
+    endpoint = deploy(project)
+    secret = str(uuid.uuid4())
+    for ref in (secret, "not-a-uuid-secret"):
+        with pytest.raises(NameNotFoundError) as caught:
+            endpoint.api_keys.get(ref)
+        assert ref not in str(caught.value)
+        assert fingerprint(ref) in str(caught.value)
+
+
+def test_revoke_and_update_the_description(project: Project) -> None:
+    endpoint = deploy(project)
+    key = endpoint.api_keys.create(description="ci")
+    assert key.update(description="nightly") is key
+    assert (key.description, key.status) == ("nightly", "Active")
+    assert key.revoke() is key
+    assert (key.description, key.status) == ("nightly", "Revoked")
+    assert not key.is_active
+
+
+def test_revoking_the_default_key_moves_the_default(project: Project) -> None:
+    endpoint = deploy(project)
+    first = endpoint.api_key
+    assert first is not None
+    second = endpoint.api_keys.create(description="next")
+    first.revoke()
+    assert endpoint.refresh().api_key == second
+
+
+def test_revoking_the_only_key_leaves_no_default(project: Project) -> None:
+    endpoint = deploy(project)
+    assert endpoint.api_key is not None
+    assert endpoint.api_key.revoke().status == "Revoked"
+    assert endpoint.refresh().api_key is None
+
+
+def test_the_key_never_shows(project: Project) -> None:
+    key = deploy(project).api_keys.create(description="ci")
+    secret = key.reveal()
+    for text in (repr(key), str(key), key.model_dump_json(), str(key.model_dump())):
+        assert secret not in text
+    assert "key-" in repr(key)
+
+
+def test_pickling_keeps_the_key_and_drops_the_client(client: Client, project: Project) -> None:
+    key = deploy(project).api_keys.create(description="ci")
+    restored = pickle.loads(pickle.dumps(key))  # noqa: S301 - our own bytes
+    assert restored == key
+    assert restored.reveal() == key.reveal()
+    with pytest.raises(SambaStudioError, match="attach"):
+        restored.revoke()
+    assert restored.attach(client).revoke().status == "Revoked"

@@ -1,0 +1,84 @@
+"""Checkpoints: listed per job with metrics, found by name or id, promoted, deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from sambastudio._client import Client
+from sambastudio.errors import InvalidArgumentError, NotFoundError
+from sambastudio.resources import Checkpoint, Dataset, Job, Model, Project
+from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
+
+
+@pytest.fixture
+def trained(project: Project, make_dataset: Callable[..., Dataset]) -> Job:
+    job = project.jobs.create(
+        type="train",
+        name=unique("train"),
+        model=BASE_MODEL,
+        dataset=make_dataset(),
+        rdu_arch=RDU_ARCH,
+        hyperparams={"num_iterations": 10, "save_steps": 5},
+    )
+    return job.wait(timeout=3600)
+
+
+def test_list_holds_named_checkpoints_with_metrics(trained: Job) -> None:
+    checkpoints = trained.checkpoints.list().to_list()
+    assert all(isinstance(c, Checkpoint) for c in checkpoints)
+    assert [c.name for c in checkpoints] == [f"{trained.id}-5", f"{trained.id}-10"]
+    assert [c.steps for c in checkpoints] == [5, 10]
+    losses = [c.metrics.train_loss for c in checkpoints]
+    assert all(isinstance(loss, float) for loss in losses)
+    best = min(checkpoints, key=lambda c: c.metrics.train_loss or float("inf"))
+    assert best.steps == 10
+    assert best.metrics.train_learning_rate is not None
+
+
+def test_get_by_name_id_or_object(trained: Job) -> None:
+    checkpoint = trained.checkpoints.list().first()
+    assert checkpoint is not None
+    assert checkpoint.name is not None
+    for ref in (checkpoint.name, checkpoint.id, checkpoint):
+        found = trained.checkpoints.get(ref)
+        assert found == checkpoint
+        assert (found.project_id, found.job_id) == (trained.project_id, trained.id)
+    assert checkpoint.refresh().steps == 5
+
+
+def test_a_missing_checkpoint_is_not_found(trained: Job) -> None:
+    with pytest.raises(NotFoundError):
+        trained.checkpoints.get(f"{trained.id}-999")
+
+
+def test_promote_makes_a_model(client: Client, trained: Job) -> None:
+    best = trained.checkpoints.get(f"{trained.id}-10")
+    name = unique("tuned")
+    model = best.promote(name=name, description="fine-tuned")
+    assert isinstance(model, Model)
+    assert (model.name, model.description, model.status) == (name, "fine-tuned", "Available")
+    assert client.models.get(name) == model
+
+
+def test_delete_by_object_and_by_name(trained: Job) -> None:
+    first, second = trained.checkpoints.list().to_list()
+    first.delete()
+    assert second.name is not None
+    trained.checkpoints.delete(second.name)
+    assert trained.checkpoints.list().to_list() == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "argument"),
+    [({"name": ""}, "name"), ({"name": "m", "checkpoint_type": "best"}, "checkpoint_type")],
+)
+def test_promote_arguments_are_checked(
+    trained: Job, arguments: dict[str, str], argument: str
+) -> None:
+    checkpoint = trained.checkpoints.list().first()
+    assert checkpoint is not None
+    with pytest.raises(InvalidArgumentError) as caught:
+        checkpoint.promote(**arguments)  # type: ignore[arg-type]
+    assert caught.value.argument == argument

@@ -1,0 +1,146 @@
+"""The polling loop: acceptors, backoff, timeout, progress and transient errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import pytest
+
+from sambastudio._waiting import Acceptors, Backoff, Waiter
+from sambastudio.errors import (
+    APIConnectionError,
+    InternalServerError,
+    InvalidArgumentError,
+    JobFailed,
+    NotFoundError,
+    RateLimitError,
+    WaitTimeout,
+)
+from tests.objects.fakes import FakeClock
+
+
+@attrs.define
+class Thing:
+    name: str
+    status: str
+    message: str = ""
+
+
+ACCEPTORS: Acceptors[Thing] = Acceptors(
+    success=frozenset({"DONE"}), failure=frozenset({"BROKEN"}), error=JobFailed
+)
+
+
+def waiter(outcomes: Sequence[str | Exception], clock: FakeClock, **options: Any) -> Waiter[Thing]:
+    steps: Iterator[str | Exception] = iter(outcomes)
+
+    def poll() -> Thing:
+        step = next(steps)
+        if isinstance(step, Exception):
+            raise step
+        return Thing("t", step, message=f"server says {step}")
+
+    return Waiter(
+        subject=Thing("t", "NEW"),
+        poll=poll,
+        status=lambda thing: thing.status,
+        message=lambda thing: thing.message,
+        acceptors=ACCEPTORS,
+        clock=clock,
+        **options,
+    )
+
+
+def test_success_returns_the_last_poll_and_reports_each_one() -> None:
+    clock, seen = FakeClock(), []
+    done = waiter(["A", "B", "DONE"], clock, on_progress=lambda t: seen.append(t.status)).wait()
+    assert done.status == "DONE"
+    assert seen == ["A", "B", "DONE"]
+
+
+def test_backoff_rises_by_half_up_to_the_maximum() -> None:
+    clock = FakeClock()
+    waiter(["X"] * 9 + ["DONE"], clock).wait()
+    assert clock.sleeps == [5, 7.5, 11.25, 16.875, 25.3125, 37.96875, 56.953125, 60, 60]
+
+
+def test_a_custom_interval() -> None:
+    clock = FakeClock()
+    waiter(["X", "X", "DONE"], clock, backoff=Backoff(1, 1)).wait()
+    assert clock.sleeps == [1, 1]
+
+
+def test_failure_raises_with_the_resource_and_the_server_message() -> None:
+    with pytest.raises(JobFailed) as caught:
+        waiter(["A", "BROKEN"], FakeClock()).wait()
+    assert caught.value.server_message == "server says BROKEN"
+    assert isinstance(caught.value.resource, Thing)
+    assert "BROKEN" in str(caught.value)
+
+
+def test_timeout_says_how_long_and_the_last_status() -> None:
+    clock = FakeClock()
+    with pytest.raises(WaitTimeout) as caught:
+        waiter(["A"] * 100, clock, timeout=20).wait()
+    assert caught.value.seconds == 20
+    assert caught.value.last_status == "A"
+    assert clock.time == 20  # the last sleep is cut to the deadline
+    assert "20 s" in str(caught.value)
+
+
+def test_no_timeout_means_no_limit() -> None:
+    clock = FakeClock()
+    waiter(["A"] * 200 + ["DONE"], clock, timeout=None).wait()
+    assert clock.time > 3 * 3600
+
+
+def test_zero_timeout_polls_once() -> None:
+    assert waiter(["DONE"], FakeClock(), timeout=0).wait().status == "DONE"
+    with pytest.raises(WaitTimeout):
+        waiter(["A"], FakeClock(), timeout=0).wait()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        APIConnectionError("reset", method="GET", path="/x"),
+        RateLimitError("slow down", status_code=429),
+        InternalServerError("oops", status_code=503),
+    ],
+)
+def test_transient_errors_are_ridden_out(error: Exception) -> None:
+    assert waiter([error, "A", error, "DONE"], FakeClock()).wait().status == "DONE"
+
+
+def test_a_transient_error_at_the_deadline_becomes_the_timeouts_cause() -> None:
+    error = InternalServerError("down", status_code=502)
+    with pytest.raises(WaitTimeout) as caught:
+        waiter(["A"] + [error] * 50, FakeClock(), timeout=30).wait()
+    assert caught.value.last_status == "A"
+    assert caught.value.__cause__ is error
+
+
+def test_other_errors_propagate() -> None:
+    with pytest.raises(NotFoundError):
+        waiter([NotFoundError("gone", status_code=404)], FakeClock()).wait()
+
+
+def test_an_unknown_status_keeps_waiting() -> None:
+    assert waiter(["BRAND_NEW_STATE", "DONE"], FakeClock()).wait().status == "DONE"
+
+
+@pytest.mark.parametrize(
+    ("make", "argument"),
+    [
+        (lambda: waiter([], FakeClock(), timeout=-1), "timeout"),
+        (lambda: Backoff(poll_interval=0), "poll_interval"),
+        (lambda: Backoff(max_poll_interval=-5), "max_poll_interval"),
+        (lambda: Backoff(poll_interval=10, max_poll_interval=5), "max_poll_interval"),
+    ],
+)
+def test_bad_options_are_refused(make: Callable[[], object], argument: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        make()
+    assert caught.value.argument == argument
