@@ -1,0 +1,131 @@
+"""What every ``SnSdk`` method shares: construction, the call path and argument helpers.
+
+A method binds its route of :mod:`sambastudio._routes` and sends it through the same
+:class:`~sambastudio._transport.Transport` the object model uses (one session, one retry
+policy, one auth code path); only the result differs: the raw JSON dict, never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+import attrs
+import requests
+
+from sambastudio import _download
+from sambastudio._config import Settings
+from sambastudio._redact import is_secret_field
+from sambastudio._routes import ROUTES
+from sambastudio._transport import Transport
+from sambastudio.compat._envelope import (
+    CONNECTION_FAILED,
+    TIMED_OUT,
+    envelope,
+    failure_dict,
+    response_dict,
+)
+from sambastudio.compat._migration import warn_deprecated
+from sambastudio.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+)
+
+JSONDict: TypeAlias = dict[str, Any]
+Hyperparams: TypeAlias = str | Mapping[str, Any]
+"""Hyperparameters as SnSdk callers pass them: a JSON string (sent as is) or a mapping."""
+
+DEFAULT_USER_AGENT = "SambaStudioSDK/23.11.2"
+
+
+class SnSdkBase:
+    """Construction, public attributes and the one call path of :class:`SnSdk`."""
+
+    def __init__(
+        self,
+        host_url: str,
+        access_key: str,
+        command: str | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        *,
+        tenant_id: str | None = None,
+        disable_ssl_verify: bool = False,
+    ) -> None:
+        del command  # SnSdk's hook for the snapi CLI; accepted and ignored.
+        self._host_url = host_url
+        settings = Settings(
+            host_url=host_url,
+            access_key=access_key,
+            tenant=tenant_id,
+            verify=not disable_ssl_verify,
+            user_agent=user_agent,
+        )
+        self._transport = Transport(settings)
+
+    @property
+    def host_url(self) -> str:
+        """Base URL of the SambaStudio API service; setting it redirects later calls."""
+        return self._host_url
+
+    @host_url.setter
+    def host_url(self, host_url: str) -> None:
+        settings = attrs.evolve(self._transport.settings, host_url=host_url)
+        self._transport.settings = settings
+        self._host_url = host_url
+
+    @property
+    def http_session(self) -> requests.Session:
+        """The live ``requests.Session`` every call is sent with (cookies, verify, proxies)."""
+        return self._transport.session
+
+    @http_session.setter
+    def http_session(self, session: requests.Session) -> None:
+        self._transport.session = session
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(host_url={self.host_url!r})"
+
+    def _call(self, name: str, /, *, base_url: str | None = None, **arguments: Any) -> JSONDict:
+        """Send the route ``name`` bound to ``arguments``; the JSON dict, never an exception."""
+        warn_deprecated(name, stacklevel=3)
+        wire = ROUTES[name].bind(**arguments)
+        try:
+            response = self._transport.send(wire, raise_for_status=False, base_url=base_url)
+        except APIConnectionError as exc:
+            return self._failure(exc, arguments)
+        return response_dict(response)
+
+    def _download(self, name: str, /, dest_dir: str, **arguments: Any) -> JSONDict:
+        """Stream the archive of route ``name`` into ``dest_dir``; ``path`` names the file."""
+        warn_deprecated(name, stacklevel=3)
+        wire = ROUTES[name].bind(**arguments)
+        try:
+            path = _download.download_to_dir(self._transport, wire, dest_dir, progress_bar=False)
+        except APIStatusError as exc:
+            headers = exc.response.headers if exc.response is not None else {}
+            return envelope(exc.body, exc.status_code, headers)
+        except APIConnectionError as exc:
+            return self._failure(exc, arguments)
+        return {"path": str(path), "status_code": 200, "headers": {}}
+
+    def _failure(self, exc: APIConnectionError, arguments: Mapping[str, Any]) -> JSONDict:
+        status = TIMED_OUT if isinstance(exc, APITimeoutError) else CONNECTION_FAILED
+        secrets = [self._transport.settings.access_key, *_secret_values(arguments)]
+        return failure_dict(str(exc), status, secrets)
+
+
+def _secret_values(arguments: Mapping[str, Any]) -> list[str]:
+    return [
+        value
+        for name, value in arguments.items()
+        if isinstance(value, str) and is_secret_field(name)
+    ]
+
+
+def hyperparams_text(hyperparams: Hyperparams | None) -> str | None:
+    """Hyperparameters as the JSON string the wire carries; a string is sent as is."""
+    if hyperparams is None or isinstance(hyperparams, str):
+        return hyperparams
+    return json.dumps(dict(hyperparams))

@@ -1,0 +1,60 @@
+"""The dicts ``SnSdk`` returns: the server's JSON with ``status_code`` and ``headers`` added.
+
+Nothing here raises: an HTTP error, a body that is not JSON and a connection failure all
+become dicts, as they did in ``SnSdk``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import requests
+
+from sambastudio._redact import mask_text
+
+CONNECTION_FAILED = 503
+"""``status_code`` of the dict returned when no HTTP response arrived at all."""
+TIMED_OUT = 504
+"""``status_code`` of the dict returned when the server did not answer in time."""
+
+_DETAIL_LIMIT = 300
+
+
+def response_dict(response: requests.Response) -> dict[str, Any]:
+    """The body as a dict, plus ``status_code`` (int) and ``headers`` (a plain dict).
+
+    A body that is not JSON becomes ``{"detail": <its first characters>}``, as in ``SnSdk``.
+    """
+    body: Any = None
+    if response.content.strip():
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"detail": _short(response.text) or "the response body is not JSON"}
+    return envelope(body, response.status_code, response.headers)
+
+
+def envelope(body: Any, status_code: int, headers: Mapping[str, str]) -> dict[str, Any]:
+    """Wrap a parsed JSON body: a dict is copied, anything else is wrapped sensibly."""
+    if isinstance(body, dict):
+        result = dict(body)
+    elif body is None or body == "":
+        result = {}
+    elif isinstance(body, str) and status_code >= 400:
+        result = {"detail": _short(body)}
+    else:
+        result = {"data": body}
+    result["status_code"] = status_code
+    result["headers"] = dict(headers)
+    return result
+
+
+def failure_dict(message: str, status_code: int, secrets: Iterable[str]) -> dict[str, Any]:
+    """A dict for a request that got no response; secrets are masked in the message."""
+    return {"detail": mask_text(message, secrets), "status_code": status_code, "headers": {}}
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _DETAIL_LIMIT else text[: _DETAIL_LIMIT - 3] + "..."
