@@ -1,0 +1,97 @@
+"""sambastudio: a typed Python SDK for SambaNova SambaStudio.
+
+``Client`` is the object model new code uses; ``SnSdk`` keeps scripts written for the flat
+legacy API working; ``sambastudio.emulator`` is a local SambaStudio for tests and demos.
+"""
+
+from sambastudio import errors
+from sambastudio._client import Client
+from sambastudio._pagination import Pager
+from sambastudio._version import __version__
+from sambastudio.compat import SnSdk
+from sambastudio.errors import (
+    AmbiguousNameError,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    EndpointFailed,
+    InternalServerError,
+    InvalidArgumentError,
+    JobFailed,
+    NameNotFoundError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResourceFailed,
+    SambaStudioError,
+    UnprocessableEntityError,
+    UnsafeArchiveError,
+    UploadError,
+    WaitTimeout,
+)
+from sambastudio.resources import (
+    ApiKey,
+    App,
+    Checkpoint,
+    Dataset,
+    Endpoint,
+    Job,
+    Model,
+    ModelExport,
+    ModelImport,
+    Notification,
+    Prediction,
+    Project,
+    Role,
+    Tenant,
+    User,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AmbiguousNameError",
+    "ApiKey",
+    "App",
+    "AuthenticationError",
+    "BadRequestError",
+    "Checkpoint",
+    "Client",
+    "ConfigurationError",
+    "ConflictError",
+    "Dataset",
+    "Endpoint",
+    "EndpointFailed",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "Job",
+    "JobFailed",
+    "Model",
+    "ModelExport",
+    "ModelImport",
+    "NameNotFoundError",
+    "NotFoundError",
+    "Notification",
+    "Pager",
+    "PermissionDeniedError",
+    "Prediction",
+    "Project",
+    "RateLimitError",
+    "ResourceFailed",
+    "Role",
+    "SambaStudioError",
+    "SnSdk",
+    "Tenant",
+    "UnprocessableEntityError",
+    "UnsafeArchiveError",
+    "UploadError",
+    "User",
+    "WaitTimeout",
+    "__version__",
+    "errors",
+]

@@ -1,0 +1,133 @@
+"""The ``list``, ``info`` and ``delete`` commands every group has, built from data.
+
+A group says how to find its resources (a function of the client and the group's options,
+such as ``-p/--project``) and which columns its table shows; these factories do the rest,
+so every group answers the same flags the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sambastudio.cli._context import Command, cli_context
+from sambastudio.cli._output import show_done, show_list, show_one
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+FindAll = Callable[..., Iterable[Any]]
+"""``(client, **options) -> resources``."""
+FindOne = Callable[..., Any]
+"""``(client, **options) -> resource``."""
+
+# The options that name resources, spelled as snapi spells them.
+PROJECT = click.option("-p", "--project", required=True, help="Project name or id.")
+JOB = click.option("-j", "--job", required=True, help="Job name or id.")
+ENDPOINT = click.option("-e", "--endpoint", required=True, help="Endpoint name or id.")
+MODEL = click.option("-m", "--model", required=True, help="Model name or id.")
+DATASET = click.option("-d", "--dataset", required=True, help="Dataset name or id.")
+WAIT_TIMEOUT = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    help="Give up waiting after this many seconds (default: no limit).",
+)
+
+
+def json_object(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An option callback: the JSON object given inline (``-hp '{"num_iterations": 10}'``),
+    or held by the file given (``-hf``), checked before any request is sent."""
+    if value is None:
+        return None
+    text = value.read_text(encoding="utf-8") if isinstance(value, Path) else value
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise click.BadParameter(f"not valid JSON ({error})", ctx, param) from None
+    if not isinstance(data, dict):
+        raise click.BadParameter(
+            'must be a JSON object, such as {"num_iterations": 10}', ctx, param
+        )
+    return data
+
+
+HYPERPARAMS = click.option(
+    "-hp", "--hyperparams", metavar="JSON", callback=json_object, help="Hyperparameters (JSON)."
+)
+
+
+def label(resource: Any) -> str:
+    """How messages name a resource: its name, else its id."""
+    return str(getattr(resource, "name", None) or resource.id)
+
+
+def show_created(kind: str, resource: Any, *, then: Callable[[], None] | None = None) -> None:
+    """Report a new resource; with ``then`` (a wait), only how that ends goes out as JSON, so
+    that a script reads one document."""
+    message = f"Created {kind} {label(resource)} ({resource.id})."
+    if then is None:
+        show_done(message, created=kind, id=resource.id)
+        return
+    if not cli_context().json:
+        click.echo(message)
+    then()
+
+
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0].lower() in 'aeiou' else 'a'} {kind}"
+
+
+def _decorated(run: Callable[..., Any], options: Sequence[Decorator]) -> Callable[..., Any]:
+    for option in reversed(options):  # the first option is listed first in --help
+        run = option(run)
+    return run
+
+
+def list_command(kind: str, columns: Sequence[str], find: FindAll, *options: Decorator) -> Command:
+    """``list``: a table of ``columns``; ``--limit N`` stops after N."""
+
+    def run(limit: int | None, **scope: Any) -> None:
+        items = find(cli_context().client, **scope)
+        show_list(itertools.islice(items, limit), columns, kind=kind)
+
+    limit = click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+    callback = _decorated(run, [*options, limit])
+    return click.command("list", cls=Command, help=f"List {kind}s.")(callback)
+
+
+def info_command(kind: str, find: FindOne, *options: Decorator) -> Command:
+    """``info``: every field of one resource."""
+
+    def run(**scope: Any) -> None:
+        show_one(find(cli_context().client, **scope))
+
+    callback = _decorated(run, options)
+    return click.command("info", cls=Command, help=f"Show {_a(kind)}.")(callback)
+
+
+def delete_command(kind: str, find: FindOne, *options: Decorator) -> Command:
+    """``delete``: find the resource (a wrong name fails before anything is deleted), delete it."""
+
+    def run(**scope: Any) -> None:
+        resource = find(cli_context().client, **scope)
+        resource.delete()
+        show_done(f"Deleted {kind} {label(resource)}.", deleted=kind, id=resource.id)
+
+    callback = _decorated(run, options)
+    return click.command("delete", cls=Command, help=f"Delete {_a(kind)}.")(callback)
+
+
+def hidden_alias(command: click.Command, name: str) -> click.Command:
+    """``command`` under snapi's other name for it (``remove``), left out of ``--help``."""
+    alias = copy.copy(command)
+    alias.name, alias.hidden = name, True
+    return alias
+
+
+def add_commands(group: click.Group, *commands: click.Command) -> None:
+    for command in commands:
+        group.add_command(command)

@@ -1,0 +1,101 @@
+"""``sambastudio emulator serve``: run a local SambaStudio-compatible server."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import click
+
+from sambastudio._routes import ROUTES
+
+
+@click.group()
+def emulator() -> None:
+    """A local SambaStudio-compatible server."""
+
+
+@emulator.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 picks a free one).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep state in this directory (default: in memory).",
+)
+@click.option(
+    "--flavor",
+    type=click.Choice(["current", "legacy"]),
+    default="current",
+    show_default=True,
+    help="Answer in the 2025 (current) or 2024 (legacy) shapes.",
+)
+@click.option("--access-key", help="The admin's platform key (default: generated, or kept).")
+@click.option(
+    "--speed",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="How much faster than real time jobs and endpoints progress.",
+)
+@click.option(
+    "--latency-ms",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Delay added to every request.",
+)
+@click.option(
+    "--fault-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of requests answered 500/502/503/429 or dropped.",
+)
+@click.option(
+    "--fault-route",
+    "fault_routes",
+    multiple=True,
+    type=click.Choice(sorted(ROUTES)),
+    metavar="ROUTE",
+    help="Inject faults only on this route (repeatable).",
+)
+@click.option("--seed", type=int, help="Make ids, keys and faults reproducible.")
+def serve_command(
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    flavor: str,
+    access_key: str | None,
+    speed: float,
+    latency_ms: float,
+    fault_rate: float,
+    fault_routes: tuple[str, ...],
+    seed: int | None,
+) -> None:
+    """Serve until Ctrl-C; prints the URL and the admin's access key."""
+    from sambastudio.emulator import Config, serve
+
+    config = Config(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        flavor=flavor,  # type: ignore[arg-type]
+        access_key=access_key,
+        speed=speed,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        fault_routes=fault_routes or None,
+        seed=seed,
+    )
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(config, echo=click.echo)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None

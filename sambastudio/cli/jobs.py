@@ -1,0 +1,189 @@
+"""``sambastudio job``: fine-tuning, evaluation and batch prediction jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sambastudio._client import Client
+from sambastudio.cli._commands import (
+    HYPERPARAMS,
+    JOB,
+    PROJECT,
+    WAIT_TIMEOUT,
+    add_commands,
+    delete_command,
+    info_command,
+    json_object,
+    label,
+    list_command,
+    show_created,
+)
+from sambastudio.cli._context import Group, cli_context
+from sambastudio.cli._output import show_done, show_list
+from sambastudio.cli._watch import WaitProgress
+from sambastudio.resources import Job
+from sambastudio.resources.jobs import JOB_TYPES
+
+COLUMNS = ("name", "id", "job_type", "status", "completion_percentage", "project_id", "created_at")
+
+
+def find(client: Client, project: str, job: str) -> Job:
+    return client.projects.get(project).jobs.get(job)
+
+
+def find_all(client: Client, project: str | None) -> Any:
+    return client.projects.get(project).jobs.list() if project else client.jobs.list()
+
+
+def wait_for(job: Job, timeout: float | None) -> None:
+    """Wait with a bar on a terminal, then say how it ended (failures raise ``JobFailed``)."""
+    with WaitProgress(f"job {label(job)}", percent=True) as progress:
+        job.wait(timeout, on_progress=progress)
+    show_done(f"Job {label(job)} ended {job.status}.", id=job.id, status=job.status)
+
+
+@click.group(cls=Group)
+def job() -> None:
+    """Jobs (train, evaluation, batch_predict)."""
+
+
+@job.command("create")
+@PROJECT
+@click.option("-j", "--job", "name", required=True, help="Name of the new job.")
+@click.option(
+    "-t",
+    "--type",
+    "job_type",
+    type=click.Choice(JOB_TYPES),
+    default="train",
+    show_default=True,
+    help="What the job does.",
+)
+@click.option("-m", "--model", required=True, help="Model to start from (name or id).")
+@click.option("-d", "--dataset", required=True, help="Dataset (name or id).")
+@click.option("-a", "--rdu-arch", required=True, help="RDU architecture, e.g. SN40L-8.")
+@HYPERPARAMS
+@click.option(
+    "-hf",
+    "--hyperparams-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=json_object,
+    help="A JSON file of them.",
+)
+@click.option("-l", "--load-state", is_flag=True, help="Load the optimizer state too.")
+@click.option("--parallel-instances", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--description", default="")
+@click.option("--wait", is_flag=True, help="Wait until the job ends.")
+@WAIT_TIMEOUT
+def create(
+    project: str,
+    name: str,
+    job_type: Any,
+    model: str,
+    dataset: str,
+    rdu_arch: str,
+    hyperparams: dict[str, Any] | None,
+    hyperparams_file: dict[str, Any] | None,
+    load_state: bool,
+    parallel_instances: int,
+    description: str,
+    wait: bool,
+    timeout: float | None,
+) -> None:
+    """Start a job (snapi: job create -p -j -t -m -d -a -hp)."""
+    if hyperparams is not None and hyperparams_file is not None:
+        raise click.UsageError("give -hp or -hf, not both")
+    created = (
+        cli_context()
+        .client.projects.get(project)
+        .jobs.create(
+            type=job_type,
+            name=name,
+            model=model,
+            dataset=dataset,
+            rdu_arch=rdu_arch,
+            hyperparams=hyperparams if hyperparams_file is None else hyperparams_file,
+            description=description,
+            parallel_instances=parallel_instances,
+            load_state=load_state,
+        )
+    )
+    show_created("job", created, then=(lambda: wait_for(created, timeout)) if wait else None)
+
+
+@job.command("wait")
+@PROJECT
+@JOB
+@WAIT_TIMEOUT
+def wait_command(project: str, job: str, timeout: float | None) -> None:
+    """Wait until a job ends; exit 1 if it failed or was stopped."""
+    wait_for(find(cli_context().client, project, job), timeout)
+
+
+@job.command("stop")
+@PROJECT
+@JOB
+def stop(project: str, job: str) -> None:
+    """Stop a running job."""
+    stopped = find(cli_context().client, project, job).stop()
+    show_done(f"Stopped job {label(stopped)}.", id=stopped.id, status=stopped.status)
+
+
+@job.command("resume")
+@PROJECT
+@JOB
+@HYPERPARAMS
+@click.option("-l", "--load-state", is_flag=True, help="Load the optimizer state too.")
+def resume(project: str, job: str, hyperparams: dict[str, Any] | None, load_state: bool) -> None:
+    """Resume a stopped train job from its last checkpoint."""
+    resumed = find(cli_context().client, project, job).resume(
+        hyperparams=hyperparams, load_state=load_state
+    )
+    show_done(f"Resumed job {label(resumed)}.", id=resumed.id, status=resumed.status)
+
+
+@job.command("logs")
+@PROJECT
+@JOB
+@click.option("--preview", "log_file", metavar="FILE", help="Print the end of this log file.")
+def logs(project: str, job: str, log_file: str | None) -> None:
+    """List a job's log files, or preview one."""
+    found = find(cli_context().client, project, job)
+    if log_file is None:
+        show_list(found.logs.list(), ("name", "size"), kind="log file")
+    else:
+        text = found.logs.preview(log_file)
+        show_done(text, file=log_file, preview=text)
+
+
+@job.command("download")
+@PROJECT
+@JOB
+@click.option("--kind", type=click.Choice(["logs", "results"]), default="logs", show_default=True)
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Directory to save into.",
+)
+@click.option("--extract", is_flag=True, help="Unpack the archive.")
+def download(project: str, job: str, kind: str, dest: Path, extract: bool) -> None:
+    """Download a job's logs or (batch_predict) results archive."""
+    found = find(cli_context().client, project, job)
+    fetch = found.download_logs if kind == "logs" else found.download_results
+    saved = fetch(dest, extract=extract)
+    show_done(f"Saved the {kind} of job {label(found)} to {saved}.", path=str(saved))
+
+
+add_commands(
+    job,
+    list_command(
+        "job", COLUMNS, find_all, click.option("-p", "--project", help="Only this project.")
+    ),
+    info_command("job", find, PROJECT, JOB),
+    delete_command("job", find, PROJECT, JOB),
+)

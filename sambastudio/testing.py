@@ -1,0 +1,1 @@
+"""pytest plugin: fixtures for a running emulator and a client bound to it."""
