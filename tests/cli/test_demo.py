@@ -134,7 +134,6 @@ def test_the_installed_command_runs_the_demo(tmp_path: Path) -> None:
 
 
 def test_the_wheel_ships_the_demo_data(tmp_path: Path) -> None:
-    pytest.importorskip("hatchling")
     source = tmp_path / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
