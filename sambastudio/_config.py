@@ -156,24 +156,19 @@ class Settings:
         env = os.environ if environ is None else environ
         configure_logging_from_env(env)  # so SAMBASTUDIO_LOG shows the shadowing below
         files = SnapiFiles.read(config_dir, env)
-        found_host = _first(
-            "host_url",
-            _Found("the host_url argument", host_url),
-            _Found(ENV_HOST_URL, env.get(ENV_HOST_URL)),
-            files.config_value("HOST_NAME"),
+        found_host = _looked_up(
+            "host_url", host_url, env, ENV_HOST_URL, files.config_value("HOST_NAME")
         )
-        found_key = _first(
+        found_key = _looked_up(
             "access_key",
-            _Found("the access_key argument", access_key),
-            _Found(ENV_ACCESS_KEY, env.get(ENV_ACCESS_KEY)),
+            access_key,
+            env,
+            ENV_ACCESS_KEY,
             _Found(str(files.secret_path), files.secret, files.secret_note),
             secret=True,
         )
-        found_tenant = _first(
-            "tenant",
-            _Found("the tenant argument", tenant),
-            _Found(ENV_TENANT, env.get(ENV_TENANT)),
-            files.config_value("TENANT_ID"),
+        found_tenant = _looked_up(
+            "tenant", tenant, env, ENV_TENANT, files.config_value("TENANT_ID")
         )
         found_verify = _first(
             "verify",
@@ -246,6 +241,25 @@ def _first(field: str, *candidates: _Found[_T], secret: bool = False) -> _Outcom
                 shadowed.value,
             )
     return _Outcome(field, winner.value, winner.source, looked_at)
+
+
+def _looked_up(
+    field: str,
+    argument: str | None,
+    env: Mapping[str, str],
+    env_name: str,
+    in_files: _Found[str],
+    *,
+    secret: bool = False,
+) -> _Outcome[str]:
+    """A setting snapi also keeps: the argument, else the environment variable, else the file."""
+    return _first(
+        field,
+        _Found(f"the {field} argument", argument),
+        _Found(env_name, env.get(env_name)),
+        in_files,
+        secret=secret,
+    )
 
 
 def _missing_message(missing: list[_Outcome[str]], files: SnapiFiles) -> str:

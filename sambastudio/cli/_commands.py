@@ -1,4 +1,5 @@
-"""The ``list``, ``info`` and ``delete`` commands every group has, built from data.
+"""The ``list``, ``info`` and ``delete`` commands every group has, built from data, and the
+``wait`` and ``stop`` commands of the resources that run (jobs, endpoints).
 
 A group says how to find its resources (a function of the client and the group's options,
 such as ``-p/--project``) and which columns its table shows; these factories do the rest,
@@ -31,6 +32,8 @@ JOB = click.option("-j", "--job", required=True, help="Job name or id.")
 ENDPOINT = click.option("-e", "--endpoint", required=True, help="Endpoint name or id.")
 MODEL = click.option("-m", "--model", required=True, help="Model name or id.")
 DATASET = click.option("-d", "--dataset", required=True, help="Dataset name or id.")
+IN_PROJECT = click.option("-p", "--project", help="Only this project.")
+"""``list``'s optional scope: one project's resources, else every project's."""
 WAIT_TIMEOUT = click.option(
     "--timeout",
     type=click.FloatRange(min=0),
@@ -119,6 +122,30 @@ def delete_command(kind: str, find: FindOne, *options: Decorator) -> Command:
 
     callback = _decorated(run, options)
     return click.command("delete", cls=Command, help=f"Delete {_a(kind)}.")(callback)
+
+
+def wait_command(
+    find: FindOne, wait: Callable[[Any, float | None], None], *options: Decorator, help: str
+) -> Command:
+    """``wait [--timeout S]``: find the resource, then ``wait(resource, timeout)``, which
+    shows a bar and reports how the wait ended."""
+
+    def run(timeout: float | None, **scope: Any) -> None:
+        wait(find(cli_context().client, **scope), timeout)
+
+    callback = _decorated(run, [*options, WAIT_TIMEOUT])
+    return click.command("wait", cls=Command, help=help)(callback)
+
+
+def stop_command(kind: str, find: FindOne, *options: Decorator, help: str) -> Command:
+    """``stop``: find the resource, stop it, report its status."""
+
+    def run(**scope: Any) -> None:
+        stopped = find(cli_context().client, **scope).stop()
+        show_done(f"Stopped {kind} {label(stopped)}.", id=stopped.id, status=stopped.status)
+
+    callback = _decorated(run, options)
+    return click.command("stop", cls=Command, help=help)(callback)
 
 
 def hidden_alias(command: click.Command, name: str) -> click.Command:

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import click
@@ -38,6 +39,8 @@ DEFAULT_RDU_ARCH = "SN40L-8"
 HYPERPARAMS = {"num_iterations": 10, "save_steps": 2}
 PROMPT = "What is the capital of Portugal?"
 PREDICT_PARAMS = {"max_tokens_to_generate": 32}
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -93,6 +96,16 @@ class Demo:
     def _remember(self, kind: str, delete: Callable[[], None]) -> None:
         self.created.append((kind, delete))
 
+    def _watch(self, title: str, wait: Callable[..., T], timeout: float, *, percent: bool) -> T:
+        """``wait`` (a job's or an endpoint's) at this demo's pace, with a bar on a terminal."""
+        with WaitProgress(title, percent=percent) as progress:
+            return wait(
+                timeout,
+                poll_interval=self.pace.poll_interval,
+                max_poll_interval=self.pace.max_poll_interval,
+                on_progress=progress,
+            )
+
     def create_project(self) -> str:
         self.project = self.client.projects.create(name=self.name, description="sambastudio demo")
         self._remember("project", self.project.delete)
@@ -127,13 +140,7 @@ class Demo:
             hyperparams=HYPERPARAMS,
         )
         self._remember("job", job.delete)
-        with WaitProgress("fine-tune", percent=True) as progress:
-            self.job = job.wait(
-                self.pace.job_timeout,
-                poll_interval=self.pace.poll_interval,
-                max_poll_interval=self.pace.max_poll_interval,
-                on_progress=progress,
-            )
+        self.job = self._watch("fine-tune", job.wait, self.pace.job_timeout, percent=True)
         return f"fine-tuned {self.base_model}: job {self.name} ended {self.job.status}"
 
     def pick_checkpoint(self) -> str:
@@ -161,13 +168,9 @@ class Demo:
             name=self.name, model=self.model, rdu_arch=self.rdu_arch, instances=1
         )
         self._remember("endpoint", endpoint.delete)
-        with WaitProgress("deploy", percent=False) as progress:
-            self.endpoint = endpoint.wait_until_live(
-                self.pace.endpoint_timeout,
-                poll_interval=self.pace.poll_interval,
-                max_poll_interval=self.pace.max_poll_interval,
-                on_progress=progress,
-            )
+        self.endpoint = self._watch(
+            "deploy", endpoint.wait_until_live, self.pace.endpoint_timeout, percent=False
+        )
         return f"deployed endpoint {self.name}: {self.endpoint.status}"
 
     def create_api_key(self) -> str:

@@ -14,6 +14,7 @@ from sambastudio._client import Client
 from sambastudio.cli._commands import (
     ENDPOINT,
     HYPERPARAMS,
+    IN_PROJECT,
     PROJECT,
     WAIT_TIMEOUT,
     add_commands,
@@ -21,6 +22,8 @@ from sambastudio.cli._commands import (
     label,
     list_command,
     show_created,
+    stop_command,
+    wait_command,
 )
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._output import show_done, show_one
@@ -108,24 +111,6 @@ def info(project: str, endpoint: str, show_key: bool) -> None:
     """Show an endpoint; its API key only with --show-key."""
     found = find(cli_context().client, project, endpoint)
     show_one(found, extra=revealed(found.api_key, show_key))
-
-
-@endpoint.command("wait")
-@PROJECT
-@ENDPOINT
-@WAIT_TIMEOUT
-def wait_command(project: str, endpoint: str, timeout: float | None) -> None:
-    """Wait until an endpoint is Live; exit 1 if it failed or was stopped."""
-    wait_live(find(cli_context().client, project, endpoint), timeout)
-
-
-@endpoint.command("stop")
-@PROJECT
-@ENDPOINT
-def stop(project: str, endpoint: str) -> None:
-    """Stop serving ('endpoint update -i N' starts it again)."""
-    stopped = find(cli_context().client, project, endpoint).stop()
-    show_done(f"Stopped endpoint {label(stopped)}.", id=stopped.id, status=stopped.status)
 
 
 @endpoint.command("update")
@@ -216,8 +201,20 @@ add_commands(
 )
 add_commands(
     endpoint,
-    list_command(
-        "endpoint", COLUMNS, find_all, click.option("-p", "--project", help="Only this project.")
+    list_command("endpoint", COLUMNS, find_all, IN_PROJECT),
+    wait_command(
+        find,
+        wait_live,
+        PROJECT,
+        ENDPOINT,
+        help="Wait until an endpoint is Live; exit 1 if it failed or was stopped.",
+    ),
+    stop_command(
+        "endpoint",
+        find,
+        PROJECT,
+        ENDPOINT,
+        help="Stop serving ('endpoint update -i N' starts it again).",
     ),
     delete_command("endpoint", find, PROJECT, ENDPOINT),
 )

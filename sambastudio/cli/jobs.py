@@ -10,6 +10,7 @@ import click
 from sambastudio._client import Client
 from sambastudio.cli._commands import (
     HYPERPARAMS,
+    IN_PROJECT,
     JOB,
     PROJECT,
     WAIT_TIMEOUT,
@@ -20,6 +21,8 @@ from sambastudio.cli._commands import (
     label,
     list_command,
     show_created,
+    stop_command,
+    wait_command,
 )
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._output import show_done, show_list
@@ -114,24 +117,6 @@ def create(
     show_created("job", created, then=(lambda: wait_for(created, timeout)) if wait else None)
 
 
-@job.command("wait")
-@PROJECT
-@JOB
-@WAIT_TIMEOUT
-def wait_command(project: str, job: str, timeout: float | None) -> None:
-    """Wait until a job ends; exit 1 if it failed or was stopped."""
-    wait_for(find(cli_context().client, project, job), timeout)
-
-
-@job.command("stop")
-@PROJECT
-@JOB
-def stop(project: str, job: str) -> None:
-    """Stop a running job."""
-    stopped = find(cli_context().client, project, job).stop()
-    show_done(f"Stopped job {label(stopped)}.", id=stopped.id, status=stopped.status)
-
-
 @job.command("resume")
 @PROJECT
 @JOB
@@ -181,9 +166,15 @@ def download(project: str, job: str, kind: str, dest: Path, extract: bool) -> No
 
 add_commands(
     job,
-    list_command(
-        "job", COLUMNS, find_all, click.option("-p", "--project", help="Only this project.")
-    ),
+    list_command("job", COLUMNS, find_all, IN_PROJECT),
     info_command("job", find, PROJECT, JOB),
+    wait_command(
+        find,
+        wait_for,
+        PROJECT,
+        JOB,
+        help="Wait until a job ends; exit 1 if it failed or was stopped.",
+    ),
+    stop_command("job", find, PROJECT, JOB, help="Stop a running job."),
     delete_command("job", find, PROJECT, JOB),
 )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from sambastudio._client import Client
 from sambastudio._config import DEFAULT_TIMEOUT, Settings
 from sambastudio.errors import ConfigurationError, InvalidArgumentError
 
@@ -56,13 +59,18 @@ def test_snapi_files_alone_configure_everything(snapi: Path) -> None:
     assert settings.disable_ssl_warnings is False
 
 
-def test_environment_beats_files(snapi: Path) -> None:
-    environ = {
+@pytest.fixture
+def environ(snapi: Path) -> dict[str, str]:
+    """The snapi files, and host, key and tenant in the environment as well."""
+    return {
         "SNAPI_CLI_CONFIG_DIR": str(snapi),
         "SAMBASTUDIO_HOST_URL": "https://env.example.com",
         "SAMBASTUDIO_ACCESS_KEY": ENV_KEY,
         "SAMBASTUDIO_TENANT": "env-tenant",
     }
+
+
+def test_environment_beats_files(environ: dict[str, str]) -> None:
     settings = Settings.resolve(environ=environ)
     assert (settings.host_url, settings.access_key, settings.tenant) == (
         "https://env.example.com",
@@ -71,13 +79,7 @@ def test_environment_beats_files(snapi: Path) -> None:
     )
 
 
-def test_arguments_beat_environment_and_files(snapi: Path) -> None:
-    environ = {
-        "SNAPI_CLI_CONFIG_DIR": str(snapi),
-        "SAMBASTUDIO_HOST_URL": "https://env.example.com",
-        "SAMBASTUDIO_ACCESS_KEY": ENV_KEY,
-        "SAMBASTUDIO_TENANT": "env-tenant",
-    }
+def test_arguments_beat_environment_and_files(environ: dict[str, str]) -> None:
     settings = Settings.resolve(
         host_url="https://arg.example.com",
         access_key=ACCESS_KEY,
@@ -307,3 +309,23 @@ def test_settings_are_frozen() -> None:
     settings = Settings(host_url="https://h.example.com", access_key="k")
     with pytest.raises(AttributeError):
         settings.access_key = "other"  # type: ignore[misc]
+
+
+# ------------------------------------------------- the arguments Client passes through
+
+
+def _arguments(function: Callable[..., object], *left_out: str) -> list[tuple[str, object, object]]:
+    """Each parameter's name, annotation (as written) and default, in order."""
+    parameters = inspect.signature(function).parameters.values()
+    return [(p.name, p.annotation, p.default) for p in parameters if p.name not in left_out]
+
+
+def test_client_and_login_spell_out_the_arguments_of_settings_resolve() -> None:
+    """Each signature lists them explicitly, for IDEs and ``help()``; this keeps them equal."""
+    resolved = _arguments(Settings.resolve, "environ", "config_dir")
+    assert _arguments(Client.__init__, "self", "clock") == resolved
+    made_by_login = ("host_url", "access_key")  # its own host_url is required, its key asked for
+    assert _arguments(Client.login, "host_url", "username", "password", "clock") == [
+        argument for argument in resolved if argument[0] not in made_by_login
+    ]
+    assert _arguments(Client.login)[-1] == _arguments(Client.__init__)[-1]  # clock

@@ -1,4 +1,7 @@
-"""Helpers for the endpoint and administration tests: deploying, and watching what is sent."""
+"""Helpers for the endpoint and administration tests: deploying, and watching what is sent.
+
+``tests/objects/conftest.py`` registers this module for pytest's assertion rewriting.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,11 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
+import pytest
+
 from sambastudio._client import Client
 from sambastudio._routes import WireRequest
+from sambastudio.errors import InvalidArgumentError
 from sambastudio.resources import Project
 from sambastudio.resources.endpoints import Endpoint
 from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
@@ -45,3 +51,12 @@ def routes_sent(client: Client) -> Iterator[list[str]]:
 
     with mock.patch.object(client._transport, "send", send):
         yield names
+
+
+@contextmanager
+def refused_before_sending(client: Client, argument: str) -> Iterator[None]:
+    """The block raises ``InvalidArgumentError`` naming ``argument``; ``client`` sends nothing."""
+    with routes_sent(client) as sent, pytest.raises(InvalidArgumentError) as caught:
+        yield
+    assert caught.value.argument == argument
+    assert sent == []

@@ -21,6 +21,8 @@ from sambastudio.emulator import Emulator
 from sambastudio.resources import Dataset, Project
 from tests.objects.fakes import FakeClock
 
+pytest.register_assert_rewrite("tests.objects._endpoint_fixtures")
+
 BASE_MODEL = "Meta-Llama-3.2-1B-Instruct"
 APP = "Generative Tuning"
 RDU_ARCH = "SN40L-8"
