@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sambastudio.compat._migration import reset_warnings
 from sambastudio.emulator import Emulator
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,6 +47,7 @@ def test_the_emulator_example_runs() -> None:
 
 
 def test_the_shim_example_runs() -> None:
+    reset_warnings()  # each method warns once per process; this test wants its warning
     with Emulator(port=0) as emu:
         namespace: dict[str, object] = {"host_url": emu.url, "access_key": emu.access_key}
         with pytest.warns(DeprecationWarning, match="client.projects.create"):
