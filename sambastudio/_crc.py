@@ -7,6 +7,7 @@ sends it knows the file's digest without reading the file a second time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 _POLY = 0xEDB88320  # the reflected CRC-32 polynomial of zlib, gzip and the upload API
@@ -36,8 +37,13 @@ def _powers() -> tuple[int, ...]:
 _X2N = _powers()
 
 
+@functools.lru_cache(maxsize=64)
 def _x8nmodp(n: int) -> int:
-    """``x**(8 * n)`` modulo the polynomial: the shift of ``n`` zero bytes."""
+    """``x**(8 * n)`` modulo the polynomial: the shift of ``n`` zero bytes.
+
+    Cached: the parts of a file but the last all have one size, so combining the crc32 of
+    many parts costs one multiplication per part.
+    """
     power, k = 1 << 31, 3  # x**0; 8 * n == n * 2**3
     while n:
         if n & 1:

@@ -3,7 +3,9 @@
 A download is written in chunks to a ``.part`` file that is renamed only once every byte
 has arrived, so a file under its final name is always whole. A body cut short is resumed
 with ``Range`` from the bytes already on disk (also by a later call), when the server
-answers 206; otherwise it starts over. Archives are extracted only when asked, after every
+answers 206; otherwise it starts over. Within one call the resume also sends ``If-Range``
+with the first answer's ETag, so a file that changed meanwhile is fetched whole again
+rather than spliced. Archives are extracted only when asked, after every
 member has been checked: absolute paths, ``..``, links pointing outside the destination
 and special files are refused with :class:`UnsafeArchiveError` before anything is written.
 """
@@ -94,16 +96,29 @@ def _partial_path(dest: Path, request: WireRequest, filename: str | None) -> Pat
     return dest / f"{request.route.name}-{key[:12]}.part"
 
 
-def _open(transport: Transport, request: WireRequest, offset: int) -> requests.Response:
+def _strong_etag(response: requests.Response) -> str | None:
+    """The response's ETag when it is strong: the only kind ``If-Range`` may carry."""
+    etag = response.headers.get("ETag")
+    return etag if etag and not etag.startswith("W/") else None
+
+
+def _open(
+    transport: Transport, request: WireRequest, offset: int, etag: str | None = None
+) -> requests.Response:
     """GET from ``offset`` on; a 416 (nothing left after ``offset``) restarts from zero.
 
     ``Accept-Encoding: identity`` keeps the bytes on disk equal to the bytes the server
-    counts, which a ``Range`` needs.
+    counts, which a ``Range`` needs. ``etag`` is that of the bytes on disk, when known:
+    sent as ``If-Range``, it makes a server whose file changed meanwhile send all of the
+    new one, instead of its tail after bytes of the old one.
     """
     headers = {**request.headers, "Accept-Encoding": "identity"}
-    ranged = {**headers, "Range": f"bytes={offset}-"} if offset else headers
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
+        if etag:
+            headers["If-Range"] = etag
     response = transport.send(
-        attrs.evolve(request, headers=ranged), stream=True, raise_for_status=False
+        attrs.evolve(request, headers=headers), stream=True, raise_for_status=False
     )
     if response.status_code == 416 and offset:
         response.close()
@@ -135,12 +150,14 @@ def download_to_dir(
     dest.mkdir(parents=True, exist_ok=True)
     partial = _partial_path(dest, wire_request, filename)
     reporter: ProgressReporter | None = None
+    etag: str | None = None  # of the bytes in ``partial``, once this call has written some
     try:
         for _ in range(_RESUMES + 1):
             offset = partial.stat().st_size if partial.exists() else 0
-            with _open(transport, wire_request, offset) as response:
+            with _open(transport, wire_request, offset, etag) as response:
                 if response.status_code != 206:
                     offset = 0  # the server sent everything again
+                etag = _strong_etag(response)
                 total = _total_size(response)
                 name = filename or _server_filename(response)
                 name = name or _default_filename(wire_request, response)

@@ -42,7 +42,7 @@ from sambastudio._crc import crc32_of_parts, crc_hex
 from sambastudio._progress import ProgressCallback, ProgressReporter
 from sambastudio._resolve import ids_in_search
 from sambastudio._routes import ROUTES, Route
-from sambastudio._transport import Transport, json_body
+from sambastudio._transport import RETRY_STATUSES, Transport, json_body
 from sambastudio._upload_plan import (
     DEFAULT_CHUNK_SIZE,
     Journal,
@@ -82,6 +82,8 @@ JOB_TYPES = ("train", "evaluation", "batch_predict")
 _RETRIES = 5
 """Retries per request of the upload flow: a big upload makes thousands of requests, so the
 client default (2) would let one unlucky part fail an hours-long transfer."""
+_RETRY_STATUSES = RETRY_STATUSES | {500}
+"""What the upload flow retries: a repeated part, file or folder request is harmless."""
 _MISMATCH_RETRIES = 2
 """How often a part whose crc32 the server read differently is sent again."""
 _ADD_ATTEMPTS = 3
@@ -171,25 +173,17 @@ def _send(transport: Transport, route: Route, *, retry_safe: bool = False, **arg
     ``retry_safe`` lets the transport repeat a POST whose repetition only leaves an unused
     reservation behind (a folder or a file upload nobody completes). The transport leaves a
     500 alone, since a server may fail after acting; every repeatable request of the upload
-    flow is harmless to send again, so a 500 is retried here, with the transport's backoff.
+    flow is harmless to send again, so a 500 is retried here too (the transport still
+    retries only what is idempotent or ``retry_safe``).
     """
     if retry_safe:
         route = attrs.evolve(route, safe_to_retry=True)
     request = route.bind(**args)
-    attempt = 0
-    while True:
-        attempt += 1
-        if isinstance(request.content, PartStream):
-            request.content.seek(0)  # the transport rewinds to where a send starts
-        try:
-            response = transport.send(request, max_retries=_RETRIES)
-        except InternalServerError as error:
-            if error.status_code != 500 or not request.idempotent or attempt > _RETRIES:
-                raise
-            transport._wait(request, transport._backoff(attempt))
-            continue
-        body = json_body(response)
-        return body if isinstance(body, dict) else {}
+    if isinstance(request.content, PartStream):
+        request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
+    response = transport.send(request, max_retries=_RETRIES, retry_statuses=_RETRY_STATUSES)
+    body = json_body(response)
+    return body if isinstance(body, dict) else {}
 
 
 def _first(body: Json, *keys: str) -> Any:

@@ -6,14 +6,12 @@ An endpoint document (kind ``endpoint``, parent its project) is::
      targets: [{model, model_checkpoint_name, instances, rdu_arch, traffic, params,
                 instances_before_stop}],
      api_keys: [{api_key, description, status: "Active"|"Revoked", time_created}],
-     status, url, stream_url, hyperparams, inference_api_openai_compatible, app_id,
-     app_name, playground, prediction_input_type, deployed_at, stopped, failure,
-     created_at, updated_at}
+     status, hyperparams, inference_api_openai_compatible, app_id, app_name, playground,
+     prediction_input_type, deployed_at, stopped, failure, created_at, updated_at}
 
 ``status`` is derived from ``deployed_at``, ``stopped`` and ``failure`` and the clock; call
-:func:`observe` before reading it. The URL rule: every endpoint answers at
-``/api/predict/generic/<project_id>/<endpoint_id>`` (V1 generic; the nlp, v2 and OpenAI
-routes reach the same endpoint by its ids).
+:func:`observe` before reading it. The URL an endpoint advertises follows the flavor
+(:func:`url_for`); every predict route (nlp, generic, v2, OpenAI) reaches it by its ids.
 """
 
 from __future__ import annotations
@@ -28,9 +26,12 @@ SETTING_UP_SECONDS = 30.0
 """How long (emulated) an endpoint spends in each phase before it is Live."""
 
 
-def url_for(project_id: str, endpoint_id: str, *, stream: bool = False) -> str:
-    middle = "generic/stream" if stream else "generic"
-    return f"/api/predict/{middle}/{project_id}/{endpoint_id}"
+def url_for(project_id: str, endpoint_id: str, *, legacy: bool, stream: bool = False) -> str:
+    """The predict URL an endpoint advertises: V1 nlp in the 2024 shapes (the 2024-07
+    outputs show ``/api/predict/nlp/<p>/<e>``), V1 generic in the current ones (2024-11 on),
+    so a client that picks its wire from the URL meets both (api-evidence §1.8)."""
+    api = "nlp" if legacy else "generic"
+    return f"/api/predict/{api}{'/stream' if stream else ''}/{project_id}/{endpoint_id}"
 
 
 def status_at(doc: dict[str, Any], now: float) -> str:

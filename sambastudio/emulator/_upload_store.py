@@ -14,23 +14,33 @@ The state of an upload lives in the store, so an emulator restarted on the same
 ``status`` is ``InProgress`` or ``Completed``. A part arrives in a temporary file and then
 replaces the part of the same number in one step, so sending a part again replaces it and a
 part cut short leaves nothing behind.
+
+Throughput: the event loop only parses HTTP. A part's bytes are hashed and written in a
+worker thread (``zlib.crc32`` and file writes release the GIL) while the loop reads the
+next block, and assembly copies the parts in the kernel (``os.copy_file_range``) and
+combines their recorded crc32s, rather than reading the bytes back through Python.
 """
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import os
 import shutil
+import threading
 import uuid
+import weakref
 import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-import anyio
 import anyio.to_thread
 import attrs
 
+from sambastudio._crc import crc32_of_parts, crc_hex
 from sambastudio.emulator import _storage
 from sambastudio.emulator._errors import ApiError, not_found
 from sambastudio.emulator._state import EmulatorState
@@ -38,13 +48,12 @@ from sambastudio.emulator._state import EmulatorState
 Doc = dict[str, Any]
 
 BLOCK = 1 << 20
-"""Bytes held in memory at once while a part is written or a file assembled."""
+"""Bytes of a part gathered before a worker thread hashes and writes them; with the block
+being written, at most two per part are in memory."""
+COPY_BLOCK = 8 << 20
+"""Block size of the assembly copy where the kernel cannot copy files itself."""
 MAX_PARTS = 100_000
-
-
-def crc_hex(value: int) -> str:
-    """The upload API's digest format: eight lower-case hex digits."""
-    return format(value & 0xFFFFFFFF, "08x")
+_NO_KERNEL_COPY = frozenset({errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP})
 
 
 @attrs.frozen
@@ -99,34 +108,67 @@ def require_open(upload: Doc) -> None:
         raise ApiError(409, f"upload {upload['id']} is completed; its parts can no longer change")
 
 
+class _PartWriter:
+    """A part's temporary file, hashed and written block by block in a worker thread."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("wb")
+        self._lock = threading.Lock()  # close() waits for a write in progress
+        self.crc = 0
+
+    def write(self, chunks: Sequence[bytes]) -> None:
+        with self._lock:
+            if self._file.closed:  # the part failed while this block waited for a thread
+                return
+            for chunk in chunks:
+                self.crc = zlib.crc32(chunk, self.crc)
+                self._file.write(chunk)
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
 async def receive_part(
     state: EmulatorState, upload: Doc, number: int, body: AsyncIterator[bytes]
 ) -> Part:
     """Stream a part's bytes to disk, its crc32 computed on the way; 400 when it is larger
     than the upload's chunk size (checked as the bytes arrive, so nothing oversized is kept).
+
+    Each block is handed to a worker thread and the next one is read meanwhile: hashing
+    and writing never hold up the event loop, which serves every other request too.
     """
     folder = _storage.upload_dir(state, upload["id"])
     folder.mkdir(parents=True, exist_ok=True)
     temp = folder / f"{number}.{uuid.uuid4().hex}.partial"
-    limit, size, crc = upload["chunk_size"], 0, 0
+    limit, size = upload["chunk_size"], 0
+    loop = asyncio.get_running_loop()
+    writer = _PartWriter(temp)
+    writing: asyncio.Future[None] | None = None
+    batch: list[bytes] = []
+    batched = 0
     try:
-        async with await anyio.open_file(temp, "wb") as out:
-            pending = bytearray()
-            async for chunk in body:
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(400, f"part {number} is larger than the chunk size ({limit})")
-                crc = zlib.crc32(chunk, crc)
-                pending += chunk
-                if len(pending) >= BLOCK:
-                    await out.write(pending)
-                    pending.clear()
-            await out.write(pending)
-        part = Part(number, size, crc_hex(crc))
+        async for chunk in body:
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(400, f"part {number} is larger than the chunk size ({limit})")
+            batch.append(chunk)
+            batched += len(chunk)
+            if batched >= BLOCK:
+                if writing is not None:
+                    await writing
+                writing = loop.run_in_executor(None, writer.write, batch)
+                batch, batched = [], 0
+        if writing is not None:
+            await writing
+        await loop.run_in_executor(None, writer.write, batch)
+        writer.close()
+        part = Part(number, size, crc_hex(writer.crc))
         await anyio.to_thread.run_sync(_keep, state, upload, temp, part)
         return part
-    finally:
-        temp.unlink(missing_ok=True)  # gone already when kept; sync, so it runs even when cancelled
+    finally:  # sync, so it runs even when cancelled; the temp file is gone already when kept
+        writer.close()
+        temp.unlink(missing_ok=True)
 
 
 def _keep(state: EmulatorState, upload: Doc, temp: Path, part: Part) -> None:
@@ -179,22 +221,56 @@ def _check_parts(upload: Doc, held: dict[int, Part], listed: Sequence[Listed]) -
         )
 
 
-def _concatenate(
-    state: EmulatorState, upload: Doc, held: dict[int, Part], out: Path
-) -> tuple[int, str]:
-    """Write parts 1..N into ``out`` block by block; the whole file's size and crc32."""
-    whole, size = 0, 0
-    with out.open("wb") as sink:
-        for number in sorted(held):
-            crc = 0
-            with _part_path(state, upload["id"], number).open("rb") as source:
-                while block := source.read(BLOCK):
-                    crc, whole = zlib.crc32(block, crc), zlib.crc32(block, whole)
-                    sink.write(block)
-                    size += len(block)
-            if crc_hex(crc) != held[number].crc32:
-                raise ApiError(409, f"part {number} changed while the file was assembled")
-    return size, crc_hex(whole)
+def _open_parts(
+    state: EmulatorState, upload: Doc, held: dict[int, Part], stack: ExitStack
+) -> list[BinaryIO]:
+    """Parts 1..N, opened under the store's lock (which a part's replacement takes too), so
+    the files opened are the parts ``held`` describes; 409 when one changed meanwhile."""
+    with state.store.transaction():
+        if held_parts(state, upload["id"]) != held:
+            raise ApiError(409, f"upload {upload['id']} changed meanwhile; try again")
+        try:
+            return [
+                stack.enter_context(_part_path(state, upload["id"], number).open("rb", buffering=0))
+                for number in sorted(held)
+            ]
+        except FileNotFoundError:
+            raise ApiError(409, f"upload {upload['id']} changed meanwhile; try again") from None
+
+
+def _copy(source: BinaryIO, sink: BinaryIO) -> int:
+    """Append all of ``source`` to ``sink``, in the kernel where the filesystem allows it
+    (no byte passes through Python), else in large blocks; the bytes copied."""
+    copied = 0
+    if hasattr(os, "copy_file_range"):  # Linux
+        try:
+            while step := os.copy_file_range(source.fileno(), sink.fileno(), COPY_BLOCK << 4):
+                copied += step
+            return copied
+        except OSError as error:
+            if error.errno not in _NO_KERNEL_COPY:
+                raise
+    while block := source.read(COPY_BLOCK):  # goes on from where the kernel stopped
+        sink.write(block)
+        copied += len(block)
+    return copied
+
+
+def _concatenate(sources: Sequence[BinaryIO], out: Path) -> int:
+    """Write the ``sources`` one after the other into ``out``; the size written."""
+    with out.open("wb", buffering=0) as sink:
+        return sum(_copy(source, sink) for source in sources)
+
+
+class _Assembly:
+    """One upload's assembly, which concurrent completions of it wait for."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+
+_assemblies: weakref.WeakValueDictionary[str, _Assembly] = weakref.WeakValueDictionary()
+_assemblies_lock = threading.Lock()
 
 
 def assemble(state: EmulatorState, upload: Doc, listed: Sequence[Listed], destination: str) -> Doc:
@@ -202,32 +278,63 @@ def assemble(state: EmulatorState, upload: Doc, listed: Sequence[Listed], destin
 
     The parts must run from 1 without a gap, every part but the last must be exactly the
     chunk size, and the file's crc32 must equal the digest given at creation. On success
-    the upload is ``Completed`` (with its size and crc32) and its parts are deleted; when
-    another request completed it meanwhile, that completion is the answer.
+    the upload is ``Completed`` (with its size and crc32) and its parts are deleted. A
+    completion sent again while the first is still copying (a client that timed out, say)
+    waits for it, and that completion is its answer.
     """
+    with _assemblies_lock:
+        assembly = _assemblies.setdefault(upload["id"], _Assembly())
+    with assembly.lock:
+        current = find(state, upload["tenant_id"], "upload_file", upload["id"], "upload")
+        if current["status"] == "Completed":
+            return current
+        return _assemble(state, current, listed, destination)
+
+
+def _assemble(state: EmulatorState, upload: Doc, listed: Sequence[Listed], destination: str) -> Doc:
     held = held_parts(state, upload["id"])
     _check_parts(upload, held, listed)
+    ordered = [held[number] for number in sorted(held)]
+    size = sum(part.size for part in ordered)
+    crc = crc_hex(crc32_of_parts((int(part.crc32, 16), part.size) for part in ordered))
+    expected = upload["hash_digest"]
+    if expected is not None and crc != expected:
+        raise ApiError(400, f"digest mismatch: expected {expected}, got {crc}")
     temp = _storage.upload_dir(state, upload["id"]) / f"assembled.{uuid.uuid4().hex}.partial"
     try:
-        try:
-            size, crc = _concatenate(state, upload, held, temp)
-        except FileNotFoundError:
-            raise ApiError(409, f"upload {upload['id']} changed meanwhile; try again") from None
-        expected = upload["hash_digest"]
-        if expected is not None and crc != expected:
-            raise ApiError(400, f"digest mismatch: expected {expected}, got {crc}")
+        with ExitStack() as stack:
+            written = _concatenate(_open_parts(state, upload, held, stack), temp)
+        if written != size:
+            raise ApiError(409, f"upload {upload['id']} changed meanwhile; try again")
         target = _storage.inside(state, destination)
         with state.store.transaction():
-            current = find(state, upload["tenant_id"], "upload_file", upload["id"], "upload")
-            if current["status"] == "Completed":
-                return current
             _place(temp, target, destination)
             done = {"status": "Completed", "size": size, "crc32": crc, "completed_at": state.now()}
-            current = state.store.update("upload_file", current["id"], done)
+            current = state.store.update("upload_file", upload["id"], done)
     finally:
         temp.unlink(missing_ok=True)
-    shutil.rmtree(_storage.upload_dir(state, upload["id"]), ignore_errors=True)
+    _discard(_storage.upload_dir(state, upload["id"]))
     return current
+
+
+def _discard(folder: Path) -> None:
+    """Remove an assembled upload's parts: renamed away at once, deleted in the background.
+
+    Freeing a large file's blocks can take over a second (ext4, once they are written
+    back), which the completing client need not wait for.
+    """
+    trash = folder.with_name(f".discarded-{uuid.uuid4().hex}")
+    try:
+        folder.rename(trash)
+    except FileNotFoundError:
+        return
+    threading.Thread(
+        target=shutil.rmtree,
+        args=(trash,),
+        kwargs={"ignore_errors": True},
+        name="sambastudio-discard",
+        daemon=True,
+    ).start()
 
 
 def _place(temp: Path, target: Path, destination: str) -> None:

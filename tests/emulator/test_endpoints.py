@@ -8,6 +8,7 @@ from sambastudio.emulator import Emulator
 from sambastudio.emulator._auth import endpoint_for_key
 from sambastudio.emulator._endpoints import DEPLOYING_SECONDS, SETTING_UP_SECONDS
 from sambastudio.emulator._errors import ApiError
+from sambastudio.emulator._state import Flavor
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import EMBEDDING, endpoint_args, start_endpoint
 
@@ -138,3 +139,29 @@ def test_a_duplicate_endpoint_name_is_refused(api: Api) -> None:
     response = api("create_endpoint", **endpoint_args())
     assert response.status_code == 400
     assert response.json()["message"].startswith("Endpoint with ep name already exists")
+
+
+@pytest.mark.parametrize(("flavor", "api_name"), [("current", "generic"), ("legacy", "nlp")])
+def test_the_advertised_urls_follow_the_flavor_and_answer_predictions(
+    flavor: Flavor, api_name: str
+) -> None:
+    with Emulator(port=0, seed=0, flavor=flavor) as emu:
+        api = Api(emu)
+        created = start_endpoint(api)
+        ids = f"{created['project_id']}/{created['id']}"
+        emu.clock.advance(3600)
+        live = api.ok("endpoint_info", project="p", endpoint="ep")
+        listed = api.ok("list_endpoints", project="p")["endpoints"][0]
+        answer = api.session.post(
+            emu.url + live["url"],
+            json={"inputs": ["Hi"]} if api_name == "nlp" else {"instances": ["Hi"]},
+            headers={"key": live["api_key"]},
+            timeout=30,
+        )
+        api.session.close()
+
+    for shown in (created, live, listed):
+        assert shown["url"] == f"/api/predict/{api_name}/{ids}"
+        assert shown["stream_url"] == f"/api/predict/{api_name}/stream/{ids}"
+    assert answer.status_code == 200, answer.text
+    assert list(answer.json()) == (["data"] if api_name == "nlp" else ["predictions"])

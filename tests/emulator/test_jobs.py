@@ -7,7 +7,9 @@ import json
 import tarfile
 
 import pytest
+import requests
 
+from sambastudio._routes import ROUTES
 from sambastudio.emulator import Emulator
 from sambastudio.emulator._jobs import CREATED_SECONDS, PENDING_SECONDS, STEP_SECONDS
 from tests.emulator.conftest import Api
@@ -271,3 +273,93 @@ def test_a_dataset_for_another_job_type_is_refused(emulator: Emulator, api: Api)
     add_dataset(emulator, "pending", status="Uploading")
     assert "not train" in api("create_job", **job_args(dataset="inputs")).json()["message"]
     assert "not Available" in api("create_job", **job_args(dataset="pending")).json()["message"]
+
+
+# ------------------------------------------------------------- ranges on the archives
+ARCHIVES = [
+    ("download_results", {}),
+    ("download_logs", {}),
+    ("download_job_artifacts", {"artifact_type": "logs"}),
+]
+
+
+def fetch(api: Api, route: str, args: dict[str, str], **headers: str) -> requests.Response:
+    """GET an archive route of job ``bp`` with extra headers (``Range``, ``If-Range``)."""
+    path = ROUTES[route].bind(project="p", job="bp", **args).path
+    key = {"key": api.emulator.access_key}
+    return api.session.get(api.emulator.url + path, headers={**key, **headers}, timeout=30)
+
+
+@pytest.fixture
+def finished(emulator: Emulator, api: Api) -> None:
+    """A batch_predict job ``bp`` that ended with results."""
+    add_dataset(emulator, "inputs", job_types=("batch_predict",))
+    start_job(api, job_type="batch_predict", job_name="bp", dataset="inputs", hyperparams="{}")
+    emulator.clock.advance(3600)
+
+
+@pytest.mark.usefixtures("finished")
+@pytest.mark.parametrize(("route", "args"), ARCHIVES)
+def test_an_archive_answers_one_byte_range_with_206(
+    api: Api, route: str, args: dict[str, str]
+) -> None:
+    whole = fetch(api, route, args)
+    data, size = whole.content, len(whole.content)
+    assert whole.status_code == 200
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert size > 40
+    asked = {
+        "bytes=10-": (10, size - 1),
+        "bytes=10-19": (10, 19),
+        "bytes=0-0": (0, 0),
+        "bytes=-7": (size - 7, size - 1),
+        f"bytes=-{size + 5}": (0, size - 1),
+        "bytes=5-99999999": (5, size - 1),
+    }
+    for header, (first, last) in asked.items():
+        part = fetch(api, route, args, Range=header)
+        assert part.status_code == 206, header
+        assert part.content == data[first : last + 1], header
+        assert part.headers["Content-Range"] == f"bytes {first}-{last}/{size}", header
+        assert part.headers["Content-Length"] == str(last - first + 1), header
+        assert part.headers["ETag"] == whole.headers["ETag"], header
+
+
+@pytest.mark.usefixtures("finished")
+def test_a_range_past_the_end_answers_416_with_the_size(api: Api) -> None:
+    size = len(fetch(api, "download_results", {}).content)
+    for header in (f"bytes={size}-", f"bytes={size + 10}-{size + 20}", "bytes=-0"):
+        refused = fetch(api, "download_results", {}, Range=header)
+        assert refused.status_code == 416, header
+        assert refused.headers["Content-Range"] == f"bytes */{size}", header
+        assert "past the end" in refused.json()["detail"], header
+
+
+@pytest.mark.usefixtures("finished")
+@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "items=0-5", "bytes=9-3", "bytes=-", "x"])
+def test_a_range_the_server_ignores_gets_the_whole_archive(api: Api, header: str) -> None:
+    whole = fetch(api, "download_results", {})
+    answer = fetch(api, "download_results", {}, Range=header)
+    assert answer.status_code == 200
+    assert answer.content == whole.content
+    assert "Content-Range" not in answer.headers
+
+
+@pytest.mark.usefixtures("finished")
+def test_if_range_resumes_only_the_same_archive(api: Api) -> None:
+    whole = fetch(api, "download_results", {})
+    etag = whole.headers["ETag"]
+    same = fetch(api, "download_results", {}, Range="bytes=10-", **{"If-Range": etag})
+    other = fetch(api, "download_results", {}, Range="bytes=10-", **{"If-Range": '"stale"'})
+    assert (same.status_code, same.content) == (206, whole.content[10:])
+    assert (other.status_code, other.content) == (200, whole.content)
+
+
+def test_the_logs_of_a_running_job_change_their_etag(emulator: Emulator, api: Api) -> None:
+    start_job(api, job_name="bp")
+    emulator.clock.advance(RUNNING_FROM + STEP_SECONDS)
+    before = fetch(api, "download_logs", {})
+    emulator.clock.advance(STEP_SECONDS)
+    after = fetch(api, "download_logs", {})
+    assert before.content != after.content
+    assert before.headers["ETag"] != after.headers["ETag"]

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import time
+import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 from starlette.requests import Request
 
-from sambastudio.emulator import Emulator
+from sambastudio.emulator import Emulator, _upload_store
+from sambastudio.emulator._errors import ApiError
 from sambastudio.emulator._storage import dataset_files
 from tests.emulator.conftest import Api
 from tests.emulator.uploading import (
@@ -209,6 +215,90 @@ def test_a_big_part_is_streamed_to_disk_not_read_whole(
     assert not part.exists()
     final = emulator.state.files_dir / "datasets" / dataset_id / "big.bin"
     assert final.stat().st_size == len(big)
+
+
+def test_assembly_combines_the_recorded_crcs_instead_of_reading_the_parts_back(
+    emulator: Emulator, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digest = crc(DATA)
+    dataset_id, folder_id = start_folder(api, ["f.bin"])
+    upload_id = new_upload(api, folder_id, "f.bin", digest=digest)
+    for number, piece in enumerate(parts(DATA), 1):
+        assert put(api, folder_id, "f.bin", upload_id, number, piece).status_code == 200
+
+    def unread(data: bytes, value: int = 0) -> int:
+        raise AssertionError("assembly must not hash the parts again")
+
+    monkeypatch.setattr(zlib, "crc32", unread)  # for every module: nothing may hash
+    response = complete(api, folder_id, "f.bin", upload_id, [1, 2, 3, 4])
+
+    assert response.status_code == 200, response.text
+    assert response.json()["crc32"] == digest
+    assert (emulator.state.files_dir / "datasets" / dataset_id / "f.bin").read_bytes() == DATA
+    assert not (emulator.state.files_dir / "uploads" / upload_id).exists()
+
+
+def test_assembly_copies_in_blocks_where_the_kernel_cannot_copy(
+    emulator: Emulator, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cross_device(*args: object) -> int:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", cross_device, raising=False)
+    monkeypatch.setattr(_upload_store, "COPY_BLOCK", 1000)  # several blocks per part
+    dataset_id, folder_id = start_folder(api, ["f.bin"])
+
+    send_file(api, folder_id, "f.bin", DATA)
+
+    assert (emulator.state.files_dir / "datasets" / dataset_id / "f.bin").read_bytes() == DATA
+
+
+def test_a_completion_sent_twice_at_once_waits_for_the_first(
+    emulator: Emulator, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset_id, folder_id = start_folder(api, ["f.bin"])
+    upload_id = new_upload(api, folder_id, "f.bin", digest=crc(DATA))
+    for number, piece in enumerate(parts(DATA), 1):
+        put(api, folder_id, "f.bin", upload_id, number, piece)
+    copies: list[int] = []
+    copy = _upload_store._copy
+
+    def slow_copy(source: BinaryIO, sink: BinaryIO) -> int:
+        copies.append(1)
+        time.sleep(0.05)  # long enough for the second completion to arrive meanwhile
+        return copy(source, sink)
+
+    monkeypatch.setattr(_upload_store, "_copy", slow_copy)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(
+                lambda _: complete(Api(emulator), folder_id, "f.bin", upload_id, [1, 2, 3, 4]),
+                range(2),
+            )
+        )
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert len(copies) == 4  # one assembly of four parts
+    assert (emulator.state.files_dir / "datasets" / dataset_id / "f.bin").read_bytes() == DATA
+
+
+def test_a_part_replaced_after_the_checks_is_not_assembled(emulator: Emulator, api: Api) -> None:
+    _, folder_id = start_folder(api, ["f.bin"])
+    upload_id = new_upload(api, folder_id, "f.bin")
+    for number, piece in enumerate(parts(DATA), 1):
+        put(api, folder_id, "f.bin", upload_id, number, piece)
+    state = emulator.state
+    checked = _upload_store.held_parts(state, upload_id)
+    put(api, folder_id, "f.bin", upload_id, 2, os.urandom(CHUNK))  # after the checks
+    upload = state.store.get("upload_file", upload_id)
+    assert upload is not None
+
+    with ExitStack() as stack, pytest.raises(ApiError) as raised:
+        _upload_store._open_parts(state, upload, checked, stack)
+
+    assert raised.value.status == 409
+    assert "changed meanwhile" in raised.value.message
 
 
 def test_a_restart_on_the_same_data_dir_keeps_an_upload_resumable(tmp_path: Path) -> None:

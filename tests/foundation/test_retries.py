@@ -6,15 +6,19 @@ import email.utils
 import io
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from sambastudio import _upload
 from sambastudio._config import Settings
 from sambastudio._routes import ROUTES, Route, WireRequest
-from sambastudio._transport import Transport
+from sambastudio._transport import RETRY_STATUSES, Transport
+from sambastudio._upload_plan import plan_upload
 from sambastudio.errors import (
     APIConnectionError,
     APIStatusError,
@@ -173,6 +177,89 @@ def test_raise_for_status_false_returns_the_last_response(
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=502)
     assert transport.send(LIST, raise_for_status=False).status_code == 502
     assert len(httpserver.log) == 3
+
+
+# ---------------------------------------------------------- retry statuses of one call
+
+
+def test_a_call_may_retry_a_500_when_repeating_it_is_harmless(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    fail_then_succeed(httpserver, "/api/projects", 500, 503)
+    response = transport.send(LIST, retry_statuses=RETRY_STATUSES | {500})
+    assert response.json() == {"ok": True}
+    assert len(httpserver.log) == 3
+    assert sleeps == [0.5, 1.0]
+
+
+def test_widened_retry_statuses_still_never_repeat_a_create(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects", method="POST").respond_with_json({}, status=500)
+    with pytest.raises(InternalServerError):
+        transport.send(CREATE, retry_statuses=RETRY_STATUSES | {500})
+    assert len(httpserver.log) == 1
+    assert sleeps == []
+
+
+def test_retry_statuses_hold_for_their_call_only(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=500)
+    with pytest.raises(InternalServerError):
+        transport.send(LIST, retry_statuses={500})
+    assert len(httpserver.log) == 3
+    with pytest.raises(InternalServerError):
+        transport.send(LIST)
+    assert len(httpserver.log) == 4
+    assert sleeps == [0.5, 1.0]
+
+
+def test_retry_statuses_are_the_whole_set_retried(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=503)
+    with pytest.raises(InternalServerError, match="503"):
+        transport.send(LIST, retry_statuses={500})
+    assert len(httpserver.log) == 1
+    assert sleeps == []
+
+
+def test_an_upload_part_answered_500_is_sent_again_whole_after_backoff(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float], tmp_path: Path
+) -> None:
+    path = "/api/v1beta/upload/file/a.bin"
+    fail_then_succeed(httpserver, path, 500, 500, method="PUT")
+    (tmp_path / "a.bin").write_bytes(b"0123456789" * 1000)
+    file = plan_upload(tmp_path / "a.bin", chunk_size=4000).files[0]
+    part = file.parts(4000)[1]
+    stream = _upload.PartStream(file, part)
+
+    answer = _upload._send(
+        transport,
+        ROUTES["upload_part_file"],
+        file_path="a.bin",
+        part_number=part.number,
+        upload_id="u",
+        folder_id="f",
+        file=stream,
+    )
+
+    assert answer == {"ok": True}
+    expected = (b"0123456789" * 1000)[4000:8000]
+    assert [request.get_data() for request, _ in httpserver.log] == [expected] * 3
+    assert sleeps == [0.5, 1.0]
+    assert stream.crc == format(zlib.crc32(expected), "08x")
+
+
+def test_an_upload_gives_up_on_a_500_after_its_own_retries(
+    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/apps").respond_with_json({"detail": "down"}, status=500)
+    with pytest.raises(InternalServerError, match="down"):
+        _upload._send(transport, ROUTES["list_apps"])
+    assert len(httpserver.log) == _upload._RETRIES + 1
+    assert sleeps == [0.5, 1.0, 2.0, 4.0, 8.0]
 
 
 # ------------------------------------------------------------------------- bodies

@@ -26,7 +26,9 @@ from tests.objects.fakes import FakeClock
 # ------------------------------------------------------------------------ create, get
 
 
-def test_create_returns_the_whole_endpoint(client: Client, project: Project) -> None:
+def test_create_returns_the_whole_endpoint(
+    client: Client, project: Project, emulator: Emulator
+) -> None:
     endpoint = deploy(project, description="demo", instances=2)
     assert isinstance(endpoint, Endpoint)
     assert (endpoint.status, endpoint.description) == ("Deploying", "demo")
@@ -36,7 +38,8 @@ def test_create_returns_the_whole_endpoint(client: Client, project: Project) -> 
         RDU_ARCH,
     )
     assert endpoint.model_id == client.models.get(BASE_MODEL).id
-    assert endpoint.url == f"/api/predict/generic/{project.id}/{endpoint.id}"
+    wire = "nlp" if emulator.state.config.flavor == "legacy" else "generic"  # S3 vs S7
+    assert endpoint.url == f"/api/predict/{wire}/{project.id}/{endpoint.id}"
     assert endpoint.time_created is not None
     assert endpoint.time_created.endswith("UTC")  # kept as sent
     assert endpoint.created_at is not None

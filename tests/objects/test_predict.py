@@ -36,7 +36,7 @@ TOO_LONG = "word " * 9000
 
 def speaking(endpoint: Endpoint, wire: Wire) -> Endpoint:
     """The endpoint as if its URL named ``wire`` (the emulator serves every wire for every
-    endpoint but gives each the generic URL)."""
+    endpoint but advertises only one URL per flavor: nlp in legacy, generic in current)."""
     path = f"{wire.prefix}{endpoint.project_id}/{endpoint.id}"
     return endpoint.model_copy(update={"url": path})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -23,11 +24,13 @@ def _keys_view(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def endpoint_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
-    """An endpoint (observed), with ``api_key`` (both flavors) and ``api_keys`` (2025)."""
+    """An endpoint (observed), with ``api_key`` (both flavors), ``api_keys`` (2025) and the
+    predict URLs of its flavor."""
     doc = _endpoints.observe(state, doc)
     keys = _keys_view(doc)
     active = [key["api_key"] for key in keys if key["status"] == "Active"]
     created, updated = go_utc(doc["created_at"]), go_utc(doc["updated_at"])
+    url = functools.partial(_endpoints.url_for, doc["project_id"], doc["id"], legacy=legacy(state))
     view = {
         "id": doc["id"],
         "name": doc["name"],
@@ -35,8 +38,8 @@ def endpoint_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
         "project_id": doc["project_id"],
         "status": doc["status"],
         "status_message": doc["failure"] if doc["status"] == "Failed" else "",
-        "url": doc["url"],
-        "stream_url": doc["stream_url"],
+        "url": url(),
+        "stream_url": url(stream=True),
         "api_key": active[0] if active else "",
         "targets": doc["targets"],
         "hyperparams": doc["hyperparams"],
@@ -145,8 +148,6 @@ def _new_endpoint(
         "inference_api_openai_compatible": body.inference_api_openai_compatible,
         "api_keys": [first_key],
         "status": "Deploying",
-        "url": _endpoints.url_for(project["id"], endpoint_id),
-        "stream_url": _endpoints.url_for(project["id"], endpoint_id, stream=True),
         "deployed_at": now,
         "stopped": False,
         "failure": model_failure(state, model),

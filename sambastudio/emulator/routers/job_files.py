@@ -1,10 +1,19 @@
-"""What jobs produce: metrics, logs, results archives and their exports to S3."""
+"""What jobs produce: metrics, logs, results archives and their exports to S3.
+
+The archive downloads honour one byte range (``Range: bytes=N-``, ``bytes=N-M`` or
+``bytes=-N``) with 206 and ``Content-Range``, and 416 when it starts past the end, so a
+client's resume meets a real server. Each archive carries a strong ``ETag`` and an
+``If-Range`` that no longer matches it gets the whole archive: the logs of a running job
+change between two requests, and a resumed download must not splice two archives.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 from pydantic import Field, SecretStr
 
 from sambastudio.emulator import _artifacts, _jobs, _lookup
@@ -25,15 +34,61 @@ def _job(state: EmulatorState, caller: Caller, project: str, job: str) -> dict[s
     return _jobs.observe(state, doc)
 
 
-def _download(job: dict[str, Any], kind: str) -> Response:
+RangeHeader = Annotated[
+    str | None, Header(alias="Range", description="One byte range: bytes=N-, N-M or -N")
+]
+IfRange = Annotated[
+    str | None,
+    Header(alias="If-Range", description="The ETag a resumed download started with"),
+]
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The ``(first, last)`` bytes (inclusive) one ``Range`` asks for; ``None`` for the
+    whole body (no header, or one this server ignores as RFC 9110 allows: several ranges,
+    another unit, bad syntax). 416 for a range that starts past the end."""
+    match = _RANGE.fullmatch((header or "").strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if first:
+        start, end = int(first), int(last) if last else size - 1
+        if last and end < start:
+            return None
+    elif last:  # a suffix: the last N bytes (none of them: unsatisfiable)
+        start, end = (max(size - int(last), 0) if int(last) else size), size - 1
+    else:
+        return None
+    if start >= size:
+        raise ApiError(
+            416,
+            f"range {header} starts past the end of the {size} bytes",
+            style="detail",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    return start, min(end, size - 1)
+
+
+def _download(
+    job: dict[str, Any], kind: str, range_header: str | None, if_range: str | None
+) -> Response:
     data = _artifacts.archive(job, kind)
     if data is None:
         raise detail(404, "No results exists")
-    filename = f"{job['name']}-{kind}.tar.gz"
+    etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+    headers = {
+        "Content-Disposition": f'attachment; filename="{job["name"]}-{kind}.tar.gz"',
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+    }
+    span = None if if_range not in (None, etag) else _byte_range(range_header, len(data))
+    if span is None:
+        return Response(data, media_type="application/gzip", headers=headers)
+    first, last = span
+    headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
     return Response(
-        data,
-        media_type="application/gzip",
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
+        data[first : last + 1], status_code=206, media_type="application/gzip", headers=headers
     )
 
 
@@ -76,18 +131,34 @@ def download_job_artifacts(
     project: str,
     job: str,
     artifact_type: Literal["results", "logs"],
+    range_header: RangeHeader = None,
+    if_range: IfRange = None,
 ) -> Response:
-    return _download(_job(state, caller, project, job), artifact_type)
+    return _download(_job(state, caller, project, job), artifact_type, range_header, if_range)
 
 
 @operation(router, "download_logs")
-def download_logs(state: State, caller: CallerDep, project: str, job: str) -> Response:
-    return _download(_job(state, caller, project, job), "logs")
+def download_logs(
+    state: State,
+    caller: CallerDep,
+    project: str,
+    job: str,
+    range_header: RangeHeader = None,
+    if_range: IfRange = None,
+) -> Response:
+    return _download(_job(state, caller, project, job), "logs", range_header, if_range)
 
 
 @operation(router, "download_results")
-def download_results(state: State, caller: CallerDep, project: str, job: str) -> Response:
-    return _download(_job(state, caller, project, job), "results")
+def download_results(
+    state: State,
+    caller: CallerDep,
+    project: str,
+    job: str,
+    range_header: RangeHeader = None,
+    if_range: IfRange = None,
+) -> Response:
+    return _download(_job(state, caller, project, job), "results", range_header, if_range)
 
 
 def _export_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:

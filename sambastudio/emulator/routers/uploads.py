@@ -249,11 +249,15 @@ def get_file_upload_status(
     }
 
 
-@operation(router, "complete_multipart_file_upload")
+@operation(router, "complete_multipart_file_upload", inline=False)
 def complete_multipart_file_upload(
     state: State, caller: CallerDep, body: CompleteFile
 ) -> dict[str, Any]:
-    """Safe to repeat: a completed upload answers as it did when it completed."""
+    """Safe to repeat: a completed upload answers as it did when it completed.
+
+    In the thread pool: copying a large file's parts and deleting them takes a while, and
+    the event loop keeps serving other requests meanwhile.
+    """
     upload = _upload_of(state, caller, body.folder_id, body.upload_id, body.file_path)
     require(
         upload["chunk_size"] == body.chunk_size,
