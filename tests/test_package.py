@@ -1,0 +1,33 @@
+"""The package's public names: all importable, and loaded only when used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import sambastudio
+
+
+@pytest.mark.parametrize("name", sambastudio.__all__)
+def test_every_public_name_resolves(name: str) -> None:
+    value = getattr(sambastudio, name)
+    assert value is not None
+    if isinstance(value, type):
+        assert value.__name__ == name
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'Clinet'"):
+        sambastudio.Clinet  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_importing_the_package_loads_no_http_stack() -> None:
+    """The pytest plugin imports the package in every run of every user's suite."""
+    code = "import sys, sambastudio, sambastudio.testing; print(sorted(sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    for heavy in ("requests", "pydantic", "sambastudio._client", "fastapi"):
+        assert f"'{heavy}'" not in loaded, heavy
