@@ -41,8 +41,14 @@ def emulator() -> None:
     "--speed",
     default=1.0,
     show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="How much faster than real time jobs and endpoints progress.",
+    type=click.FloatRange(min=0),
+    help="How much faster than real time jobs and endpoints progress (0: time stands still).",
+)
+@click.option(
+    "--epoch",
+    metavar="TIME",
+    help="Where emulated time starts: epoch seconds or ISO-8601, e.g. 2025-01-01T00:00:00Z "
+    "(default: now; a --data-dir that has run before keeps its own time).",
 )
 @click.option(
     "--latency-ms",
@@ -74,6 +80,7 @@ def serve_command(
     flavor: str,
     access_key: str | None,
     speed: float,
+    epoch: str | None,
     latency_ms: float,
     fault_rate: float,
     fault_routes: tuple[str, ...],
@@ -81,7 +88,12 @@ def serve_command(
 ) -> None:
     """Serve until Ctrl-C; prints the URL and the admin's access key."""
     from sambastudio.emulator import Config, serve
+    from sambastudio.emulator._clock import parse_epoch
 
+    try:
+        start = parse_epoch(epoch) if epoch is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--epoch'") from None
     config = Config(
         host=host,
         port=port,
@@ -89,6 +101,7 @@ def serve_command(
         flavor=flavor,  # type: ignore[arg-type]
         access_key=access_key,
         speed=speed,
+        epoch=start,
         latency_ms=latency_ms,
         fault_rate=fault_rate,
         fault_routes=fault_routes or None,

@@ -75,7 +75,7 @@ MIGRATION: Mapping[str, str] = MappingProxyType(
         "update_endpoint": "endpoint.update(description=..., instances=...)",
         "stop_endpoint": "endpoint.stop()",
         "delete_endpoint": "endpoint.delete()",
-        "add_endpoint_api_key": "endpoint.api_keys.create(description=...)",
+        "add_endpoint_api_key": "endpoint.api_keys.create(description=..., key=...)",
         "edit_endpoint_api_key": "key.revoke() or key.update(description=...)",
         "nlp_predict": "endpoint.predict(input)",
         "nlp_predict_file": "endpoint.predict_file(path)",

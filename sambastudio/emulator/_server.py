@@ -55,6 +55,9 @@ class Emulator:
 
     ``emu.access_key`` belongs to ``admin``, an admin of the ``default`` tenant. The keyword
     arguments match the ``sambastudio emulator serve`` flags; ``port=0`` picks a free port.
+    ``speed=0`` freezes time (only ``emu.clock.advance()`` moves it) and ``epoch`` (epoch
+    seconds or ISO-8601) says where a fresh emulator's time starts, for reproducible
+    timestamps; a ``data_dir`` that already holds a clock keeps its own time.
     """
 
     def __init__(
@@ -66,6 +69,7 @@ class Emulator:
         flavor: Flavor = "current",
         access_key: str | None = None,
         speed: float = 1.0,
+        epoch: float | str | None = None,
         latency_ms: float = 0,
         fault_rate: float = 0.0,
         fault_routes: Iterable[str] | None = None,
@@ -78,6 +82,7 @@ class Emulator:
             flavor=flavor,
             access_key=access_key,
             speed=speed,
+            epoch=epoch,
             latency_ms=latency_ms,
             fault_rate=fault_rate,
             fault_routes=fault_routes,

@@ -21,7 +21,7 @@ from fastapi import Depends, Request
 
 from sambastudio._routes import ROUTES
 from sambastudio.emulator import _catalogue
-from sambastudio.emulator._clock import Anchor, Clock
+from sambastudio.emulator._clock import Anchor, Clock, parse_epoch
 from sambastudio.emulator._store import GLOBAL, Conflict, Store
 
 Flavor = Literal["current", "legacy"]
@@ -55,7 +55,12 @@ class Config:
         default="current", validator=attrs.validators.in_(("current", "legacy"))
     )
     access_key: str | None = attrs.field(default=None, repr=False)
-    speed: float = attrs.field(default=1.0, validator=attrs.validators.gt(0))
+    speed: float = attrs.field(default=1.0, validator=attrs.validators.ge(0))
+    """How much faster than real time emulated time runs; 0 freezes it (only advances move it)."""
+    epoch: float | None = attrs.field(
+        default=None, converter=attrs.converters.optional(parse_epoch)
+    )
+    """Where a fresh emulator's time starts (default: now); a data dir keeps its own time."""
     latency_ms: float = attrs.field(default=0, validator=attrs.validators.ge(0))
     fault_rate: float = attrs.field(
         default=0.0, validator=[attrs.validators.ge(0), attrs.validators.le(1)]
@@ -111,7 +116,12 @@ class EmulatorState:
             self._temp_dir = Path(tempfile.mkdtemp(prefix="sambastudio-emulator-"))
             self.files_dir = self._temp_dir
         self.ids = Ids(config.seed, self.store.last_seq())
-        self.clock = Clock(config.speed, anchor=self._saved_now(), on_anchor=self._save_anchor)
+        self.clock = Clock(
+            config.speed,
+            epoch=config.epoch,
+            anchor=self._saved_now(),
+            on_anchor=self._save_anchor,
+        )
         self._save_anchor(self.clock.anchor())
         if self.store.get("meta", "catalogue", tenant_id=GLOBAL) is None:
             self._seed()
@@ -209,7 +219,7 @@ class EmulatorState:
     # ---------------------------------------------------------------- startup
     def _saved_now(self) -> Anchor | None:
         """The stored clock's time now, at the speed it ran at: emulated time never goes
-        back across a restart, whatever the new speed."""
+        back across a restart, whatever the new speed, and a new ``epoch`` does not move it."""
         saved = self.store.get("meta", "clock", tenant_id=GLOBAL)
         if saved is None:
             return None

@@ -129,9 +129,11 @@ class EndpointApiKeys(Collection[ApiKey]):
     def _inherited(self) -> dict[str, Any]:
         return {"project_id": self.project_id, "endpoint_id": self.endpoint_id}
 
-    def create(self, *, description: str = "") -> ApiKey:
-        """A new key, generated here (a random UUID, as the server expects) and registered."""
-        value = str(uuid.uuid4())
+    def create(self, *, description: str = "", key: str | None = None) -> ApiKey:
+        """A new key, registered with the server: the client chooses its value, which is a
+        random UUID (as the server expects) unless you pass ``key`` (to rotate to a value
+        you manage, or to record tests with known keys)."""
+        value = str(uuid.uuid4()) if key is None else key
         body = self._client._request(
             "add_endpoint_api_key",
             project_id=self.project_id,

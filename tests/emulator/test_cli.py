@@ -40,7 +40,7 @@ def test_bad_flags_are_refused_before_serving() -> None:
     for args in (
         ["--fault-rate", "2"],
         ["--flavor", "future"],
-        ["--speed", "0"],
+        ["--speed", "-1"],
         ["--port", "-1"],
         ["--fault-route", "no_such_route"],
     ):

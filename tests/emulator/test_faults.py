@@ -83,7 +83,7 @@ def test_latency_delays_each_request() -> None:
         {"fault_rate": 1.5},
         {"fault_rate": -0.1},
         {"fault_routes": {"no_such_route"}},
-        {"speed": 0},
+        {"speed": -1},
         {"latency_ms": -1},
         {"flavor": "future"},
     ],

@@ -12,7 +12,7 @@ from sambastudio.emulator import Emulator
 from sambastudio.errors import NameNotFoundError, SambaStudioError
 from sambastudio.resources import Project
 from sambastudio.resources.api_keys import ApiKey, fingerprint
-from tests.objects._endpoint_fixtures import deploy
+from tests.objects._endpoint_fixtures import deploy, deploy_live
 
 
 def lists_every_key(emulator: Emulator) -> bool:
@@ -37,6 +37,16 @@ def test_create_generates_a_uuid_key_client_side(project: Project, emulator: Emu
     assert key != endpoint.api_key
     listed = endpoint.api_keys.list().to_list()
     assert (key in listed) is lists_every_key(emulator)
+
+
+def test_create_registers_a_key_the_caller_chose(project: Project) -> None:
+    endpoint = deploy_live(project)
+    chosen = "11111111-2222-4333-8444-555555555555"
+    key = endpoint.api_keys.create(description="mine", key=chosen)
+    assert key.reveal() == chosen
+    assert (key.id, key.description, key.status) == (fingerprint(chosen), "mine", "Active")
+    assert endpoint.predict("Hello", api_key=chosen).text  # the server took that value
+    assert chosen not in repr(key)
 
 
 def test_get_by_object_id_value_or_description(project: Project, emulator: Emulator) -> None:

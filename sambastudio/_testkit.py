@@ -1,0 +1,93 @@
+"""What makes a recording deterministic, for :mod:`sambastudio.testing`.
+
+A cassette re-recorded without changes must come out byte for byte the same, and a replay
+must send exactly the requests that were recorded. So nothing may depend on wall time or
+chance:
+
+- the emulator's clock is frozen (``speed=0``) at a fixed :data:`EPOCH`, with a fixed seed
+  and access key (its ids, keys and timestamps follow);
+- waiters run on an :class:`InstantClock`: sleeping moves the emulator's time at once, so
+  polls happen in the same order in the recording and in every replay, and nobody waits;
+- endpoint API keys a scenario creates are chosen by it
+  (``api_keys.create(key=fake_api_key(n))``), and multipart boundaries (urllib3's
+  ``choose_boundary``) are pinned by :func:`pinned_randomness`: both travel in request
+  bodies the matcher compares.
+
+The emulator is imported only inside :func:`deterministic_emulator`: this module is loaded
+with the pytest plugin, in test runs that may not have the ``emulator`` extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final, Literal
+from unittest import mock
+
+if TYPE_CHECKING:
+    from sambastudio.emulator import Emulator
+
+EPOCH: Final = 1_735_689_600.0
+"""2025-01-01T00:00:00Z: where a recording emulator's time starts."""
+
+EMULATOR_SEED: Final = 0
+EMULATOR_ACCESS_KEY: Final = "sambastudio-testing-access-key"
+"""The recording emulator admin's key: fixed, public, and scrubbed from cassettes anyway."""
+
+MULTIPART_BOUNDARY: Final = "sambastudio-testing-boundary"
+
+EMULATOR_EXTRA_MISSING: Final = (
+    "the SambaStudio emulator needs its optional dependencies (FastAPI, uvicorn): "
+    "pip install 'sambastudio[emulator]'"
+)
+
+TargetKind = Literal["emulator", "live", "replay"]
+
+
+class InstantClock:
+    """A waiter's clock that never sleeps: ``sleep`` moves its time, and the emulator's.
+
+    Pass it as ``Client(clock=...)``; without an emulator (a replay) it only counts.
+    """
+
+    def __init__(self, emulated: Any | None = None) -> None:
+        self.time = 0.0
+        self._emulated = emulated
+
+    def now(self) -> float:
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.time += seconds
+        if self._emulated is not None:
+            self._emulated.advance(seconds)
+
+
+@contextmanager
+def deterministic_emulator(**options: Any) -> Iterator[Emulator]:
+    """A running emulator whose clock stands still at :data:`EPOCH` until advanced, with a
+    fixed seed and access key, unless ``options`` (``Emulator``'s keyword arguments) say
+    otherwise."""
+    try:
+        from sambastudio.emulator import Emulator
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise ImportError(EMULATOR_EXTRA_MISSING) from exc
+    settings = {
+        "seed": EMULATOR_SEED,
+        "access_key": EMULATOR_ACCESS_KEY,
+        "speed": 0,
+        "epoch": EPOCH,
+        **options,
+    }
+    with Emulator(**settings) as emulator:
+        yield emulator
+
+
+@contextmanager
+def pinned_randomness() -> Iterator[None]:
+    """Multipart boundaries made by the client are a fixed value, so upload bodies repeat.
+
+    Endpoint API keys need no pinning: create them with ``key=fake_api_key(n)``.
+    """
+    with mock.patch("urllib3.filepost.choose_boundary", return_value=MULTIPART_BOUNDARY):
+        yield

@@ -1,0 +1,201 @@
+"""The scrubbing rules and the scan, on hand-made interactions (no network, no emulator)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from vcr.request import Request  # type: ignore[import-untyped]
+
+from sambastudio.testing import (
+    ACCESS_KEY_PLACEHOLDER,
+    PLACEHOLDER_HOST,
+    Scrubber,
+    fake_api_key,
+    scan_cassettes,
+    scrubbing_config,
+)
+
+HOST = "http://127.0.0.1:54321"
+ACCESS_KEY = "a-platform-access-key-0123456789"
+ENDPOINT_KEY = "3f2b8c1e-9a7d-4e6f-b5c4-1d2e3f4a5b6c"
+
+
+def scrubber() -> Scrubber:
+    return Scrubber([HOST], {ACCESS_KEY: ACCESS_KEY_PLACEHOLDER})
+
+
+def request(uri: str, body: Any = None, **headers: str) -> Any:
+    return Request("POST", uri, body, headers)
+
+
+def response(body: Any, **headers: str) -> dict[str, Any]:
+    text = json.dumps(body) if not isinstance(body, (bytes, str)) else body
+    all_headers = {"Content-Length": ["999"], **{k: [v] for k, v in headers.items()}}
+    return {
+        "status": {"code": 200, "message": "OK"},
+        "headers": all_headers,
+        "body": {"string": text},
+    }
+
+
+def test_a_request_keeps_its_route_and_loses_its_host_and_credentials() -> None:
+    scrubbed = scrubber().request(
+        request(
+            f"{HOST}/api/projects?x=1",
+            json.dumps({"password": "hunter2", "name": "p"}).encode(),
+            key=ACCESS_KEY,
+            Cookie="tenant=default",
+            **{"User-Agent": "sambastudio/1.0 python/3.11", "Content-Type": "application/json"},
+        )
+    )
+    assert scrubbed.uri == f"{PLACEHOLDER_HOST}/api/projects?x=1"
+    assert dict(scrubbed.headers) == {
+        "key": ACCESS_KEY_PLACEHOLDER,
+        "Cookie": "<cookie>",
+        "Content-Type": "application/json",
+    }
+    assert json.loads(scrubbed.body) == {"password": "<password>", "name": "p"}
+
+
+def test_an_endpoint_key_keeps_one_placeholder_everywhere() -> None:
+    scrub = scrubber()
+    listed = scrub.response(
+        response({"api_key": ENDPOINT_KEY, "api_keys": [{"api_key": ENDPOINT_KEY}]})
+    )
+    body = json.loads(listed["body"]["string"])
+    placeholder = body["api_key"]
+    assert placeholder.startswith("<api-key:")
+    assert body["api_keys"] == [{"api_key": placeholder}]
+    used = scrub.request(request(f"{HOST}/v1/e/chat", Authorization=f"Bearer {ENDPOINT_KEY}"))
+    assert used.headers["Authorization"] == f"Bearer {placeholder}"
+    edited = scrub.request(
+        request(f"{HOST}/api/projects/p/api-keys", json.dumps({"api_key": ENDPOINT_KEY}))
+    )
+    assert json.loads(edited.body)["api_key"] == placeholder
+    again = Scrubber().response(response({"api_key": ENDPOINT_KEY}))  # no state needed
+    assert json.loads(again["body"]["string"])["api_key"] == placeholder
+
+
+def test_scrubbing_twice_changes_nothing_more() -> None:
+    """Replays scrub their requests again before matching them against the cassette."""
+    scrub = scrubber()
+    once = scrub.request(
+        request(
+            f"{HOST}/api/x",
+            json.dumps({"api_key": ENDPOINT_KEY, "secret_access_key": "s3cr3t-value"}),
+        )
+    )
+    twice = Scrubber().request(once)
+    assert (twice.uri, twice.body) == (once.uri, once.body)
+
+
+def test_fake_keys_and_placeholders_stay_as_they_are() -> None:
+    body = json.dumps({"api_key": fake_api_key(1), "password": ACCESS_KEY_PLACEHOLDER})
+    assert json.loads(Scrubber().request(request(f"{HOST}/x", body)).body) == json.loads(body)
+
+
+def test_a_streamed_body_is_recorded_as_bytes() -> None:
+    """vcrpy keeps an iterator body as an iterator, which its YAML cannot load back."""
+    scrubbed = scrubber().request(request(f"{HOST}/api/v1beta/upload/file/a", iter([b"ab", b"cd"])))
+    assert scrubbed.body == b"abcd"
+
+
+def test_secret_query_parameters_are_replaced() -> None:
+    scrubbed = scrubber().request(request(f"{HOST}/api/x?token=abcdefghijkl&page=2"))
+    assert scrubbed.uri == f"{PLACEHOLDER_HOST}/api/x?token=%3Ctoken%3E&page=2"
+
+
+def test_a_response_keeps_what_the_sdk_reads_and_nothing_volatile() -> None:
+    scrubbed = scrubber().response(
+        response(
+            {"url": f"{HOST}/api/predict/x", "note": "at 127.0.0.1:54321", "key": ACCESS_KEY},
+            date="Thu, 26 Nov 2026 23:15:51 GMT",
+            server="uvicorn",
+            **{
+                "x-correlation-id": "0d670fea",
+                "Set-Cookie": "session=abc",
+                "Content-Type": "application/json",
+            },
+        )
+    )
+    body = scrubbed["body"]["string"]
+    assert json.loads(body) == {
+        "url": f"{PLACEHOLDER_HOST}/api/predict/x",
+        "note": "at sambastudio.test",
+        "key": ACCESS_KEY_PLACEHOLDER,
+    }
+    assert scrubbed["headers"] == {
+        "Content-Length": [str(len(body))],
+        "x-correlation-id": ["<request-id>"],
+        "Content-Type": ["application/json"],
+    }
+
+
+def test_streams_are_scrubbed_line_by_line_and_archives_left_alone() -> None:
+    events = f'data: {{"api_key": "{ENDPOINT_KEY}"}}\n\ndata: [DONE]\n\n'
+    scrubbed = scrubber().response(response(events))["body"]["string"]
+    assert ENDPOINT_KEY not in scrubbed
+    assert scrubbed.endswith("data: [DONE]\n\n")
+    archive = b"\x1f\x8b\x08\x00" + bytes(range(256))
+    assert scrubber().response(response(archive))["body"]["string"] == archive
+
+
+def test_the_config_matches_strictly_and_plays_each_answer_once() -> None:
+    config = scrubbing_config(HOST, ACCESS_KEY)
+    assert config["match_on"] == ("method", "path", "query", "body")
+    assert config["allow_playback_repeats"] is False
+
+
+CLEAN = {
+    "request": {
+        "uri": f"{PLACEHOLDER_HOST}/api/projects",
+        "method": "GET",
+        "body": None,
+        "headers": {"key": [ACCESS_KEY_PLACEHOLDER]},
+    },
+    "response": {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {},
+        "body": {"string": json.dumps({"api_key": "<api-key:0123abcd>"})},
+    },
+}
+
+LEAKS: dict[str, tuple[tuple[str, ...], Any]] = {
+    "the host": (("request", "uri"), "http://10.0.0.5:8080/api/projects"),
+    "loopback": (("response", "body", "string"), '{"url": "see localhost:8080"}'),
+    "header": (("request", "headers", "key"), [ACCESS_KEY]),
+    "field 'api_key'": (("response", "body", "string"), json.dumps({"api_key": ENDPOINT_KEY})),
+    "field 'password'": (("request", "body"), json.dumps({"password": "hunter2"})),
+    "AWS access key id": (("request", "body"), '{"id": "AKIAIOSFODNN7EXAMPLE"}'),
+    "long hex": (("response", "body", "string"), '{"x": "' + "ab" * 32 + '"}'),
+    "the secret": (("response", "body", "string"), f'{{"echo": "{ACCESS_KEY}"}}'),
+}
+
+
+def write_cassette(folder: Path, interaction: dict[str, Any]) -> Path:
+    import yaml  # type: ignore[import-untyped]
+
+    path = folder / "one.yaml"
+    path.write_text(yaml.safe_dump({"interactions": [interaction], "version": 1}))
+    return path
+
+
+def test_a_clean_cassette_has_no_findings(tmp_path: Path) -> None:
+    write_cassette(tmp_path, CLEAN)
+    assert scan_cassettes(tmp_path, secrets=[ACCESS_KEY]) == []
+
+
+@pytest.mark.parametrize("leak", sorted(LEAKS))
+def test_the_scan_finds_each_kind_of_leak(tmp_path: Path, leak: str) -> None:
+    (where, value) = LEAKS[leak]
+    interaction = json.loads(json.dumps(CLEAN))
+    parent = interaction
+    for step in where[:-1]:
+        parent = parent[step]
+    parent[where[-1]] = value
+    write_cassette(tmp_path, interaction)
+    findings = scan_cassettes(tmp_path, secrets=[ACCESS_KEY])
+    assert any(leak in finding for finding in findings), findings
