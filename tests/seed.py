@@ -1,22 +1,25 @@
 """The flat SnSdk API's signatures, the contract of the shim and of the route table.
 
-The reference text lives outside the repository (../shared/seed/snsdk-reference.txt beside a
-checkout). Its signatures are kept in tests/data/snsdk-signatures.txt so the suite runs in any
-clone; when the reference is present, a test checks that the snapshot still matches it.
+The suite reads only tests/data/snsdk-signatures.txt, a committed snapshot of the upstream
+reference text's constructor and method signatures, so it passes in a clone with nothing beside
+it. The upstream text itself is optional: tests/test_seed_snapshot.py compares the two when it
+is present (``SNSDK_REFERENCE`` names it; CI sets it when the text is beside the checkout).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO.parent / "shared" / "seed" / "snsdk-reference.txt"
 SNAPSHOT = REPO / "tests" / "data" / "snsdk-signatures.txt"
+REFERENCE_VARIABLE = "SNSDK_REFERENCE"
 
 _SIGNATURE = re.compile(r"^([a-z_]+)\((.*)\)[^()]*#$", re.M)
+_CONSTRUCTOR = re.compile(r"^class snsdk\.SnSdk(\(.*\))#$", re.M)
 
 
 class SeedParam(NamedTuple):
@@ -56,6 +59,27 @@ def parse_signatures(text: str) -> dict[str, list[SeedParam]]:
     }
 
 
+def parse_constructor(text: str) -> list[SeedParam]:
+    """The parameters of the ``class snsdk.SnSdk(...)#`` line (without ``self``)."""
+    match = _CONSTRUCTOR.search(text)
+    if match is None:
+        raise ValueError("no 'class snsdk.SnSdk(...)#' line in the signature text")
+    return parse_signatures(f"__init__{match.group(1)}#")["__init__"]
+
+
+def reference_path() -> Path | None:
+    """The upstream reference text, when ``SNSDK_REFERENCE`` names one; never required."""
+    named = os.environ.get(REFERENCE_VARIABLE)
+    return Path(named) if named else None
+
+
 @cache
 def seed_signatures() -> dict[str, list[SeedParam]]:
+    """Method name -> parameters, from the committed snapshot."""
     return parse_signatures(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+@cache
+def seed_constructor() -> list[SeedParam]:
+    """The constructor's parameters, from the committed snapshot."""
+    return parse_constructor(SNAPSHOT.read_text(encoding="utf-8"))

@@ -153,15 +153,6 @@ def test_wire_protocol_page_is_current() -> None:
     assert page == _routes_doc.render(), "run: python -m sambastudio._routes_doc"
 
 
-def test_signature_snapshot_matches_the_reference() -> None:
-    from tests.seed import REFERENCE, SNAPSHOT, parse_signatures
-
-    if not REFERENCE.exists():
-        pytest.skip(f"the SnSdk reference is not beside this checkout ({REFERENCE})")
-    reference = parse_signatures(REFERENCE.read_text(encoding="utf-8"))
-    assert parse_signatures(SNAPSHOT.read_text(encoding="utf-8")) == reference
-
-
 def test_bodies_with_secrets_stay_out_of_repr() -> None:
     wire = ROUTES["upload_results_to_aws"].bind(
         project="p",

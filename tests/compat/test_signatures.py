@@ -1,8 +1,8 @@
 """Every method of the SnSdk reference exists on the shim with the same parameters.
 
-The reference is parsed here, from ../shared/seed/snsdk-reference.txt beside the checkout:
-names, order, defaults, and the constructor. Newer-release keywords may follow the seed's
-parameters, keyword-only and optional.
+The reference is the committed snapshot of the seed's signatures (tests/data/): names, order,
+defaults, and the constructor. Newer-release keywords may follow the seed's parameters,
+keyword-only and optional.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sambastudio.compat import MIGRATION, SnSdk
-from tests.seed import REFERENCE, SeedParam, parse_signatures
+from tests.seed import SeedParam, seed_constructor, seed_signatures
 
 EXTRA_KEYWORDS = {
     "__init__": ("tenant_id", "disable_ssl_verify"),
@@ -26,23 +26,12 @@ EXTRA_KEYWORDS = {
 """Keywords of newer SnSdk releases that real callers pass (api-evidence.md §2, §3, §5)."""
 EXTRA_METHODS = ("add_composite_model", "import_status", "validate_spec_decoding")
 TESTS = Path(__file__).parent
-_CONSTRUCTOR = re.compile(r"^class snsdk\.SnSdk(\(.*\))#$", re.M)
 
 
 @cache
 def reference() -> dict[str, list[SeedParam]]:
-    """Method name (and ``__init__``) -> parameters, parsed from the reference text."""
-    if not REFERENCE.exists():
-        pytest.fail(
-            f"the SnSdk reference is missing: expected {REFERENCE} (the shared/ folder "
-            "beside the repository checkout); the shim's signatures are checked against it"
-        )
-    text = REFERENCE.read_text(encoding="utf-8")
-    methods = parse_signatures(text)
-    constructor = _CONSTRUCTOR.search(text)
-    assert constructor, "the reference has no 'class snsdk.SnSdk(...)' line"
-    methods.update(parse_signatures(f"__init__{constructor.group(1)}#"))
-    return methods
+    """Method name (and ``__init__``) -> parameters, from the committed snapshot."""
+    return {**seed_signatures(), "__init__": seed_constructor()}
 
 
 def _default(param: SeedParam) -> object:
