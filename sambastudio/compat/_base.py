@@ -14,7 +14,6 @@ from typing import Any, TypeAlias
 import attrs
 import requests
 
-from sambastudio import _download
 from sambastudio._config import Settings
 from sambastudio._redact import is_secret_field
 from sambastudio._routes import ROUTES
@@ -32,6 +31,7 @@ from sambastudio.errors import (
     APIStatusError,
     APITimeoutError,
 )
+from sambastudio.transfers import download as _download
 
 JSONDict: TypeAlias = dict[str, Any]
 Hyperparams: TypeAlias = str | Mapping[str, Any]

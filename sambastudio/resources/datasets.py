@@ -10,14 +10,14 @@ from typing import Any, ClassVar, Literal
 from pydantic import AliasChoices, Field
 
 from sambastudio._base import Collection, Resource
-from sambastudio._progress import ProgressCallback
-from sambastudio._upload import (
+from sambastudio.resources.apps import App
+from sambastudio.transfers.progress import ProgressCallback
+from sambastudio.transfers.upload import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     resume_upload,
     upload_dataset,
 )
-from sambastudio.resources.apps import App
 
 DatasetStatus = Literal["Available", "AvailableToDownload"] | str
 

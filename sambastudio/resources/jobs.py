@@ -23,15 +23,15 @@ from sambastudio._base import (
     list_of,
     object_of,
 )
-from sambastudio._download import download_to_dir
 from sambastudio._pagination import Pager
-from sambastudio._progress import ProgressCallback as TransferCallback
 from sambastudio._routes import route
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import JobFailed, SambaStudioError
 from sambastudio.resources.checkpoints import Checkpoints
 from sambastudio.resources.datasets import Dataset, Datasets
 from sambastudio.resources.models import Model, Models
+from sambastudio.transfers.download import download_to_dir
+from sambastudio.transfers.progress import ProgressCallback as TransferCallback
 
 JobType = Literal["train", "evaluation", "batch_predict"]
 JOB_TYPES: tuple[JobType, ...] = ("train", "evaluation", "batch_predict")

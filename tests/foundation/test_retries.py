@@ -14,11 +14,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from sambastudio import _upload
 from sambastudio._config import Settings
 from sambastudio._routes import ROUTES, Route, WireRequest
 from sambastudio._transport import RETRY_STATUSES, Transport
-from sambastudio._upload_plan import plan_upload
 from sambastudio.errors import (
     APIConnectionError,
     APIStatusError,
@@ -26,6 +24,8 @@ from sambastudio.errors import (
     BadRequestError,
     InternalServerError,
 )
+from sambastudio.transfers import upload as _upload
+from sambastudio.transfers.plan import plan_upload
 
 from .conftest import ACCESS_KEY, HangUpServer
 

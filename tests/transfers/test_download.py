@@ -13,11 +13,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from sambastudio._download import download_to_dir, safe_extract
-from sambastudio._progress import TransferProgress
 from sambastudio._routes import ROUTES, WireRequest
 from sambastudio._transport import Transport
 from sambastudio.errors import NotFoundError, UnsafeArchiveError
+from sambastudio.transfers.download import download_to_dir, safe_extract
+from sambastudio.transfers.progress import TransferProgress
 
 PATH = "/api/projects/p/jobs/j/results/download"
 

@@ -19,11 +19,11 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from sambastudio._config import Settings
-from sambastudio._download import download_to_dir
 from sambastudio._routes import ROUTES, WireRequest
 from sambastudio._transport import Transport
 from sambastudio.emulator import Emulator
 from sambastudio.emulator._jobs import CREATED_SECONDS, PENDING_SECONDS, STEP_SECONDS
+from sambastudio.transfers.download import download_to_dir
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import add_dataset, start_job
 

@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 import requests
 
-from sambastudio import _upload
 from sambastudio._config import Settings
 from sambastudio._routes import ROUTES, WireRequest
 from sambastudio._transport import Transport
-from sambastudio._upload import upload_dataset
-from sambastudio._upload_plan import Journal, PlannedFile
 from sambastudio.emulator import Emulator
 from sambastudio.emulator._storage import dataset_files
 from sambastudio.errors import InvalidArgumentError, UploadError
+from sambastudio.transfers import upload as _upload
+from sambastudio.transfers.plan import Journal, PlannedFile
+from sambastudio.transfers.upload import upload_dataset
 from tests.transfers.test_upload import make_tree
 
 CHUNK = 64 << 10
@@ -121,7 +121,7 @@ _CHILD = textwrap.dedent(
     import sys
     from sambastudio._config import Settings
     from sambastudio._transport import Transport
-    from sambastudio._upload import upload_dataset
+    from sambastudio.transfers.upload import upload_dataset
 
     url, key, app, path, chunk = sys.argv[1:]
     upload_dataset(

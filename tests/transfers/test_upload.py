@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from sambastudio import _upload
-from sambastudio._crc import crc32_combine, crc32_of_parts
-from sambastudio._progress import TransferProgress
 from sambastudio._transport import Transport
-from sambastudio._upload import resume_upload, upload_dataset
-from sambastudio._upload_plan import PlannedFile, plan_upload
 from sambastudio.errors import BadRequestError, InvalidArgumentError, UploadError
+from sambastudio.transfers import upload as _upload
+from sambastudio.transfers.crc import crc32_combine, crc32_of_parts
+from sambastudio.transfers.plan import PlannedFile, plan_upload
+from sambastudio.transfers.progress import TransferProgress
+from sambastudio.transfers.upload import resume_upload, upload_dataset
 from tests.transfers.conftest import FakeServer
 
 CHUNK = 1024

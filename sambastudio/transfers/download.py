@@ -27,7 +27,6 @@ from typing import IO, Literal
 import attrs
 import requests
 
-from sambastudio._progress import ProgressCallback, ProgressReporter
 from sambastudio._routes import WireRequest
 from sambastudio._transport import Transport
 from sambastudio.errors import (
@@ -36,6 +35,7 @@ from sambastudio.errors import (
     UnsafeArchiveError,
     error_from_response,
 )
+from sambastudio.transfers.progress import ProgressCallback, ProgressReporter
 
 CHUNK_SIZE = 1 << 20
 _RESUMES = 5

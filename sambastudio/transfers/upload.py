@@ -38,12 +38,20 @@ from typing import Any, TypeVar
 
 import attrs
 
-from sambastudio._crc import crc32_of_parts, crc_hex
-from sambastudio._progress import ProgressCallback, ProgressReporter
 from sambastudio._resolve import ids_in_search
 from sambastudio._routes import ROUTES, Route
 from sambastudio._transport import RETRY_STATUSES, Transport, json_body
-from sambastudio._upload_plan import (
+from sambastudio.errors import (
+    APIConnectionError,
+    APIStatusError,
+    InternalServerError,
+    InvalidArgumentError,
+    NotFoundError,
+    RateLimitError,
+    UploadError,
+)
+from sambastudio.transfers.crc import crc32_of_parts, crc_hex
+from sambastudio.transfers.plan import (
     DEFAULT_CHUNK_SIZE,
     Journal,
     Json,
@@ -54,15 +62,7 @@ from sambastudio._upload_plan import (
     UploadPlan,
     plan_upload,
 )
-from sambastudio.errors import (
-    APIConnectionError,
-    APIStatusError,
-    InternalServerError,
-    InvalidArgumentError,
-    NotFoundError,
-    RateLimitError,
-    UploadError,
-)
+from sambastudio.transfers.progress import ProgressCallback, ProgressReporter
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",

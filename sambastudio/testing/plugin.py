@@ -1,4 +1,4 @@
-"""pytest plugin: a deterministic emulator, a client bound to it, and cassette scrubbing.
+"""The pytest plugin: a deterministic emulator, a client bound to it, and cassette scrubbing.
 
 Installed with the package (entry point ``pytest11``), so it loads in every pytest run:
 it imports nothing heavy here. The emulator (the ``emulator`` extra) is imported by the
@@ -35,15 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 import pytest
 
-from sambastudio._scrub import (
-    ACCESS_KEY_PLACEHOLDER,
-    PLACEHOLDER_HOST,
-    Scrubber,
-    fake_api_key,
-    is_placeholder,
-    scan_cassettes,
-)
-from sambastudio._testkit import (
+from sambastudio.testing.kit import (
     EMULATOR_ACCESS_KEY,
     EMULATOR_SEED,
     EPOCH,
@@ -52,6 +44,14 @@ from sambastudio._testkit import (
     TargetKind,
     deterministic_emulator,
     pinned_randomness,
+)
+from sambastudio.testing.scrubbing import (
+    ACCESS_KEY_PLACEHOLDER,
+    PLACEHOLDER_HOST,
+    Scrubber,
+    fake_api_key,
+    is_placeholder,
+    scan_cassettes,
 )
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def scrubbing_config(host_url: str | None = None, access_key: str | None = None)
     """pytest-recording/vcrpy settings for a cassette recorded from ``host_url``.
 
     Requests match on method, path, query and JSON body, each recorded answer plays once
-    (polls replay in order), and everything secret is replaced: see ``sambastudio._scrub``.
+    (polls replay in order), and everything secret is replaced (``sambastudio.testing.scrubbing``).
     Build one per cassette (the scrubber learns the secrets it meets).
     """
     secrets = {access_key: ACCESS_KEY_PLACEHOLDER} if access_key else {}
