@@ -14,8 +14,9 @@ from typing import Any
 from typing_extensions import Self
 
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
+from sambastudio._pipeline import Pipeline, RequestOptions, ResponseHook
+from sambastudio._response import APIResponse
 from sambastudio._routes import route
-from sambastudio._transport import Transport, json_body
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 from sambastudio.resources import admin
 from sambastudio.resources.admin import Admin, Feature
@@ -39,9 +40,13 @@ class Client:
     applies to connection errors, 429 and 5xx. ``clock`` is what waiters read and sleep
     on (tests pass a fake one). Close the client, or use it in a ``with`` block, to release
     its connections.
+
+    Every call goes through one request pipeline (``sambastudio._pipeline``); see
+    :meth:`with_options` for other options on some calls and :meth:`request` for the raw
+    response of any operation.
     """
 
-    _transport: Transport
+    _pipeline: Pipeline
     _clock: Clock
 
     def __init__(
@@ -68,7 +73,7 @@ class Client:
             user_agent=user_agent,
         )
         self._clock = clock or SYSTEM_CLOCK
-        self._transport = Transport(settings, sleep=self._clock.sleep)
+        self._pipeline = Pipeline(settings, sleep=self._clock.sleep)
 
     @classmethod
     def login(
@@ -101,26 +106,60 @@ class Client:
         )
 
     @classmethod
-    def _over(cls, transport: Transport, clock: Clock) -> Self:
+    def _over(cls, pipeline: Pipeline, clock: Clock) -> Self:
         client = cls.__new__(cls)
-        client._transport = transport
+        client._pipeline = pipeline
         client._clock = clock
         return client
 
     @property
     def settings(self) -> Settings:
         """The resolved settings (the access key is masked in their repr)."""
-        return self._transport.settings
+        return self._pipeline.settings
 
     def with_options(
         self,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        on_response: ResponseHook | None = None,
     ) -> Self:
-        """A client with other request options that shares this one's connection pool."""
-        transport = self._transport.with_options(timeout=timeout, max_retries=max_retries)
-        return self._over(transport, self._clock)
+        """A client with other request options that shares this one's connection pool.
+
+        Cheap (no new connections), so it is also the way to set options for one call:
+        ``client.with_options(timeout=5).projects.get("demo")``. ``timeout`` is each
+        attempt's deadline, ``max_retries`` the retries after the first attempt,
+        ``headers`` are added to every request, and ``on_response`` is called with the
+        :class:`~sambastudio.APIResponse` of every call (the raw response of a call that
+        returns nothing, such as a delete).
+        """
+        options = RequestOptions(
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers or {},
+            on_response=on_response,
+        )
+        return self._over(self._pipeline.with_options(options), self._clock)
+
+    def request(
+        self,
+        operation: str,
+        /,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        **arguments: Any,
+    ) -> APIResponse:
+        """Send one operation of the wire contract (docs/wire-protocol.md); its raw response.
+
+        ``arguments`` are the operation's (``client.request("project_info",
+        project="demo")``); the options apply to this call only. Error statuses raise as
+        everywhere else.
+        """
+        options = RequestOptions(timeout=timeout, max_retries=max_retries, headers=headers or {})
+        return self._pipeline.request(route(operation).bind(**arguments), options=options)
 
     # ------------------------------------------------------------------ collections
     @property
@@ -175,14 +214,13 @@ class Client:
         return admin.features(self)
 
     # --------------------------------------------------------------------- plumbing
-    def _request(self, operation: str, /, **args: Any) -> Any:
-        """Send one operation of the wire contract; its parsed JSON body (``{}`` if empty)."""
-        response = self._transport.send(route(operation).bind(**args))
-        return json_body(response) if response.content.strip() else {}
+    def _request(self, operation: str, /, **args: Any) -> APIResponse:
+        """Send one operation of the wire contract, for the collections and resources."""
+        return self._pipeline.request(route(operation).bind(**args))
 
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""
-        self._transport.close()
+        self._pipeline.close()
 
     def __enter__(self) -> Self:
         return self

@@ -10,11 +10,14 @@ without breaking callers (openai's ``SyncPage``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
-from sambastudio.errors import InvalidArgumentError
+from sambastudio.errors import InvalidArgumentError, SambaStudioError
+
+if TYPE_CHECKING:
+    from sambastudio._response import APIResponse
 
 T = TypeVar("T")
 
@@ -25,6 +28,14 @@ class Page(Generic[T]):
 
     items: Sequence[T]
     next_page: object | None = None
+    response: APIResponse | None = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def last_response(self) -> APIResponse:
+        """The HTTP response this page came from."""
+        if self.response is None:
+            raise SambaStudioError("this page was not read from a response")
+        return self.response
 
 
 PageFetcher = Callable[[object | None], Page[T]]
@@ -44,7 +55,7 @@ class Pager(Generic[T]):
     ``pages()`` yields the pages themselves; ``to_list()`` and ``first()`` are shortcuts.
     """
 
-    _fetch: PageFetcher[T]
+    _fetch: PageFetcher[T] = attrs.field(repr=False)
     limit: int | None = attrs.field(default=None, validator=_check_limit)
 
     @classmethod

@@ -1,7 +1,7 @@
 """What every ``SnSdk`` method shares: construction, the call path and argument helpers.
 
 A method binds its route of :mod:`sambastudio._routes` and sends it through the same
-:class:`~sambastudio._transport.Transport` the object model uses (one session, one retry
+:class:`~sambastudio._pipeline.Pipeline` the object model uses (one session, one retry
 policy, one auth code path); only the result differs: the raw JSON dict, never an exception.
 """
 
@@ -15,9 +15,9 @@ import attrs
 import requests
 
 from sambastudio._config import Settings
+from sambastudio._pipeline import Pipeline
 from sambastudio._redact import is_secret_field
 from sambastudio._routes import ROUTES
-from sambastudio._transport import Transport
 from sambastudio.compat._envelope import (
     CONNECTION_FAILED,
     TIMED_OUT,
@@ -62,7 +62,7 @@ class SnSdkBase:
             verify=not disable_ssl_verify,
             user_agent=user_agent,
         )
-        self._transport = Transport(settings)
+        self._pipeline = Pipeline(settings)
 
     @property
     def host_url(self) -> str:
@@ -71,18 +71,18 @@ class SnSdkBase:
 
     @host_url.setter
     def host_url(self, host_url: str) -> None:
-        settings = attrs.evolve(self._transport.settings, host_url=host_url)
-        self._transport.settings = settings
+        settings = attrs.evolve(self._pipeline.settings, host_url=host_url)
+        self._pipeline = self._pipeline.with_settings(settings)
         self._host_url = host_url
 
     @property
     def http_session(self) -> requests.Session:
         """The live ``requests.Session`` every call is sent with (cookies, verify, proxies)."""
-        return self._transport.session
+        return self._pipeline.session
 
     @http_session.setter
     def http_session(self, session: requests.Session) -> None:
-        self._transport.session = session
+        self._pipeline.session = session
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host_url={self.host_url!r})"
@@ -92,7 +92,7 @@ class SnSdkBase:
         warn_deprecated(name, stacklevel=3)
         wire = ROUTES[name].bind(**arguments)
         try:
-            response = self._transport.send(wire, raise_for_status=False, base_url=base_url)
+            response = self._pipeline.send(wire, raise_for_status=False, base_url=base_url)
         except APIConnectionError as exc:
             return self._failure(exc, arguments)
         return response_dict(response)
@@ -102,7 +102,7 @@ class SnSdkBase:
         warn_deprecated(name, stacklevel=3)
         wire = ROUTES[name].bind(**arguments)
         try:
-            path = _download.download_to_dir(self._transport, wire, dest_dir, progress_bar=False)
+            path = _download.download_to_dir(self._pipeline, wire, dest_dir, progress_bar=False)
         except APIStatusError as exc:
             headers = exc.response.headers if exc.response is not None else {}
             return envelope(exc.body, exc.status_code, headers)
@@ -112,7 +112,7 @@ class SnSdkBase:
 
     def _failure(self, exc: APIConnectionError, arguments: Mapping[str, Any]) -> JSONDict:
         status = TIMED_OUT if isinstance(exc, APITimeoutError) else CONNECTION_FAILED
-        secrets = [self._transport.settings.access_key, *_secret_values(arguments)]
+        secrets = [self._pipeline.settings.access_key, *_secret_values(arguments)]
         return failure_dict(str(exc), status, secrets)
 
 

@@ -16,16 +16,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, object_of
+from sambastudio._base import Collection, Resource, Routes, UnknownStatus
+from sambastudio._envelopes import object_of
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
 from sambastudio._resolve import pick_one
+from sambastudio._response import APIResponse
 from sambastudio.errors import SambaStudioError
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
 
-ApiKeyStatus = Literal["Active", "Revoked"] | str
+ApiKeyStatus = Literal["Active", "Revoked"] | UnknownStatus
 
 
 def fingerprint(value: str) -> str:
@@ -95,57 +97,55 @@ class ApiKey(Resource):
         return self._edit(status=self.status or "Active", description=description)
 
     def _edit(self, *, status: str, description: str | None) -> Self:
-        body = self._request(
+        answer = self._request(
             "edit_endpoint_api_key",
-            project_id=self._home().project_id,
+            project_id=self.project_id,
             api_key=self.reveal(),
             status=status,
             description=description,
         )
-        self._absorb(self._home()._from_answer(body, key=self.id))
-        return self
+        return self._absorb_answer(answer)
 
 
 ApiKeyRef = str | ApiKey
 """A key to call an endpoint with: its value, or the ``ApiKey``."""
 
 
-class EndpointApiKeys(Collection[ApiKey]):
+class EndpointApiKeys(Collection[ApiKey], model=ApiKey, routes=Routes()):
     """``endpoint.api_keys``: list, find and create an endpoint's keys.
 
     A 2024 server lists only the key in use; a 2025 one lists every key, revoked ones too.
     """
 
-    model = ApiKey
-
     def __init__(self, client: Client, project_id: str, endpoint_id: str) -> None:
         super().__init__(client)
-        self.project_id = project_id
-        self.endpoint_id = endpoint_id
+        self._project_id = project_id
+        self._endpoint_id = endpoint_id
 
     def _scope(self) -> dict[str, Any]:
-        return {"project": self.project_id, "endpoint": self.endpoint_id}
+        return {"project": self._project_id, "endpoint": self._endpoint_id}
 
     def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self.project_id, "endpoint_id": self.endpoint_id}
+        return {"project_id": self._project_id, "endpoint_id": self._endpoint_id}
 
     def create(self, *, description: str = "", key: str | None = None) -> ApiKey:
         """A new key, registered with the server: the client chooses its value, which is a
         random UUID (as the server expects) unless you pass ``key`` (to rotate to a value
         you manage, or to record tests with known keys)."""
         value = str(uuid.uuid4()) if key is None else key
-        body = self._client._request(
+        answer = self._client._request(
             "add_endpoint_api_key",
-            project_id=self.project_id,
-            endpoint_id=self.endpoint_id,
+            project_id=self._project_id,
+            endpoint_id=self._endpoint_id,
             api_key=value,
             description=description,
         )
-        return self._from_answer(body, key=fingerprint(value))
+        return self._from_answer(answer, key=fingerprint(value))
 
     def _page(self, _cursor: object | None) -> Page[ApiKey]:
-        body = self._client._request("endpoint_info", **self._scope())
-        return Page([self._build(entry) for entry in key_entries(object_of(body))])
+        answer = self._client._request("endpoint_info", **self._scope())
+        entries = key_entries(object_of(answer.json()))
+        return Page([self._build(entry, answer) for entry in entries], response=answer)
 
     def get(self, ref: ApiKeyRef) -> ApiKey:
         """One key, fetched fresh: the object, its id, its value or its description.
@@ -158,14 +158,15 @@ class EndpointApiKeys(Collection[ApiKey]):
         described = [key for key in keys if key.description == wanted]
         safe = isinstance(ref, ApiKey) or (bool(described) and not exact)
         shown = wanted if safe else fingerprint(wanted)
-        found = pick_one(self.model.kind, shown, [key.id for key in exact or described])
+        found = pick_one(self._model.kind, shown, [key.id for key in exact or described])
         return next(key for key in keys if key.id == found)
 
-    def _from_answer(self, body: Any, *, key: str | None = None) -> ApiKey:
+    def _from_answer(self, answer: APIResponse, *, key: str | None = None) -> ApiKey:
         """The key ``key`` (a fingerprint) from an answer that carries it, else fetched."""
+        body = answer.json()
         data = object_of(body) if isinstance(body, Mapping) else {}
         for entry in [data, *key_entries(data)]:
             value = entry.get("api_key")
             if isinstance(value, str) and fingerprint(value) == key:
-                return self._build(entry)
+                return self._build(entry, answer)
         return self._fetch(key or "")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import AliasChoices, Field
 
-from sambastudio._base import Collection, Record, Resource, check_choice, check_name
+from sambastudio._arguments import check_name
+from sambastudio._base import Collection, Record, Resource, Routes
 from sambastudio._resolve import looks_like_id, pick_one
-from sambastudio.resources.models import Model, Models
+from sambastudio.resources.models import CheckpointType, Model
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
-
-CheckpointType = Literal["finetuned", "pretrained"]
 
 
 class CheckpointMetrics(Record):
@@ -62,40 +61,36 @@ class Checkpoint(Resource):
         self, *, name: str, description: str = "", checkpoint_type: CheckpointType = "finetuned"
     ) -> Model:
         """A new model made from this checkpoint (``add_model``)."""
-        body = self._request(
-            "add_model",
-            project=self.project_id,
-            job=self.job_id,
-            model_checkpoint=self._route_key(),
-            model_checkpoint_name=check_name("name", name),
-            description=description,
-            checkpoint_type=check_choice(
-                "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
-            ),
+        return self.client.models.from_checkpoint(
+            self, name=name, description=description, checkpoint_type=checkpoint_type
         )
-        return Models(self.client)._from_answer(body)
 
     def delete(self) -> None:
         self._home().delete(self)
 
 
-class Checkpoints(Collection[Checkpoint]):
+class Checkpoints(
+    Collection[Checkpoint],
+    model=Checkpoint,
+    routes=Routes(
+        list="list_checkpoints",
+        list_key="checkpoints",
+        info="checkpoint_info",
+        id_arg="checkpoint_name",
+    ),
+):
     """``job.checkpoints``; ``get`` takes a checkpoint's name, its id or the object."""
-
-    model = Checkpoint
-    list_route, list_key = "list_checkpoints", "checkpoints"
-    info_route, id_arg = "checkpoint_info", "checkpoint_name"
 
     def __init__(self, client: Client, project_id: str | None, job_id: str | None) -> None:
         super().__init__(client)
-        self.project_id = project_id
-        self.job_id = job_id
+        self._project_id = project_id
+        self._job_id = job_id
 
     def _list_args(self) -> dict[str, Any]:
-        return {"project": self.project_id, "job": self.job_id}
+        return {"project": self._project_id, "job": self._job_id}
 
     def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self.project_id, "job_id": self.job_id}
+        return {"project_id": self._project_id, "job_id": self._job_id}
 
     def _resolve(self, ref: str | Checkpoint) -> str:
         # Names are the server's key; an id is turned into the name by listing.

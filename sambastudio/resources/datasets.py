@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field
 
-from sambastudio._base import Collection, Resource
+from sambastudio._base import Collection, Resource, Routes, UnknownStatus
 from sambastudio.resources.apps import App
 from sambastudio.transfers.progress import ProgressCallback
 from sambastudio.transfers.upload import (
@@ -19,7 +19,7 @@ from sambastudio.transfers.upload import (
     upload_dataset,
 )
 
-DatasetStatus = Literal["Available", "AvailableToDownload"] | str
+DatasetStatus = Literal["Available", "AvailableToDownload"] | UnknownStatus
 
 
 class Dataset(Resource):
@@ -48,13 +48,20 @@ class Dataset(Resource):
         self._home().delete(self)
 
 
-class Datasets(Collection[Dataset]):
+class Datasets(
+    Collection[Dataset],
+    model=Dataset,
+    routes=Routes(
+        list="list_datasets",
+        list_key="datasets",
+        info="dataset_info",
+        id_arg="dataset",
+        search="search_dataset",
+        search_arg="dataset_name",
+        search_key="dataset_id",
+    ),
+):
     """``client.datasets``; ``create`` uploads the files itself."""
-
-    model = Dataset
-    list_route, list_key = "list_datasets", "datasets"
-    info_route, id_arg = "dataset_info", "dataset"
-    search_route, search_arg, search_key = "search_dataset", "dataset_name", "dataset_id"
 
     def create(
         self,
@@ -80,7 +87,7 @@ class Datasets(Collection[Dataset]):
         upload is resumed by calling again (or ``resume_upload``).
         """
         body = upload_dataset(
-            self._client._transport,
+            self._client._pipeline,
             name=name,
             path=path,
             apps=[app.id if isinstance(app, App) else app for app in apps],
@@ -95,7 +102,7 @@ class Datasets(Collection[Dataset]):
             on_progress=on_progress,
             progress_bar=progress_bar,
         )
-        return self._from_answer(body)
+        return self._from_body(body, None)
 
     def resume_upload(
         self,
@@ -108,14 +115,14 @@ class Datasets(Collection[Dataset]):
     ) -> Dataset:
         """Finish an interrupted ``create`` of ``path`` as ``name``."""
         body = resume_upload(
-            self._client._transport,
+            self._client._pipeline,
             name=name,
             path=path,
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
         )
-        return self._from_answer(body)
+        return self._from_body(body, None)
 
     def delete(self, dataset: str | Dataset) -> None:
         self._client._request("delete_dataset", dataset=self._resolve(dataset))

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field
-from typing_extensions import Self
 
-from sambastudio._base import (
-    Collection,
-    Record,
-    Resource,
-    check_choice,
-    check_count,
-    check_name,
-    object_of,
-)
+from sambastudio._arguments import check_choice, check_count, check_name
+from sambastudio._base import Collection, Record, Resource, Routes, UnknownStatus, Waitable
+from sambastudio._envelopes import object_of
 from sambastudio._pagination import Pager
 from sambastudio._resolve import looks_like_id
-from sambastudio._waiting import Acceptors, ProgressCallback
+from sambastudio._waiting import Acceptors
 from sambastudio.errors import InvalidArgumentError, ResourceFailed
-from sambastudio.resources.apps import App, Apps
+from sambastudio.resources.apps import App
 
-ModelStatus = Literal["Available", "AvailableToDownload"] | str
+if TYPE_CHECKING:
+    from sambastudio.resources.checkpoints import Checkpoint
+
+ModelStatus = Literal["Available", "AvailableToDownload"] | UnknownStatus
+TransferStatus = (
+    Literal["Available", "Exported", "Completed", "Failed", "FAILED", "Error", "ERROR"]
+    | UnknownStatus
+)
 ModelJobType = Literal["train", "evaluation", "batch_predict", "deploy"]
+CheckpointType = Literal["finetuned", "pretrained"]
 MODEL_JOB_TYPES: tuple[ModelJobType, ...] = ("train", "evaluation", "batch_predict", "deploy")
 
 _FAILED = frozenset({"Failed", "FAILED", "Error", "ERROR"})
@@ -55,30 +56,11 @@ class SpecDecodingCheck(Record):
     validations: builtins.list[dict[str, Any]] = Field(default_factory=list)
 
 
-class _Transfer(Resource):
-    """An import or export in progress; ``wait()`` until it is done."""
+class _Transfer(Waitable):
+    """An import or export in progress; ``wait()`` until it is done (``ResourceFailed``)."""
 
-    status: str | None = None
+    status: TransferStatus | None = None
     progress: float | None = None
-
-    _acceptors: ClassVar[Acceptors[Any]]
-
-    def wait(
-        self,
-        timeout: float | None = None,
-        *,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
-        on_progress: ProgressCallback[Self] | None = None,
-    ) -> Self:
-        """Until it succeeds; ``ResourceFailed`` if it fails, ``WaitTimeout`` on timeout."""
-        return self._wait(
-            self._acceptors,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
 
 
 class ModelImport(_Transfer):
@@ -96,7 +78,7 @@ class ModelImport(_Transfer):
 
     def model(self) -> Model:
         """The imported model."""
-        return Models(self.client).get(self.id)
+        return self.client.models.get(self.id)
 
 
 class ModelExport(_Transfer):
@@ -152,8 +134,8 @@ class Model(Resource):
     def info(self, job_type: ModelJobType = "train") -> Model:
         """This model with the hyperparameters of ``job_type``, fetched fresh."""
         check_choice("job_type", job_type, MODEL_JOB_TYPES)
-        body = self._request("model_info", model=self.id, job_type=job_type)
-        return self._home()._build(object_of(body))
+        answer = self._request("model_info", model=self.id, job_type=job_type)
+        return Model._from_data(object_of(answer.json()), self.client, answer)
 
     def hyperparam_specs(
         self, job_type: ModelJobType, rdu_arch: str
@@ -178,12 +160,14 @@ class Model(Resource):
 
     def export(self, *, storage_type: str = "local") -> ModelExport:
         """Start exporting this model; ``.wait()`` on the result (owned models only)."""
-        body = self._request("export_model", model_id=self.id, storage_type=storage_type)
-        return ModelExports(self.client)._build({"model_id": self.id, **object_of(body)})
+        answer = self._request("export_model", model_id=self.id, storage_type=storage_type)
+        data = {"model_id": self.id, **object_of(answer.json())}
+        return ModelExport._from_data(data, self.client, answer)
 
     def import_status(self) -> ModelImport:
         """The progress of this model's import."""
-        return _Imports(self.client)._fetch(self.id)
+        answer = self._request("import_status", model_id=self.id)
+        return ModelImport._from_data(object_of(answer.json()), self.client, answer)
 
 
 def _spec(job_type: str, raw: dict[str, Any]) -> HyperparamSpec:
@@ -198,13 +182,42 @@ def _spec(job_type: str, raw: dict[str, Any]) -> HyperparamSpec:
     )
 
 
-class Models(Collection[Model]):
+class Models(
+    Collection[Model],
+    model=Model,
+    routes=Routes(
+        list="list_models",
+        list_key="models",
+        info="model_info",
+        id_arg="model",
+        search="search_model",
+        search_arg="model_name",
+        search_key="model_id",
+    ),
+):
     """``client.models``."""
 
-    model = Model
-    list_route, list_key = "list_models", "models"
-    info_route, id_arg = "model_info", "model"
-    search_route, search_arg, search_key = "search_model", "model_name", "model_id"
+    def from_checkpoint(
+        self,
+        checkpoint: Checkpoint,
+        *,
+        name: str,
+        description: str = "",
+        checkpoint_type: CheckpointType = "finetuned",
+    ) -> Model:
+        """A new model made from a job's checkpoint (``add_model``; ``checkpoint.promote``)."""
+        answer = self._client._request(
+            "add_model",
+            project=checkpoint.project_id,
+            job=checkpoint.job_id,
+            model_checkpoint=checkpoint.name or checkpoint.id,
+            model_checkpoint_name=check_name("name", name),
+            description=description,
+            checkpoint_type=check_choice(
+                "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
+            ),
+        )
+        return self._from_answer(answer)
 
     def delete(self, model: str | Model) -> None:
         self._client._request("delete_model", model=self._resolve(model))
@@ -224,7 +237,7 @@ class Models(Collection[Model]):
         """
         check_name("path", path)
         check_name("name", name)
-        body = self._client._request(
+        answer = self._client._request(
             "import_model",
             model_id=self._resolve(model),
             import_path=path,
@@ -232,7 +245,7 @@ class Models(Collection[Model]):
             storage_type=storage_type,
             steps=steps,
         )
-        return _Imports(self._client)._build(object_of(body))
+        return ModelImport._from_data(object_of(answer.json()), self._client, answer)
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""
@@ -253,16 +266,16 @@ class Models(Collection[Model]):
         check_count("rdu_required", rdu_required)
         if not dependencies or isinstance(dependencies, str):
             raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
-        body = self._client._request(
+        answer = self._client._request(
             "add_composite_model",
             name=name,
             description=description,
             dependencies=[{"name": self._name_of(model)} for model in dependencies],
             rdu_required=rdu_required,
             config_params=config_params or {},
-            app=Apps(self._client)._resolve(app) if app is not None else "",
+            app=self._client.apps.id_of(app) if app is not None else "",
         )
-        return self._from_answer(body)
+        return self._from_answer(answer)
 
     def validate_spec_decoding(
         self, *, target: str | Model, draft: str | Model, rdu_required: int = 8
@@ -270,14 +283,14 @@ class Models(Collection[Model]):
         """Whether ``draft`` can speculate for ``target`` (speculative decoding)."""
         check_count("rdu_required", rdu_required)
         target_name, draft_name = self._name_of(target), self._name_of(draft)
-        body = self._client._request(
+        answer = self._client._request(
             "validate_spec_decoding",
             target=target_name,
             draft=draft_name,
             rdu_required=rdu_required,
             dependencies=[{"name": target_name}, {"name": draft_name}],
         )
-        return SpecDecodingCheck.model_validate(object_of(body))
+        return SpecDecodingCheck.model_validate(object_of(answer.json()))
 
     def _name_of(self, model: str | Model) -> str:
         """Composites and speculative-decoding pairs name their members."""
@@ -287,15 +300,17 @@ class Models(Collection[Model]):
         return named.name or named.id
 
 
-class ModelExports(Collection[ModelExport]):
+class ModelExports(
+    Collection[ModelExport],
+    model=ModelExport,
+    routes=Routes(list="exported_model_list", list_key="models"),
+):
     """Exported models (``client.models.exports()``)."""
 
-    model = ModelExport
-    list_route, list_key = "exported_model_list", "models"
 
-
-class _Imports(Collection[ModelImport]):
+class _Imports(
+    Collection[ModelImport],
+    model=ModelImport,
+    routes=Routes(info="import_status", id_arg="model_id"),
+):
     """Where an import's progress is read (``import_status``); never listed."""
-
-    model = ModelImport
-    info_route, id_arg = "import_status", "model_id"

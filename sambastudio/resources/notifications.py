@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from sambastudio._base import Timestamped, check_choice, check_count, list_of, object_of
+from sambastudio._arguments import check_choice, check_count
+from sambastudio._base import Timestamped
+from sambastudio._envelopes import list_of, object_of
 from sambastudio._pagination import Page, Pager
 from sambastudio.errors import InvalidArgumentError
 
@@ -72,9 +74,12 @@ class Notifications:
 
         def fetch(cursor: object | None) -> Page[Notification]:
             number = first if cursor is None else cursor
-            body = self._client._request("list_notifications", page=number, **query)
-            items = [Notification.model_validate(item) for item in list_of(body, "notifications")]
-            return Page(items, next_page=object_of(body).get("next_page"))
+            answer = self._client._request("list_notifications", page=number, **query)
+            items = [
+                Notification.model_validate(item)
+                for item in list_of(answer.json(), "notifications")
+            ]
+            return Page(items, next_page=object_of(answer.json()).get("next_page"))
 
         return Pager(fetch, limit=limit)
 

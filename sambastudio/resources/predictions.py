@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 
 import attrs
 import requests
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, PrivateAttr
 
 from sambastudio._base import Record
+from sambastudio._pipeline import Pipeline
 from sambastudio._redact import mask_text
+from sambastudio._response import APIResponse
 from sambastudio._routes import WireRequest, route
-from sambastudio._transport import Transport
 from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
 
 if TYPE_CHECKING:
@@ -49,13 +50,34 @@ class Prediction(Record):
     stop_reason: str | None = None
     raw: Any = Field(None, repr=False)
 
+    _last_response: APIResponse | None = PrivateAttr(default=None)
+
     @classmethod
-    def of(cls, output: Any) -> Prediction:
+    def of(cls, output: Any, response: APIResponse | None = None) -> Prediction:
+        """The prediction of one output of ``response`` (the predict call's answer)."""
         if isinstance(output, Mapping):
-            return cls.model_validate({**output, "raw": output})
-        if isinstance(output, str):
-            return cls(text=output, raw=output)
-        return cls(raw=output)
+            prediction = cls.model_validate({**output, "raw": output})
+        else:
+            prediction = (
+                cls(text=output, raw=output) if isinstance(output, str) else cls(raw=output)
+            )
+        prediction._last_response = response
+        return prediction
+
+    def __eq__(self, other: object) -> bool:
+        # What the server said, not the response it came in (its timing differs each call).
+        if not isinstance(other, Prediction):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as every pydantic model
+
+    @property
+    def last_response(self) -> APIResponse:
+        """The HTTP response of the predict call this output came from."""
+        if self._last_response is None:
+            raise SambaStudioError("this prediction was not read from a response")
+        return self._last_response
 
 
 # ---------------------------------------------------------------------------- the wires
@@ -200,7 +222,7 @@ def _target(endpoint: Endpoint, api_key: ApiKeyRef | None) -> dict[str, str]:
             )
         api_key = default
     key = api_key if isinstance(api_key, str) else api_key.reveal()
-    return {"project": endpoint._home().project_id, "endpoint": endpoint.id, "key": key}
+    return {**endpoint._at(), "key": key}
 
 
 def outputs(
@@ -208,14 +230,14 @@ def outputs(
     texts: Sequence[str],
     params: Params | None,
     api_key: ApiKeyRef | None,
-) -> list[Any]:
-    """The raw outputs of one predict call, in input order."""
+) -> tuple[list[Any], APIResponse]:
+    """The raw outputs of one predict call, in input order, and its response."""
     wire = wire_of(endpoint)
     batch = check_texts(texts)
     args = {**wire.inputs(batch), "params": wire_params(wire, params)}
-    body = endpoint.client._request(wire.predict_route, **_target(endpoint, api_key), **args)
+    answer = endpoint.client._request(wire.predict_route, **_target(endpoint, api_key), **args)
     try:
-        return wire.outputs(body)
+        return wire.outputs(answer.json()), answer
     except (KeyError, IndexError, TypeError) as error:
         raise _unexpected(f"{wire.predict_route} answer", error) from error
 
@@ -243,11 +265,11 @@ def predict_file(
         raise InvalidArgumentError("path", f"no file at {str(source)!r}")
     target = _target(endpoint, api_key)
     with source.open("rb") as handle:
-        body = endpoint.client._request(
+        answer = endpoint.client._request(
             "nlp_predict_file", **target, file_path=(source.name, handle)
         )
     try:
-        return [Prediction.of(output) for output in body["data"]]
+        return [Prediction.of(output, answer) for output in answer.json()["data"]]
     except (KeyError, TypeError) as error:
         raise _unexpected("nlp_predict_file answer", error) from error
 
@@ -267,11 +289,11 @@ def stream(
         **wire.stream_input(text),
         params=wire_params(wire, params),
     )
-    return _tokens(endpoint.client._transport, request, wire, repr(endpoint))
+    return _tokens(endpoint.client._pipeline, request, wire, repr(endpoint))
 
 
-def _tokens(transport: Transport, request: WireRequest, wire: Wire, who: str) -> Iterator[str]:
-    with transport.send(request, stream=True) as response:
+def _tokens(pipeline: Pipeline, request: WireRequest, wire: Wire, who: str) -> Iterator[str]:
+    with pipeline.send(request, stream=True) as response:
         try:
             lines = (raw.decode("utf-8") for raw in response.iter_lines())
             for event, data in _sse(lines) if wire.sse else _json_lines(lines):

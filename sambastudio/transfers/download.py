@@ -27,8 +27,8 @@ from typing import IO, Literal
 import attrs
 import requests
 
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import WireRequest
-from sambastudio._transport import Transport
 from sambastudio.errors import (
     APIConnectionError,
     InvalidArgumentError,
@@ -103,7 +103,7 @@ def _strong_etag(response: requests.Response) -> str | None:
 
 
 def _open(
-    transport: Transport, request: WireRequest, offset: int, etag: str | None = None
+    pipeline: Pipeline, request: WireRequest, offset: int, etag: str | None = None
 ) -> requests.Response:
     """GET from ``offset`` on; a 416 (nothing left after ``offset``) restarts from zero.
 
@@ -117,19 +117,19 @@ def _open(
         headers["Range"] = f"bytes={offset}-"
         if etag:
             headers["If-Range"] = etag
-    response = transport.send(
+    response = pipeline.send(
         attrs.evolve(request, headers=headers), stream=True, raise_for_status=False
     )
     if response.status_code == 416 and offset:
         response.close()
-        return _open(transport, request, 0)
+        return _open(pipeline, request, 0)
     if response.status_code >= 400:
         raise error_from_response(response)
     return response
 
 
 def download_to_dir(
-    transport: Transport,
+    pipeline: Pipeline,
     wire_request: WireRequest,
     dest_dir: str | os.PathLike[str],
     *,
@@ -154,7 +154,7 @@ def download_to_dir(
     try:
         for _ in range(_RESUMES + 1):
             offset = partial.stat().st_size if partial.exists() else 0
-            with _open(transport, wire_request, offset, etag) as response:
+            with _open(pipeline, wire_request, offset, etag) as response:
                 if response.status_code != 206:
                     offset = 0  # the server sent everything again
                 etag = _strong_etag(response)

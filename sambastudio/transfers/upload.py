@@ -16,7 +16,7 @@ complete_folder_upload → add_dataset. What this module promises, and how:
   one-part file, read before its create. For the others the whole-file crc32 is derived
   from the part crcs (``crc32_combine``) and compared with the one the server reports on
   completion.
-* **Per-part retries**: every request goes through the transport's retry with backoff; a
+* **Per-part retries**: every request goes through the pipeline's retry with backoff; a
   part is retried on its own and never restarts its file.
 * **Resume**: a small append-only journal (JSON lines in the user's cache dir, keyed by the
   dataset name and the folder's absolute path) records the ids and each acknowledged part's
@@ -38,9 +38,10 @@ from typing import Any, TypeVar
 
 import attrs
 
+from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
 from sambastudio._resolve import ids_in_search
+from sambastudio._response import json_body
 from sambastudio._routes import ROUTES, Route
-from sambastudio._transport import RETRY_STATUSES, Transport, json_body
 from sambastudio.errors import (
     APIConnectionError,
     APIStatusError,
@@ -82,6 +83,7 @@ JOB_TYPES = ("train", "evaluation", "batch_predict")
 _RETRIES = 5
 """Retries per request of the upload flow: a big upload makes thousands of requests, so the
 client default (2) would let one unlucky part fail an hours-long transfer."""
+_OPTIONS = RequestOptions(max_retries=_RETRIES)
 _RETRY_STATUSES = RETRY_STATUSES | {500}
 """What the upload flow retries: a repeated part, file or folder request is harmless."""
 _MISMATCH_RETRIES = 2
@@ -124,7 +126,7 @@ class PartStream:
     with its crc32 computed on the way: one read of the bytes, in cache-sized blocks.
 
     It is sized (requests sends a Content-Length) and rewinds to its start, which the
-    transport does before it sends the part again.
+    pipeline does before it sends the part again.
     """
 
     def __init__(self, file: PlannedFile, part: PartRange) -> None:
@@ -167,13 +169,13 @@ class PartStream:
         return crc_hex(self._crc)
 
 
-def _send(transport: Transport, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
+def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
     """One request of the upload flow, its JSON answer as a dict.
 
-    ``retry_safe`` lets the transport repeat a POST whose repetition only leaves an unused
-    reservation behind (a folder or a file upload nobody completes). The transport leaves a
+    ``retry_safe`` lets the pipeline repeat a POST whose repetition only leaves an unused
+    reservation behind (a folder or a file upload nobody completes). The pipeline leaves a
     500 alone, since a server may fail after acting; every repeatable request of the upload
-    flow is harmless to send again, so a 500 is retried here too (the transport still
+    flow is harmless to send again, so a 500 is retried here too (the pipeline still
     retries only what is idempotent or ``retry_safe``).
     """
     if retry_safe:
@@ -181,7 +183,7 @@ def _send(transport: Transport, route: Route, *, retry_safe: bool = False, **arg
     request = route.bind(**args)
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
-    response = transport.send(request, max_retries=_RETRIES, retry_statuses=_RETRY_STATUSES)
+    response = pipeline.send(request, options=_OPTIONS, retry_statuses=_RETRY_STATUSES)
     body = json_body(response)
     return body if isinstance(body, dict) else {}
 
@@ -207,11 +209,11 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
         raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
 
 
-def _resolve_apps(transport: Transport, apps: Sequence[str]) -> list[str]:
+def _resolve_apps(pipeline: Pipeline, apps: Sequence[str]) -> list[str]:
     """The ids of ``apps`` (names or ids), or an error naming the unknown ones."""
     if not apps or isinstance(apps, str):
         raise InvalidArgumentError("apps", "apps must be a non-empty list of app names or ids")
-    known = _send(transport, ROUTES["list_apps"]).get("apps") or []
+    known = _send(pipeline, ROUTES["list_apps"]).get("apps") or []
     by_key = {str(app.get(k)): str(app.get("id")) for app in known for k in ("id", "name")}
     unknown = [app for app in apps if app not in by_key]
     if unknown:
@@ -220,9 +222,9 @@ def _resolve_apps(transport: Transport, apps: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(by_key[app] for app in apps))
 
 
-def _find_dataset(transport: Transport, name: str) -> list[str]:
+def _find_dataset(pipeline: Pipeline, name: str) -> list[str]:
     try:
-        body = _send(transport, ROUTES["search_dataset"], dataset_name=name)
+        body = _send(pipeline, ROUTES["search_dataset"], dataset_name=name)
     except NotFoundError:
         return []
     return ids_in_search(body, "dataset_id")
@@ -233,7 +235,7 @@ def _find_dataset(transport: Transport, name: str) -> list[str]:
 class _Upload:
     """One attempt at moving a plan's bytes into a folder upload on the server."""
 
-    transport: Transport
+    pipeline: Pipeline
     plan: UploadPlan
     journal: Journal
     resume: ResumeState
@@ -269,7 +271,7 @@ class _Upload:
         """The parts the server holds with the size and crc32 the journal recorded."""
         try:
             status = _send(
-                self.transport,
+                self.pipeline,
                 ROUTES["get_file_upload_status"],
                 dataset_id=self.resume.start["dataset_id"],
                 upload_id=upload_id,
@@ -285,7 +287,7 @@ class _Upload:
 
     def _create(self, file: PlannedFile, digest: str | None) -> str:
         body = _send(
-            self.transport,
+            self.pipeline,
             ROUTES["create_multipart_file_upload"],
             retry_safe=True,
             folder_id=self.folder_id,
@@ -328,7 +330,7 @@ class _Upload:
         ``crc`` is the crc32 of a ``bytes`` body (a stream computes its own)."""
         for _ in range(_MISMATCH_RETRIES + 1):
             answer = _send(
-                self.transport,
+                self.pipeline,
                 ROUTES["upload_part_file"],
                 file_path=file.relpath,
                 part_number=part.number,
@@ -359,7 +361,7 @@ class _Upload:
         ]
         try:
             body = _send(
-                self.transport,
+                self.pipeline,
                 ROUTES["complete_multipart_file_upload"],
                 folder_id=self.folder_id,
                 file_path=file.relpath,
@@ -398,11 +400,11 @@ class _Upload:
         }
 
 
-def _start(transport: Transport, plan: UploadPlan, journal: Journal, dataset: Json) -> ResumeState:
+def _start(pipeline: Pipeline, plan: UploadPlan, journal: Journal, dataset: Json) -> ResumeState:
     """Reserve a dataset id and open the folder upload; the journal starts afresh."""
-    dataset_id = _first(_send(transport, ROUTES["generate_dataset_id"]), "datasetId", "dataset_id")
+    dataset_id = _first(_send(pipeline, ROUTES["generate_dataset_id"]), "datasetId", "dataset_id")
     folder = _send(
-        transport,
+        pipeline,
         ROUTES["create_folder_upload"],
         retry_safe=True,
         dataset_id=dataset_id,
@@ -422,7 +424,7 @@ def _start(transport: Transport, plan: UploadPlan, journal: Journal, dataset: Js
 
 
 def _transfer(
-    transport: Transport,
+    pipeline: Pipeline,
     plan: UploadPlan,
     journal: Journal,
     resume: ResumeState,
@@ -436,7 +438,7 @@ def _transfer(
         ThreadPoolExecutor(concurrency, thread_name_prefix="sambastudio-file") as files_pool,
     ):
         upload = _Upload(
-            transport,
+            pipeline,
             plan,
             journal,
             resume,
@@ -459,7 +461,7 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(transport: Transport, start: Json) -> Json:
+def _add_dataset(pipeline: Pipeline, start: Json) -> Json:
     """add_dataset, reconciled: when its answer is lost, look for the dataset before retrying,
     so a lost answer never turns into a duplicate or a confusing name conflict."""
     dataset = start["dataset"]
@@ -470,19 +472,19 @@ def _add_dataset(transport: Transport, start: Json) -> Json:
     }
     for attempt in range(1, _ADD_ATTEMPTS + 1):
         try:
-            return _send(transport, ROUTES["add_dataset"], **dataset, source=source)
+            return _send(pipeline, ROUTES["add_dataset"], **dataset, source=source)
         except (APIConnectionError, InternalServerError, RateLimitError):
             if attempt == _ADD_ATTEMPTS:
                 raise
-            ids = _find_dataset(transport, dataset["dataset_name"])
+            ids = _find_dataset(pipeline, dataset["dataset_name"])
             if ids:
-                info = _send(transport, ROUTES["dataset_info"], dataset=ids[0])
+                info = _send(pipeline, ROUTES["dataset_info"], dataset=ids[0])
                 return dict(info.get("data") or info)
     raise AssertionError("unreachable")
 
 
 def _run(
-    transport: Transport,
+    pipeline: Pipeline,
     plan: UploadPlan,
     journal: Journal,
     resume: ResumeState | None,
@@ -492,7 +494,7 @@ def _run(
     progress_bar: bool | None,
 ) -> Json:
     if resume is None:
-        resume = _start(transport, plan, journal, dataset)
+        resume = _start(pipeline, plan, journal, dataset)
     else:
         resume.start["dataset"] = dataset
     with ProgressReporter(
@@ -501,10 +503,10 @@ def _run(
         on_progress=on_progress,
         progress_bar=progress_bar,
     ) as reporter:
-        file_list = _transfer(transport, plan, journal, resume, concurrency, reporter)
+        file_list = _transfer(pipeline, plan, journal, resume, concurrency, reporter)
     try:
         _send(
-            transport,
+            pipeline,
             ROUTES["complete_folder_upload"],
             dataset_id=resume.start["dataset_id"],
             folder_id=resume.start["folder_id"],
@@ -512,18 +514,18 @@ def _run(
         )
     except APIStatusError as error:
         raise UploadError(f"the server refused to close the folder upload: {error}") from error
-    added = _add_dataset(transport, resume.start)
+    added = _add_dataset(pipeline, resume.start)
     journal.discard()
     return added
 
 
-def _refuse_existing(transport: Transport, name: str) -> None:
-    if _find_dataset(transport, name):
+def _refuse_existing(pipeline: Pipeline, name: str) -> None:
+    if _find_dataset(pipeline, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
 
 
 def upload_dataset(
-    transport: Transport,
+    pipeline: Pipeline,
     *,
     name: str,
     path: str | os.PathLike[str],
@@ -548,8 +550,8 @@ def upload_dataset(
     """
     _check_arguments(name, job_types, concurrency)
     plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(transport, apps)
-    _refuse_existing(transport, name)
+    app_ids = _resolve_apps(pipeline, apps)
+    _refuse_existing(pipeline, name)
     dataset = {
         "dataset_name": name,
         "apps": {"ids": app_ids},
@@ -564,11 +566,11 @@ def upload_dataset(
     resume = ResumeState.from_records(journal.records())
     if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
         resume = None
-    return _run(transport, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(pipeline, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
 
 
 def resume_upload(
-    transport: Transport,
+    pipeline: Pipeline,
     *,
     name: str,
     path: str | os.PathLike[str],
@@ -589,6 +591,6 @@ def resume_upload(
             f"the files under {str(path)!r} changed since the upload was interrupted; "
             "upload them again to start over"
         )
-    _refuse_existing(transport, name)
+    _refuse_existing(pipeline, name)
     dataset = resume.start["dataset"]
-    return _run(transport, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(pipeline, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)

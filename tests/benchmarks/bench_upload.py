@@ -121,11 +121,11 @@ def child_sdk(
 ) -> dict[str, float]:
     """The SDK's whole flow (apps check, name check, parts, completes, add_dataset)."""
     from sambastudio._config import Settings
-    from sambastudio._transport import Transport
+    from sambastudio._pipeline import Pipeline
     from sambastudio.transfers.progress import TransferProgress
     from sambastudio.transfers.upload import upload_dataset
 
-    transport = Transport(Settings(host_url=url, access_key=KEY))
+    transport = Pipeline(Settings(host_url=url, access_key=KEY))
     apps = _api(url, "GET", "/api/apps")["apps"]
     parts: dict[str, float] = {}
     span = _Span(server_pid)

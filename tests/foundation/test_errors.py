@@ -8,8 +8,9 @@ import attrs
 import pytest
 from pytest_httpserver import HTTPServer
 
+from sambastudio._pipeline import Pipeline, RequestOptions
+from sambastudio._response import json_body
 from sambastudio._routes import ROUTES
-from sambastudio._transport import Transport, json_body
 from sambastudio.errors import (
     AmbiguousNameError,
     APIStatusError,
@@ -51,11 +52,11 @@ LIST = ROUTES["list_projects"].bind()
     ],
 )
 def test_each_status_maps_to_its_class(
-    httpserver: HTTPServer, transport: Transport, status: int, error_class: type[APIStatusError]
+    httpserver: HTTPServer, transport: Pipeline, status: int, error_class: type[APIStatusError]
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "nope"}, status=status)
     with pytest.raises(APIStatusError) as caught:
-        transport.send(LIST, max_retries=0)
+        transport.send(LIST, options=RequestOptions(max_retries=0))
     assert type(caught.value) is error_class
     assert caught.value.status_code == status
     assert caught.value.body == {"detail": "nope"}
@@ -63,7 +64,7 @@ def test_each_status_maps_to_its_class(
     assert caught.value.response.status_code == status
 
 
-def test_detail_format_message(httpserver: HTTPServer, transport: Transport) -> None:
+def test_detail_format_message(httpserver: HTTPServer, transport: Pipeline) -> None:
     body = {"detail": "view job action not authorized for the user"}
     httpserver.expect_request("/api/projects").respond_with_json(body, status=403)
     with pytest.raises(PermissionDeniedError) as caught:
@@ -74,7 +75,7 @@ def test_detail_format_message(httpserver: HTTPServer, transport: Transport) -> 
 
 
 def test_grpc_gateway_format_message_has_message_and_details(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     body = {
         "code": 13,
@@ -113,7 +114,7 @@ def test_grpc_gateway_format_message_has_message_and_details(
     assert caught.value.body == body
 
 
-def test_fastapi_validation_list_is_readable(httpserver: HTTPServer, transport: Transport) -> None:
+def test_fastapi_validation_list_is_readable(httpserver: HTTPServer, transport: Pipeline) -> None:
     body = {"detail": [{"loc": ["body", "project_name"], "msg": "field required", "type": "x"}]}
     httpserver.expect_request("/api/projects").respond_with_json(body, status=422)
     with pytest.raises(UnprocessableEntityError, match=r": body\.project_name: field required$"):
@@ -121,14 +122,14 @@ def test_fastapi_validation_list_is_readable(httpserver: HTTPServer, transport: 
 
 
 def test_a_non_json_error_body_is_quoted_and_kept_as_text(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     page = "<html>\n<head><title>502 Bad Gateway</title></head>\n" + "x" * 500 + "</html>"
     httpserver.expect_request("/api/projects").respond_with_data(
         page, status=502, content_type="text/html"
     )
     with pytest.raises(InternalServerError) as caught:
-        transport.send(LIST, max_retries=0)
+        transport.send(LIST, options=RequestOptions(max_retries=0))
     message = str(caught.value)
     assert (
         "GET /api/projects returned 502 BAD GATEWAY: <html> <head><title>502 Bad Gateway" in message
@@ -139,7 +140,7 @@ def test_a_non_json_error_body_is_quoted_and_kept_as_text(
 
 
 def test_an_unknown_json_error_shape_is_quoted_with_secrets_redacted(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     body = {"errors": ["bucket not found"], "api_key": "leaked-endpoint-key-123"}
     httpserver.expect_request("/api/projects").respond_with_json(body, status=400)
@@ -151,7 +152,7 @@ def test_an_unknown_json_error_shape_is_quoted_with_secrets_redacted(
 
 @pytest.mark.parametrize("header", ["x-request-id", "x-correlation-id"])
 def test_request_id_comes_from_either_header(
-    httpserver: HTTPServer, transport: Transport, header: str
+    httpserver: HTTPServer, transport: Pipeline, header: str
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json(
         {"detail": "missing"}, status=404, headers={header: "req-42"}
@@ -162,7 +163,7 @@ def test_request_id_comes_from_either_header(
     assert str(caught.value).endswith("missing (request id req-42)")
 
 
-def test_an_echoed_access_key_is_masked(httpserver: HTTPServer, transport: Transport) -> None:
+def test_an_echoed_access_key_is_masked(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/projects").respond_with_json(
         {"detail": f"key {ACCESS_KEY} is revoked"}, status=401
     )
@@ -174,7 +175,7 @@ def test_an_echoed_access_key_is_masked(httpserver: HTTPServer, transport: Trans
 
 
 def test_an_error_on_a_stream_reads_the_body_first(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects/p/jobs/j/results/download").respond_with_json(
         {"detail": "No results exists"}, status=404
@@ -186,7 +187,7 @@ def test_an_error_on_a_stream_reads_the_body_first(
 
 
 def test_raise_for_status_false_returns_the_error_response(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=403)
     response = transport.send(LIST, raise_for_status=False)
@@ -195,7 +196,7 @@ def test_raise_for_status_false_returns_the_error_response(
 
 
 def test_json_body_names_what_came_instead_of_json(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_data(
         "<html>login</html>", content_type="text/html"
@@ -209,7 +210,7 @@ def test_json_body_names_what_came_instead_of_json(
 
 
 def test_json_body_decodes_json_and_an_empty_body_is_none(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_ordered_request("/api/projects").respond_with_json({"projects": []})
     httpserver.expect_ordered_request("/api/projects").respond_with_data("", status=204)
