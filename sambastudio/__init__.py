@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sambastudio import errors
     from sambastudio._client import Client
     from sambastudio._pagination import Pager
+    from sambastudio._response import APIResponse
     from sambastudio.compat import SnSdk
     from sambastudio.errors import (
         AmbiguousNameError,
@@ -70,6 +71,7 @@ def _exports() -> dict[str, str]:
     modules = {
         "sambastudio._client": ("Client",),
         "sambastudio._pagination": ("Pager",),
+        "sambastudio._response": ("APIResponse",),
         "sambastudio.compat": ("SnSdk",),
         "sambastudio.errors": tuple(name for name in __all__ if _is_error(name)),
         "sambastudio.resources": (
@@ -114,6 +116,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "APIConnectionError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
     "AmbiguousNameError",

@@ -233,24 +233,42 @@ def _read_by(response: requests.Response, deadline: Deadline) -> None:
     if left is None:
         response.content  # noqa: B018 - reads the body
         return
-    cut = threading.Event()
-    watchdog = threading.Timer(left, _cut, (response, cut))
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = _Watchdog(response)
+    timer = threading.Timer(left, watchdog.cut)
+    timer.daemon = True
+    timer.start()
     try:
         response.content  # noqa: B018 - reads the body
     except requests.RequestException as exc:
-        if cut.is_set():
+        if watchdog.fired:
             raise DeadlineExceeded("the response was still arriving at the deadline") from exc
         raise
     finally:
-        watchdog.cancel()
+        watchdog.stand_down()
+        timer.cancel()
 
 
-def _cut(response: requests.Response, cut: threading.Event) -> None:
-    connection = getattr(response.raw, "connection", None)
-    sock: socket.socket | None = getattr(connection, "sock", None)
-    cut.set()
-    if sock is not None:
-        with suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+class _Watchdog:
+    """Shuts the socket of a response still being read at its deadline, and only then."""
+
+    def __init__(self, response: requests.Response) -> None:
+        self._response = response
+        self._lock = threading.Lock()
+        self._done = False
+        self.fired = False
+
+    def stand_down(self) -> None:
+        with self._lock:
+            self._done = True
+
+    def cut(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            # urllib3's fileno() is public; shutting a duplicate down ends the connection
+            # for the reader blocked on it (closing alone would not wake it).
+            with suppress(OSError, ValueError):
+                descriptor = self._response.raw.fileno()
+                with socket.fromfd(descriptor, socket.AF_INET, socket.SOCK_STREAM) as duplicate:
+                    duplicate.shutdown(socket.SHUT_RDWR)

@@ -10,7 +10,6 @@ from sambastudio.testing.kit import (
     EMULATOR_ACCESS_KEY,
     EMULATOR_SEED,
     EPOCH,
-    MULTIPART_BOUNDARY,
     InstantClock,
     deterministic_emulator,
     pinned_randomness,
@@ -35,6 +34,7 @@ from sambastudio.testing.plugin import (
 )
 from sambastudio.testing.scrubbing import (
     ACCESS_KEY_PLACEHOLDER,
+    MULTIPART_BOUNDARY,
     PLACEHOLDER_HOST,
     Scrubber,
     fake_api_key,

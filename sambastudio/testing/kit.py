@@ -9,9 +9,9 @@ chance:
 - waiters run on an :class:`InstantClock`: sleeping moves the emulator's time at once, so
   polls happen in the same order in the recording and in every replay, and nobody waits;
 - endpoint API keys a scenario creates are chosen by it
-  (``api_keys.create(key=fake_api_key(n))``), and multipart boundaries (urllib3's
-  ``choose_boundary``) are pinned by :func:`pinned_randomness`: both travel in request
-  bodies the matcher compares.
+  (``api_keys.create(key=fake_api_key(n))``): they travel in request bodies the matcher
+  compares. Multipart boundaries, chosen at random by the client, are rewritten to
+  :data:`MULTIPART_BOUNDARY` by the scrubber, on recording and before matching.
 
 The emulator is imported only inside :func:`deterministic_emulator`: this module is loaded
 with the pytest plugin, in test runs that may not have the ``emulator`` extra.
@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, Literal
-from unittest import mock
 
 if TYPE_CHECKING:
     from sambastudio.emulator import Emulator
@@ -33,8 +32,6 @@ EPOCH: Final = 1_735_689_600.0
 EMULATOR_SEED: Final = 0
 EMULATOR_ACCESS_KEY: Final = "sambastudio-testing-access-key"
 """The recording emulator admin's key: fixed, public, and scrubbed from cassettes anyway."""
-
-MULTIPART_BOUNDARY: Final = "sambastudio-testing-boundary"
 
 EMULATOR_EXTRA_MISSING: Final = (
     "the SambaStudio emulator needs its optional dependencies (FastAPI, uvicorn): "
@@ -85,9 +82,9 @@ def deterministic_emulator(**options: Any) -> Iterator[Emulator]:
 
 @contextmanager
 def pinned_randomness() -> Iterator[None]:
-    """Multipart boundaries made by the client are a fixed value, so upload bodies repeat.
+    """Kept for test suites written against earlier releases; it has nothing left to pin.
 
-    Endpoint API keys need no pinning: create them with ``key=fake_api_key(n)``.
+    Multipart boundaries are rewritten by the cassette scrubber (``MULTIPART_BOUNDARY``),
+    and endpoint API keys are chosen by the scenario (``key=fake_api_key(n)``).
     """
-    with mock.patch("urllib3.filepost.choose_boundary", return_value=MULTIPART_BOUNDARY):
-        yield
+    yield

@@ -36,22 +36,14 @@ import attrs
 import pytest
 
 from sambastudio.testing.kit import (
-    EMULATOR_ACCESS_KEY,
-    EMULATOR_SEED,
-    EPOCH,
-    MULTIPART_BOUNDARY,
     InstantClock,
     TargetKind,
     deterministic_emulator,
-    pinned_randomness,
 )
 from sambastudio.testing.scrubbing import (
     ACCESS_KEY_PLACEHOLDER,
     PLACEHOLDER_HOST,
     Scrubber,
-    fake_api_key,
-    is_placeholder,
-    scan_cassettes,
 )
 
 if TYPE_CHECKING:
@@ -60,24 +52,6 @@ if TYPE_CHECKING:
     from sambastudio.compat import SnSdk
     from sambastudio.emulator import Emulator
 
-__all__ = [
-    "ACCESS_KEY_PLACEHOLDER",
-    "EMULATOR_ACCESS_KEY",
-    "EMULATOR_SEED",
-    "EPOCH",
-    "FLAVORS",
-    "MULTIPART_BOUNDARY",
-    "PLACEHOLDER_HOST",
-    "InstantClock",
-    "Scrubber",
-    "Target",
-    "deterministic_emulator",
-    "fake_api_key",
-    "is_placeholder",
-    "pinned_randomness",
-    "scan_cassettes",
-    "scrubbing_config",
-]
 
 Flavor = Literal["current", "legacy"]
 FLAVORS: Final[tuple[Flavor, ...]] = ("current", "legacy")
@@ -210,9 +184,7 @@ def sambastudio_emulator(
 
 
 @pytest.fixture
-def sambastudio_target(
-    request: pytest.FixtureRequest, sambastudio_flavor: Flavor
-) -> Iterator[Target]:
+def sambastudio_target(request: pytest.FixtureRequest, sambastudio_flavor: Flavor) -> Target:
     """The emulator, a cassette or a live server (see the module's docstring)."""
     target: Target
     if request.config.getoption(LIVE, default=False):
@@ -229,8 +201,7 @@ def sambastudio_target(
             tenant="default",
             emulator=emulator,
         )
-    with pinned_randomness():
-        yield target
+    return target
 
 
 @pytest.fixture
