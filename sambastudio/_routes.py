@@ -3,7 +3,7 @@
 The object model, the ``SnSdk`` shim and the emulator all read this table, so a path that
 turns out to be wrong on a real SambaStudio is corrected here, in one place. Every entry
 says how sure we are of it (``evidence``) and where that knowledge comes from (``source``,
-the ids of ../shared/reference/api-evidence.md). ``docs/wire-protocol.md`` is generated
+the ids explained in ``docs/evidence.md``). ``docs/wire-protocol.md`` is generated
 from this table by :mod:`sambastudio._routes_doc`.
 """
 
