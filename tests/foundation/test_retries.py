@@ -352,7 +352,16 @@ def test_a_read_timeout_is_retried_only_when_idempotent(
     method: str,
     attempts: int,
 ) -> None:
-    wire = Route("slow", method, "/slow", (), "assumed", "", "a slow test route", "{}").bind()  # type: ignore[arg-type]
+    wire = Route(
+        name="slow",
+        method=method,  # type: ignore[arg-type]
+        path="/slow",
+        args=(),
+        evidence="assumed",
+        source="",
+        summary="a slow test route",
+        response="{}",
+    ).bind()
     with pytest.raises(APITimeoutError) as caught:
         transport.send(wire, options=RequestOptions(timeout=(1.0, 0.05)))
     assert len(sleeps) == attempts - 1
