@@ -1,8 +1,8 @@
 """Fixtures: one emulator for the module, and ``cli`` to run ``sambastudio`` against it.
 
-``cli`` runs the command in-process (click's CliRunner) with a scrubbed environment: HOME
-and the snapi directory are temporary, so no real ``~/.snapi`` is read, and the host and
-key come from ``SAMBASTUDIO_HOST_URL``/``SAMBASTUDIO_ACCESS_KEY``. Every run is checked
+``cli`` runs the command in-process (click's CliRunner) with a scrubbed environment: HOME,
+the snapi directory, the profiles file and the completion cache are temporary, so no real
+``~/.snapi`` or profile is read, and the host and key come from ``SAMBASTUDIO_HOST_URL``/``SAMBASTUDIO_ACCESS_KEY``. Every run is checked
 for the one thing that must never happen: the access key in the output.
 """
 
@@ -44,6 +44,11 @@ class Cli:
         self.env: dict[str, str | None] = {
             "HOME": str(home),
             "SNAPI_CLI_CONFIG_DIR": str(home / ".snapi"),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "SAMBASTUDIO_CONFIG_FILE": None,
+            "SAMBASTUDIO_PROFILE": None,
+            "SAMBASTUDIO_OUTPUT": None,
             "SAMBASTUDIO_HOST_URL": emu.url if emu else None,
             "SAMBASTUDIO_ACCESS_KEY": emu.access_key if emu else None,
             "SAMBASTUDIO_TENANT": None,

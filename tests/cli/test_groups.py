@@ -72,7 +72,7 @@ def test_project_create_list_info_update_delete(cli: Cli) -> None:
 def test_dataset_add_list_info_and_snapis_remove(cli: Cli, world: World) -> None:
     name = unique("data")
     cli("dataset", "add", "-n", name, "--path", str(DEMO_DATA), "-apps", world.app,
-        "-j", "train", "-j", "evaluation", "--description", "capitals")  # fmt: skip
+        "-j", "train", "-j", "evaluation", "--description", "capitals", "--yes")  # fmt: skip
     assert name in names(cli.json("dataset", "list"))
     info = cli.json("dataset", "info", "-d", name)
     assert sorted(info["job_types"]) == ["evaluation", "train"]
