@@ -31,7 +31,15 @@ def find(client: Client, dataset: str) -> Dataset:
 
 @click.group(cls=Group)
 def dataset() -> None:
-    """Datasets."""
+    """Datasets.
+
+    \b
+    Examples:
+      echo yes | sambastudio dataset add --dataset-name squad --apps "Generative Tuning" \\
+          --job_type train --job_type evaluation --source_type local --source_file src.json
+      sambastudio dataset add -n squad -apps "Generative Tuning" -j train --path ./squad --yes
+      sambastudio dataset info --dataset squad
+    """
 
 
 @dataset.command("add")

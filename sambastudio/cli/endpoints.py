@@ -68,7 +68,14 @@ def wait_live(endpoint: Endpoint, timeout: float | None) -> None:
 
 @click.group(cls=Group)
 def endpoint() -> None:
-    """Endpoints (deployed models)."""
+    """Endpoints (deployed models).
+
+    \b
+    Examples:
+      sambastudio endpoint create -p demo -n ep -m my-model -a SN40L-8 -i 1 --wait
+      sambastudio endpoint info -p demo -e ep --show-key | grep "API Key :"
+      sambastudio endpoint predict -p demo -e ep "Hello" --stream
+    """
 
 
 @endpoint.command("create")

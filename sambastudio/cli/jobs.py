@@ -58,7 +58,15 @@ def wait_for(job: Job, timeout: float | None) -> None:
 
 @click.group(cls=Group)
 def job() -> None:
-    """Jobs (train, evaluation, batch_predict)."""
+    """Jobs (train, evaluation, batch_predict).
+
+    \b
+    Examples:
+      sambastudio job create -p demo -j ft-1 -t train -m Meta-Llama-3-8B-Instruct \\
+          -d squad -r 8 -a SN40L-8 -hp '{"num_iterations": 100}' --wait
+      sambastudio job info -p demo -j ft-1 | grep "Status :"
+      sambastudio job download -p demo -j ft-1 --kind results --dest out --extract
+    """
 
 
 @job.command("create")

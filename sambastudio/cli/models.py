@@ -34,7 +34,15 @@ def find(client: Client, model: str) -> Model:
 
 @click.group(cls=Group)
 def model() -> None:
-    """Models."""
+    """Models: the catalogue, promoted checkpoints, bundles and speculative pairs.
+
+    \b
+    Examples:
+      sambastudio model add -p demo -j ft-1 -m <checkpoint> -n my-model -t finetuned
+      sambastudio model add-composite -n my-bundle -e my-model -e Meta-Llama-3-8B-Instruct
+      sambastudio model create-sd-pair --name sd --target Meta-Llama-3-8B-Instruct \\
+          --target-version 1 --draft Meta-Llama-3.2-1B-Instruct --draft-version 1 --rdu-arch SN40L-8
+    """
 
 
 @model.command("add")
