@@ -288,7 +288,8 @@ def _missing_message(missing: list[_Outcome[str]], files: SnapiFiles) -> str:
     return (
         f"SambaStudio {names} not found. Looked {looked}. The snapi directory "
         f"{files.directory} comes from {files.origin}. Pass {names} to Client(...), set "
-        "the environment variables, or configure the snapi CLI."
+        "the environment variables, save a profile (sambastudio config set --profile NAME), "
+        "or configure the snapi CLI."
     )
 
 
