@@ -25,6 +25,7 @@ from sambastudio.cli._commands import (
     stop_command,
     wait_command,
 )
+from sambastudio.cli._complete import names_of
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done, show_one
@@ -81,7 +82,13 @@ def endpoint() -> None:
 @endpoint.command("create")
 @PROJECT
 @click.option("-n", "--name", required=True, help="Name of the new endpoint.")
-@click.option("-m", "--model", required=True, help="Model to deploy (name or id).")
+@click.option(
+    "-m",
+    "--model",
+    required=True,
+    help="Model to deploy (name or id).",
+    shell_complete=names_of("model"),
+)
 @click.option("-a", "--rdu-arch", required=True, help="RDU architecture, e.g. SN40L-8.")
 @click.option("-i", "--instances", type=click.IntRange(min=1), default=1, show_default=True)
 @HYPERPARAMS

@@ -25,6 +25,7 @@ from sambastudio.cli._commands import (
     stop_command,
     wait_command,
 )
+from sambastudio.cli._complete import names_of
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done, show_list
@@ -81,8 +82,20 @@ def job() -> None:
     show_default=True,
     help="What the job does.",
 )
-@click.option("-m", "--model", required=True, help="Model to start from (name or id).")
-@click.option("-d", "--dataset", required=True, help="Dataset (name or id).")
+@click.option(
+    "-m",
+    "--model",
+    required=True,
+    help="Model to start from (name or id).",
+    shell_complete=names_of("model"),
+)
+@click.option(
+    "-d",
+    "--dataset",
+    required=True,
+    help="Dataset (name or id).",
+    shell_complete=names_of("dataset"),
+)
 @click.option("-a", "--rdu-arch", required=True, help="RDU architecture, e.g. SN40L-8.")
 @click.option(
     "-r",

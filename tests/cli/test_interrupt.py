@@ -15,7 +15,9 @@ from sambastudio.emulator import Emulator
 from tests.cli.conftest import ARCH, MODEL, World, unique
 
 
-def test_sigint_stops_waiting_and_names_the_command_to_resume(emu: Emulator, world: World) -> None:
+def test_sigint_stops_waiting_and_names_the_command_to_resume(
+    emu: Emulator, world: World, tmp_path: Path
+) -> None:
     name = unique("job")
     job = world.project.jobs.create(
         type="train", name=name, model=MODEL, dataset=world.job.dataset_id or "", rdu_arch=ARCH
