@@ -31,6 +31,7 @@ __all__ = [
     "JobFailed",
     "NameNotFoundError",
     "NotFoundError",
+    "PathArgumentError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResourceFailed",
@@ -78,6 +79,11 @@ class InvalidArgumentError(SambaStudioError, ValueError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(message)
         self.argument = argument
+
+
+class PathArgumentError(InvalidArgumentError):
+    """A name or id that would address another resource in the URL: empty, ``.``, ``..``
+    or holding ``/``. Raised before any request."""
 
 
 class APIConnectionError(SambaStudioError):
