@@ -11,8 +11,9 @@ from typing import Any
 
 import requests
 
+from sambastudio._limits import decode_json
 from sambastudio._redact import mask_text
-from sambastudio.errors import InvalidArgumentError
+from sambastudio.errors import InvalidArgumentError, LimitExceededError
 
 CONNECTION_FAILED = 503
 """``status_code`` of the dict returned when no HTTP response arrived at all."""
@@ -32,9 +33,11 @@ def response_dict(response: requests.Response) -> dict[str, Any]:
     body: Any = None
     if response.content.strip():
         try:
-            body = response.json()
+            body = decode_json(response.text)
         except ValueError:
             body = {"detail": _short(response.text) or "the response body is not JSON"}
+        except LimitExceededError as exc:
+            body = {"detail": str(exc)}
     return envelope(body, response.status_code, response.headers)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from pydantic import AliasChoices, Field
 from typing_extensions import Self
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import (
     Collection,
     Record,
@@ -216,7 +217,7 @@ class Job(Resource):
             session_token=session_token,
             region_name=region_name,
         )
-        return ResultsExport.model_validate(object_of(body))
+        return parse_answer(ResultsExport, object_of(body), "export")
 
     def download_results(
         self,
@@ -275,7 +276,7 @@ class Job(Resource):
 
     def _records(self, route_name: str, key: str, model: type[_R], **args: Any) -> list[_R]:
         body = self._request(route_name, **self._at(), **args)
-        return [model.model_validate(item) for item in list_of(body, key)]
+        return [parse_answer(model, item, key) for item in list_of(body, key)]
 
 
 class JobLogs:
