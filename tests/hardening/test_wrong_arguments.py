@@ -62,7 +62,7 @@ def test_list_with_a_limit_of_the_wrong_type(client: Client, index: int, limit: 
 
 def _dataset(client: Client, tmp_path: Path, **changes: Any) -> None:
     (tmp_path / "train.jsonl").write_text("{}\n")
-    arguments = {
+    arguments: dict[str, Any] = {
         "name": "d",
         "path": tmp_path,
         "apps": ["Generative Tuning"],
@@ -94,7 +94,7 @@ def test_a_dataset_argument_of_the_wrong_type(
     [("load_state", "yes"), ("description", 1), ("sub_path", None)],
 )
 def test_a_job_argument_of_the_wrong_type(client: Client, argument: str, value: object) -> None:
-    arguments = {
+    arguments: dict[str, Any] = {
         "type": "train",
         "name": "j",
         "model": "m",
