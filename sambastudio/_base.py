@@ -71,6 +71,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
 from sambastudio._pagination import Page, Pager
+from sambastudio._redact import mask_text
 from sambastudio._resolve import ids_in_search, resolve
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
 from sambastudio.errors import (
@@ -433,7 +434,8 @@ class Collection(Generic[R]):
         try:
             resource = self.model.model_validate({**self._inherited(), **data})
         except ValueError as error:
-            raise SambaStudioError(f"unexpected {self.model.kind} data: {error}") from error
+            message = f"unexpected {self.model.kind} data: {error}"  # quotes the server's data
+            raise SambaStudioError(mask_text(message)) from error
         return resource.attach(self._client)
 
     def _from_answer(self, body: Any, *, key: str | None = None) -> R:

@@ -35,6 +35,15 @@ def test_limit_is_a_total_and_stops_fetching() -> None:
     assert pages.asked == [None, 1]
 
 
+@pytest.mark.parametrize(("limit", "asked"), [(3, [None]), (6, [None, 1]), (9, [None, 1, 2])])
+def test_a_limit_on_a_page_boundary_fetches_no_further_page(
+    limit: int, asked: list[object | None]
+) -> None:
+    pages = Pages()
+    assert Pager(pages, limit=limit).to_list() == list(range(limit))
+    assert pages.asked == asked
+
+
 def test_first_fetches_one_page() -> None:
     pages = Pages()
     assert Pager(pages).first() == 0
