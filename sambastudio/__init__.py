@@ -19,6 +19,7 @@ from sambastudio._version import __version__
 if TYPE_CHECKING:
     from sambastudio import errors
     from sambastudio._client import Client
+    from sambastudio._limits import Limits
     from sambastudio._pagination import Pager
     from sambastudio._response import APIResponse
     from sambastudio.compat import SnSdk
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         APIConnectionError,
         APIStatusError,
         APITimeoutError,
+        ArchiveLimitError,
         AuthenticationError,
         BadRequestError,
         ConfigurationError,
@@ -35,12 +37,15 @@ if TYPE_CHECKING:
         InternalServerError,
         InvalidArgumentError,
         JobFailed,
+        LimitExceededError,
         NameNotFoundError,
         NotFoundError,
+        PathArgumentError,
         PermissionDeniedError,
         RateLimitError,
         ResourceFailed,
         SambaStudioError,
+        UnexpectedResponseError,
         UnprocessableEntityError,
         UnsafeArchiveError,
         UploadError,
@@ -70,6 +75,7 @@ def _exports() -> dict[str, str]:
     """Each lazily exported name and the module that defines it."""
     modules = {
         "sambastudio._client": ("Client",),
+        "sambastudio._limits": ("Limits",),
         "sambastudio._pagination": ("Pager",),
         "sambastudio._response": ("APIResponse",),
         "sambastudio.compat": ("SnSdk",),
@@ -122,6 +128,7 @@ __all__ = [
     "AmbiguousNameError",
     "ApiKey",
     "App",
+    "ArchiveLimitError",
     "AuthenticationError",
     "BadRequestError",
     "Checkpoint",
@@ -135,6 +142,8 @@ __all__ = [
     "InvalidArgumentError",
     "Job",
     "JobFailed",
+    "LimitExceededError",
+    "Limits",
     "Model",
     "ModelExport",
     "ModelImport",
@@ -142,6 +151,7 @@ __all__ = [
     "NotFoundError",
     "Notification",
     "Pager",
+    "PathArgumentError",
     "PermissionDeniedError",
     "Prediction",
     "Project",
@@ -151,6 +161,7 @@ __all__ = [
     "SambaStudioError",
     "SnSdk",
     "Tenant",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
     "UnsafeArchiveError",
     "UploadError",

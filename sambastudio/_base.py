@@ -61,6 +61,7 @@ import attrs
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio._answers import parse_answer
 from sambastudio._envelopes import list_of, object_of
 from sambastudio._pagination import Page, Pager
 from sambastudio._resolve import ids_in_search, resolve
@@ -135,10 +136,7 @@ class Resource(Timestamped):
         cls, data: Mapping[str, Any], client: Client, response: APIResponse | None
     ) -> Self:
         """The resource ``data`` describes, bound to ``client``, from ``response``."""
-        try:
-            resource = cls.model_validate(data)
-        except ValueError as error:
-            raise SambaStudioError(f"unexpected {cls.kind} data: {error}") from error
+        resource = parse_answer(cls, data, cls.kind)
         resource._last_response = response
         return resource.attach(client)
 
@@ -309,7 +307,8 @@ class Listing(Generic[T]):
 
     def _page(self, _cursor: object | None) -> Page[T]:
         answer = self._client._request(self._route, **self._scope)
-        items = [self._record.model_validate(item) for item in list_of(answer.json(), self._key)]
+        body = answer.json()
+        items = [parse_answer(self._record, item, self._key) for item in list_of(body, self._key)]
         return Page(items, response=answer)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from typing_extensions import Self
 
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
+from sambastudio._limits import Limits
 from sambastudio._pipeline import Pipeline, RequestOptions, ResponseHook
 from sambastudio._response import APIResponse
 from sambastudio._routes import route
@@ -38,8 +39,9 @@ class Client:
     ``SAMBASTUDIO_ACCESS_KEY`` and ``SAMBASTUDIO_TENANT``, then from the snapi CLI's
     ``~/.snapi`` files. ``timeout`` is per request (``None``: no limit); ``max_retries``
     applies to connection errors, 429 and 5xx. ``clock`` is what waiters read and sleep
-    on (tests pass a fake one). Close the client, or use it in a ``with`` block, to release
-    its connections.
+    on (tests pass a fake one); ``limits`` bounds what a server can make the client hold,
+    nest or unpack (:class:`sambastudio.Limits`). Close the client, or use it in a
+    ``with`` block, to release its connections.
 
     Every call goes through one request pipeline (``sambastudio._pipeline``); see
     :meth:`with_options` for other options on some calls and :meth:`request` for the raw
@@ -61,6 +63,7 @@ class Client:
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         clock: Clock | None = None,
+        limits: Limits | None = None,
     ) -> None:
         settings = Settings.resolve(
             host_url=host_url,
@@ -71,6 +74,7 @@ class Client:
             verify=verify,
             proxies=proxies,
             user_agent=user_agent,
+            limits=limits,
         )
         self._clock = clock or SYSTEM_CLOCK
         self._pipeline = Pipeline(settings, sleep=self._clock.sleep)
@@ -89,6 +93,7 @@ class Client:
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         clock: Clock | None = None,
+        limits: Limits | None = None,
     ) -> Self:
         """A client for the access key SambaStudio gives ``username`` for ``password``."""
         return admin.log_in(
@@ -103,6 +108,7 @@ class Client:
             proxies=proxies,
             user_agent=user_agent,
             clock=clock,
+            limits=limits,
         )
 
     @classmethod

@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
-from sambastudio.errors import SambaStudioError
+from sambastudio.errors import UnexpectedResponseError
 
 _ENVELOPE = frozenset({"data", "status_code", "headers", "detail", "message", "code", "details"})
 
@@ -18,7 +18,7 @@ def object_of(body: Any, key: str | None = None) -> dict[str, Any]:
     (``{apps: {...}}``).
     """
     if not isinstance(body, Mapping):
-        raise SambaStudioError(f"expected a JSON object, got {type(body).__name__}")
+        raise UnexpectedResponseError(f"expected a JSON object, got {type(body).__name__}")
     data = body.get("data")
     if key is not None:
         for node in (body, data):
@@ -37,4 +37,4 @@ def list_of(body: Any, key: str) -> builtins.list[dict[str, Any]]:
             return builtins.list(node[key])
     if isinstance(data, builtins.list):
         return data
-    raise SambaStudioError(f"the response holds no {key!r} list")
+    raise UnexpectedResponseError(f"the response holds no {key!r} list")

@@ -46,6 +46,7 @@ from sambastudio._redact import (
     mask_text,
     remember_secret,
     secret_header_values,
+    secret_json_values,
 )
 from sambastudio._response import APIResponse
 from sambastudio._routes import WireRequest
@@ -243,7 +244,7 @@ class Pipeline:
                     response.content  # noqa: B018 - read it so the error can quote it
             response.elapsed = timedelta(seconds=time.monotonic() - started)
             if settled.on_response is not None:
-                settled.on_response(APIResponse(response, response.elapsed))
+                settled.on_response(APIResponse(response, response.elapsed, self.settings.limits))
             if raise_for_status and status >= 400:
                 raise error_from_response(response)
             return response
@@ -253,11 +254,13 @@ class Pipeline:
     ) -> APIResponse:
         """:meth:`send`, read whole, as the :class:`APIResponse` results keep."""
         response = self.send(request, options=options)
-        return APIResponse(response, response.elapsed)
+        return APIResponse(response, response.elapsed, self.settings.limits)
 
     def _headers(self, request: WireRequest, extra: Mapping[str, str]) -> dict[str, str]:
         headers = {**extra, **request.headers}
-        for value in secret_header_values(headers):  # endpoint keys
+        # Endpoint keys in headers, AWS secrets and passwords in bodies: whatever quotes them
+        # later (an error, a log line, a bug's message on the CLI) shows them masked.
+        for value in [*secret_header_values(headers), *secret_json_values(request.json)]:
             remember_secret(value)
         if request.auth == "platform":
             headers["key"] = self.settings.access_key

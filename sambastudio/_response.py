@@ -14,6 +14,7 @@ import attrs
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
 from sambastudio._redact import mask_text
 from sambastudio.errors import ResponseDecodeError, describe_request, request_id_of
 
@@ -31,6 +32,8 @@ class APIResponse:
 
     http_response: requests.Response = attrs.field(repr=False, eq=False)
     elapsed: timedelta
+    limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False, eq=False)
+    """What ``json()`` accepts (size and nesting): the client's limits."""
 
     @property
     def status_code(self) -> int:
@@ -61,24 +64,24 @@ class APIResponse:
 
     def json(self) -> Any:
         """The decoded body; ``{}`` for an empty one (an ack)."""
-        if not self.http_response.content.strip():
-            return {}
-        return json_body(self.http_response)
+        body = json_body(self.http_response, self.limits)
+        return {} if body is None else body
 
     def __getstate__(self) -> dict[str, Any]:
         # The requests object holds the connection and the sent request (its secrets).
         raise TypeError("an APIResponse is not picklable; keep what you need of it")
 
 
-def json_body(response: requests.Response) -> Any:
+def json_body(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> Any:
     """The decoded JSON body, or a :class:`ResponseDecodeError` that says what came instead.
 
-    An empty body (a 204, or a delete that answers nothing) is ``None``, not an error.
+    An empty body (a 204, or a delete that answers nothing) is ``None``, not an error. A
+    body past ``limits`` raises :class:`~sambastudio.errors.LimitExceededError`.
     """
-    if not response.content:
+    if not read_capped(response, limits).strip():
         return None
     try:
-        return response.json()
+        return decode_json(response.text, limits)
     except ValueError as exc:
         content_type = response.headers.get("content-type", "no content-type")
         start = " ".join(response.text.split())[:100]

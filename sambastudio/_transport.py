@@ -41,6 +41,7 @@ import urllib3
 from urllib3.exceptions import InsecureRequestWarning
 
 from sambastudio._config import Settings, Timeout
+from sambastudio._limits import Limits, read_capped
 from sambastudio._redact import is_secret_header, remember_secret
 
 __all__ = ["DeadlineExceeded", "RefusedRedirect", "Transport"]
@@ -171,6 +172,7 @@ class Transport:
 
     def __init__(self, settings: Settings, *, session: requests.Session | None = None) -> None:
         self._owns_session = session is None
+        self._limits = settings.limits
         if session is None:
             session = requests.Session()
             for prefix in ("https://", "http://"):
@@ -217,9 +219,8 @@ class Transport:
             if not response.is_redirect:
                 if not stream:
                     # An upload's deadline starts when its response does (module docstring).
-                    _read_by(
-                        response, Deadline.start(timeout) if request.streams_body else deadline
-                    )
+                    body_deadline = Deadline.start(timeout) if request.streams_body else deadline
+                    _read_by(response, body_deadline, self._limits)
                 return response
             target = urljoin(response.url, response.headers["location"])
             response.close()
@@ -227,18 +228,18 @@ class Transport:
         raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _read_by(response: requests.Response, deadline: Deadline) -> None:
-    """Read the whole body, cutting the connection if the deadline passes first."""
+def _read_by(response: requests.Response, deadline: Deadline, limits: Limits) -> None:
+    """Read the whole body (up to ``limits``), cutting the connection at the deadline."""
     left = deadline.remaining()
     if left is None:
-        response.content  # noqa: B018 - reads the body
+        read_capped(response, limits)
         return
     watchdog = _Watchdog(response)
     timer = threading.Timer(left, watchdog.cut)
     timer.daemon = True
     timer.start()
     try:
-        response.content  # noqa: B018 - reads the body
+        read_capped(response, limits)
     except requests.RequestException as exc:
         if watchdog.fired:
             raise DeadlineExceeded("the response was still arriving at the deadline") from exc

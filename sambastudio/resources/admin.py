@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import Field
 
+from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Record, Routes
 from sambastudio._envelopes import list_of, object_of
@@ -61,13 +62,13 @@ class Admin:
 
     def resource_usage(self) -> ResourceUsage:
         answer = self._client._request("admin_resource_usage")
-        return ResourceUsage.model_validate(object_of(answer.json()))
+        return parse_answer(ResourceUsage, object_of(answer.json()), "usage")
 
 
 def features(client: Client) -> list[Feature]:
     """The server's feature flags (``client.features()``)."""
     answer = client._request("get_feature_list")
-    return [Feature.model_validate(item) for item in list_of(answer.json(), "features")]
+    return [parse_answer(Feature, item, "feature") for item in list_of(answer.json(), "features")]
 
 
 def log_in(client_class: type[C], host_url: str, username: str, password: str, **options: Any) -> C:

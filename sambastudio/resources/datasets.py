@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import AliasChoices, Field
 
 from sambastudio._base import Collection, Resource, Routes, UnknownStatus
+from sambastudio._checks import check_list, check_mapping, check_text
 from sambastudio.resources.apps import App
 from sambastudio.transfers.progress import ProgressCallback
 from sambastudio.transfers.upload import (
@@ -90,13 +91,13 @@ class Datasets(
             self._client._pipeline,
             name=name,
             path=path,
-            apps=[app.id if isinstance(app, App) else app for app in apps],
-            job_types=job_types,
-            description=description,
-            file_type=file_type,
-            url=url,
-            language=language,
-            metadata=metadata,
+            apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
+            job_types=check_list("job_types", job_types),
+            description=check_text("description", description),
+            file_type=check_text("file_type", file_type),
+            url=check_text("url", url),
+            language=check_text("language", language),
+            metadata=check_mapping("metadata", metadata),
             chunk_size=chunk_size,
             concurrency=concurrency,
             on_progress=on_progress,

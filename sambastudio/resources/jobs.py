@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from pydantic import AliasChoices, Field
 from typing_extensions import Self
 
+from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_choice, check_count, check_name, hyperparams_json
 from sambastudio._base import (
     Collection,
@@ -21,6 +22,7 @@ from sambastudio._base import (
     UnknownStatus,
     Waitable,
 )
+from sambastudio._checks import check_bool, check_text
 from sambastudio._envelopes import object_of
 from sambastudio._routes import route
 from sambastudio._waiting import Acceptors
@@ -158,7 +160,7 @@ class Job(Waitable):
             job_name=self.name or self.id,
             job_type=self.job_type,
             hyperparams=hyperparams_json(hyperparams),
-            load_state=load_state,
+            load_state=check_bool("load_state", load_state),
         )
         return self._absorb_answer(answer)
 
@@ -209,7 +211,7 @@ class Job(Waitable):
             session_token=session_token,
             region_name=region_name,
         )
-        return ResultsExport.model_validate(object_of(answer.json()))
+        return parse_answer(ResultsExport, object_of(answer.json()), "export")
 
     def download_results(
         self,
@@ -343,6 +345,9 @@ class ProjectJobs(
             "hyperparams": hyperparams_json(hyperparams),
             "parallel_instances": check_count("parallel_instances", parallel_instances),
             "rdu_arch": check_name("rdu_arch", rdu_arch),
+            "description": check_text("description", description),
+            "load_state": check_bool("load_state", load_state),
+            "sub_path": check_text("sub_path", sub_path),
         }
         answer = self._client._request(
             "create_job",
@@ -350,9 +355,6 @@ class ProjectJobs(
             **args,
             model_checkpoint=self._client.models.id_of(model),
             dataset=self._client.datasets.id_of(dataset),
-            description=description,
-            load_state=load_state,
-            sub_path=sub_path,
             model_version=model_version,
         )
         return self._from_answer(answer)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field
 
+from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_choice, check_count, check_name
 from sambastudio._base import Collection, Record, Resource, Routes, UnknownStatus, Waitable
 from sambastudio._envelopes import object_of
@@ -290,7 +291,7 @@ class Models(
             rdu_required=rdu_required,
             dependencies=[{"name": target_name}, {"name": draft_name}],
         )
-        return SpecDecodingCheck.model_validate(object_of(answer.json()))
+        return parse_answer(SpecDecodingCheck, object_of(answer.json()), "check")
 
     def _name_of(self, model: str | Model) -> str:
         """Composites and speculative-decoding pairs name their members."""

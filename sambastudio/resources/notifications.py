@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_choice, check_count
 from sambastudio._base import Timestamped
 from sambastudio._envelopes import list_of, object_of
@@ -75,11 +76,12 @@ class Notifications:
         def fetch(cursor: object | None) -> Page[Notification]:
             number = first if cursor is None else cursor
             answer = self._client._request("list_notifications", page=number, **query)
+            body = answer.json()
             items = [
-                Notification.model_validate(item)
-                for item in list_of(answer.json(), "notifications")
+                parse_answer(Notification, item, "notification")
+                for item in list_of(body, "notifications")
             ]
-            return Page(items, next_page=object_of(answer.json()).get("next_page"))
+            return Page(items, next_page=object_of(body).get("next_page"), response=answer)
 
         return Pager(fetch, limit=limit)
 

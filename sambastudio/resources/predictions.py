@@ -18,6 +18,7 @@ import attrs
 import requests
 from pydantic import AliasChoices, Field, PrivateAttr
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import Record
 from sambastudio._pipeline import Pipeline
 from sambastudio._redact import mask_text
@@ -56,7 +57,7 @@ class Prediction(Record):
     def of(cls, output: Any, response: APIResponse | None = None) -> Prediction:
         """The prediction of one output of ``response`` (the predict call's answer)."""
         if isinstance(output, Mapping):
-            prediction = cls.model_validate({**output, "raw": output})
+            prediction = parse_answer(cls, {**output, "raw": output}, "prediction")
         else:
             prediction = (
                 cls(text=output, raw=output) if isinstance(output, str) else cls(raw=output)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import AliasChoices, Field
 from typing_extensions import NotRequired, TypedDict
 
+from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Record, Resource, Routes
 from sambastudio._envelopes import list_of
@@ -120,4 +121,4 @@ class Roles:
 
     def _fetch(self) -> builtins.list[Role]:
         answer = self._client._request("list_roles")
-        return [Role.model_validate(item) for item in list_of(answer.json(), "roles")]
+        return [parse_answer(Role, item, "role") for item in list_of(answer.json(), "roles")]
