@@ -48,6 +48,9 @@ resolve names by listing; without an info route, ``get`` filters the list. A ser
 pages overrides ``_page(cursor)``. The repr shows ``repr_fields`` only: never list a
 secret (an API key) there. Small types without behaviour (metrics, log files) are
 ``Record``s.
+
+(This module runs past 400 lines on purpose: the contract above and the classes that
+enforce it, Resource, Waitable, Routes, Listing and Collection, are read together.)
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ COLLECTIONS = [
 @pytest.mark.parametrize("ref", [object(), 7, None, ["a"]], ids=["object", "int", "None", "list"])
 def test_get_with_a_reference_of_the_wrong_type(client: Client, index: int, ref: object) -> None:
     collection = _collections(client)[index]
-    with pytest.raises(TypeError, match=collection.model.kind):
+    with pytest.raises(TypeError, match=collection._model.kind):
         collection.get(ref)
 
 
