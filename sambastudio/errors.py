@@ -80,6 +80,10 @@ class InvalidArgumentError(SambaStudioError, ValueError):
         self.argument = argument
 
 
+class MissingDependencyError(SambaStudioError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
+
+
 class APIConnectionError(SambaStudioError):
     """No HTTP response: the connection failed, dropped, or TLS was refused."""
 

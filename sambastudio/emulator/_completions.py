@@ -134,7 +134,7 @@ def complete(
     max_tokens: int | None,
     max_seq_length: int,
     stop: Sequence[str] = (),
-    variant: int | None = None,
+    variant: object = None,
 ) -> Completion:
     """The model's text for ``prompt``: cut before the first ``stop`` sequence, then at
     ``max_tokens`` or at the end of its window. ``variant`` (a request's seed, a choice's

@@ -102,7 +102,7 @@ class Model:
         prompt: str,
         max_tokens: int | None,
         stop: Sequence[str] = (),
-        variant: int | None = None,
+        variant: object = None,
     ) -> Completion:
         return _completions.complete(
             self.name,

@@ -192,8 +192,8 @@ def _forms(operation_name: str, run: Callable[..., Any], body_type: type[Body] |
     def by_endpoint_id(
         state: State,
         endpoint_id: str,
-        body: body_type,
-        authorization: Authorization = None,  # type: ignore[valid-type]
+        body: body_type,  # type: ignore[valid-type]
+        authorization: Authorization = None,
     ) -> Any:
         return run(state, None, endpoint_id, authorization, body)
 
