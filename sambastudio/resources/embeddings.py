@@ -21,7 +21,7 @@ def embed(
     batch = predictions.check_texts(texts)
     if endpoint.model_type not in (None, "embedding"):
         raise InvalidArgumentError(
-            "endpoint", f"{endpoint!r} serves a {endpoint.model_type} model, not an embedding one"
+            "endpoint", f"{endpoint!r} serves a {endpoint.model_type} model, not an embedding model"
         )
     require_live(endpoint)
     if not endpoint.openai_compatible:

@@ -310,12 +310,14 @@ def records(transport: Transport, request: WireRequest, wire: Framing, who: str)
 
 def _token_record(wire: Framing, event: str, data: str, who: str) -> Mapping[str, Any] | None:
     """The token record of one event; ``None`` at the end; raises on an in-stream error."""
-    if event == "end_event" or data.strip() == "[DONE]":
+    if data.strip() == "[DONE]":
         return None
     try:
         chunk = json.loads(data)
     except ValueError:
         chunk = data
+    if event == "end_event" and not isinstance(chunk, Mapping):
+        return None  # an end without the last response's statistics
     if event == "error_event" or (isinstance(chunk, Mapping) and "error" in chunk):
         raise SambaStudioError(mask_text(f"the stream of {who} failed: {_words(chunk)}"))
     try:
