@@ -47,6 +47,13 @@ _SENTENCES = (
     "Compare each {0} with the {1} before you trust the {2}.",
 )
 _TOPIC_WORD = re.compile(r"[A-Za-z]{4,}")
+_ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
+_AN = re.compile(r"\ba (?=[aeiou])")
+_NOT_TOPIC_TEXT = """
+about could does explain from have please should tell that their there these this what
+when where which with would your
+"""
+_NOT_TOPICS = frozenset(_NOT_TOPIC_TEXT.split())
 _SLOTS_PER_TOKEN = 4
 
 
@@ -89,8 +96,11 @@ def _rng(*parts: object) -> random.Random:
 
 
 def _topic(prompt: str) -> str:
-    """What the answer is about: the longest word of the prompt's last line."""
-    words = _TOPIC_WORD.findall(prompt.strip().rsplit("\n", 1)[-1].lower())
+    """What the answer is about: the longest telling word of the prompt's last line."""
+    line = prompt.strip().rsplit("\n", 1)[-1]
+    role, colon, content = line.partition(": ")
+    line = content if colon and role in _ROLES else line
+    words = [word for word in _TOPIC_WORD.findall(line) if word.lower() not in _NOT_TOPICS]
     return max(words, key=len) if words else "your question"
 
 
@@ -109,7 +119,7 @@ def _answer(rng: random.Random, prompt: str) -> str:
     sentences = [rng.choice(_OPENINGS).format(topic=_topic(prompt))]
     for _ in range(rng.randint(1, 3)):
         sentences.append(rng.choice(_SENTENCES).format(*rng.sample(_NOUNS, 3)))
-    return " ".join(sentences)
+    return _AN.sub("an ", " ".join(sentences))
 
 
 def _cut_at_stop(text: str, stop: Sequence[str]) -> str:

@@ -82,7 +82,7 @@ __all__ = [
     "TenantUsage",
     "Tenants",
     "TokenStream",
-    "User",
     "Usage",
+    "User",
     "Users",
 ]
