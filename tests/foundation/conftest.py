@@ -20,14 +20,23 @@ AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SECRETS = (ACCESS_KEY, ENDPOINT_KEY, AWS_SECRET)
 
 
-@pytest.fixture(scope="session")
-def _loopback_server() -> Iterator[HTTPServer]:
-    # Threaded, so a handler that sleeps past a client timeout does not hold up the next one.
+def loopback_server() -> Iterator[HTTPServer]:
+    """A pytest-httpserver on 127.0.0.1, threaded so that a handler that sleeps past a
+    client timeout does not hold up the next request."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()
     server.stop()
+
+
+_loopback_server = pytest.fixture(scope="session", name="_loopback_server")(loopback_server)
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[HTTPServer]:
+    """A second server, on another port: another origin than ``httpserver``."""
+    yield from loopback_server()
 
 
 @pytest.fixture

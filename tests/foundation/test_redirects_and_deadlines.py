@@ -19,22 +19,9 @@ ACCESS_KEY = "redirect-test-access-key-0123456789abcdef"
 SECRET = "the-new-endpoint-key-that-must-stay-home"
 
 
-def _server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 @pytest.fixture
-def home() -> Iterator[HTTPServer]:
-    yield from _server()
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[HTTPServer]:
-    yield from _server()
+def home(httpserver: HTTPServer) -> HTTPServer:
+    return httpserver
 
 
 def _pipeline(server: HTTPServer, **settings: object) -> Pipeline:
