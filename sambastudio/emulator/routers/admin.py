@@ -1,4 +1,5 @@
-"""Organisation-wide views for admins: running jobs and RDU usage across tenants."""
+"""Admins' views across tenants: running jobs and RDU usage, of the tenants the caller
+administers (every tenant, for a platform admin)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,11 @@ def _used(state: EmulatorState, tenant_id: str) -> int:
 
 @operation(router, "admin_job_list")
 def admin_job_list(state: State, caller: AdminDep) -> dict[str, Any]:
-    jobs = [_jobs.observe(state, job) for job in state.store.list("job")]
+    jobs = [
+        _jobs.observe(state, job)
+        for job in state.store.list("job")
+        if caller.may("admin_job_list", job["tenant_id"])
+    ]
     running = [job for job in jobs if job["status"] in _jobs.RUNNING]
     return {"jobs": [job_view(state, job) for job in running]}
 
@@ -45,6 +50,8 @@ def admin_job_list(state: State, caller: AdminDep) -> dict[str, Any]:
 def admin_resource_usage(state: State, caller: AdminDep) -> dict[str, Any]:
     tenants = []
     for tenant in state.store.list("tenant"):
+        if not caller.may("admin_resource_usage", tenant["id"]):
+            continue
         total = tenant["rdu_node_count"] * RDUS_PER_NODE
         used = _used(state, tenant["id"])
         tenants.append({"tenant_name": tenant["name"], "total_rdus": total, "used_rdus": used})
