@@ -70,6 +70,11 @@ class Config:
         validator=_check_fault_routes,
     )
     seed: int | None = None
+    rdu_nodes: int = attrs.field(default=4, validator=attrs.validators.ge(0))
+    """RDU nodes (8 RDUs each) of each new tenant, the default one included."""
+    max_body_bytes: int = attrs.field(default=64 << 20, validator=attrs.validators.gt(0))
+    """The largest request body accepted (413 above it); dataset parts have their own
+    bound, the chunk size their upload declared."""
 
 
 def tenant_roles(user: dict[str, Any]) -> dict[str, Role]:
@@ -159,7 +164,7 @@ class EmulatorState:
 
     # ------------------------------------------------------- tenants and users
     def add_tenant(
-        self, name: str, *, display_name: str | None = None, rdu_node_count: int = 4
+        self, name: str, *, display_name: str | None = None, rdu_node_count: int | None = None
     ) -> dict[str, Any]:
         """Create a tenant; a name already taken raises :class:`Conflict`."""
         now = self.now()
@@ -167,7 +172,7 @@ class EmulatorState:
             "id": self.new_id(),
             "name": name,
             "display_name": display_name or name,
-            "rdu_node_count": rdu_node_count,
+            "rdu_node_count": self.config.rdu_nodes if rdu_node_count is None else rdu_node_count,
             "arch": "SN40L",
             "created_at": now,
             "updated_at": now,

@@ -7,32 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from sambastudio.emulator import _endpoints, _jobs
+from sambastudio.emulator import _capacity, _jobs
 from sambastudio.emulator._auth import AdminDep
 from sambastudio.emulator._routing import operation
-from sambastudio.emulator._state import EmulatorState, State
+from sambastudio.emulator._state import State
 from sambastudio.emulator.routers.jobs import job_view
 
 router = APIRouter(tags=["admin"])
-
-RDUS_PER_NODE = 8
-
-
-def _rdus(arch: str) -> int:
-    """``SN40L-16`` → 16."""
-    tail = arch.rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() else RDUS_PER_NODE
-
-
-def _used(state: EmulatorState, tenant_id: str) -> int:
-    used = 0
-    for job in state.store.list("job", tenant_id=tenant_id):
-        if _jobs.observe(state, job)["status"] in _jobs.RUNNING - {"CREATED"}:
-            used += job["parallel_instances"] * _rdus(job["rdu_arch"])
-    for endpoint in state.store.list("endpoint", tenant_id=tenant_id):
-        if _endpoints.observe(state, endpoint)["status"] not in ("Stopped", "Failed"):
-            used += sum(t["instances"] * _rdus(t["rdu_arch"]) for t in endpoint["targets"])
-    return used
 
 
 @operation(router, "admin_job_list")
@@ -52,8 +33,8 @@ def admin_resource_usage(state: State, caller: AdminDep) -> dict[str, Any]:
     for tenant in state.store.list("tenant"):
         if not caller.may("admin_resource_usage", tenant["id"]):
             continue
-        total = tenant["rdu_node_count"] * RDUS_PER_NODE
-        used = _used(state, tenant["id"])
+        total = _capacity.capacity(tenant)
+        used = _capacity.used(state, tenant["id"])
         tenants.append({"tenant_name": tenant["name"], "total_rdus": total, "used_rdus": used})
     total = sum(t["total_rdus"] for t in tenants)
     used = sum(t["used_rdus"] for t in tenants)

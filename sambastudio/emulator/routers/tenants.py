@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import Field
 
-from sambastudio.emulator import _validate
+from sambastudio.emulator import _capacity, _validate
 from sambastudio.emulator._auth import AdminDep, Caller, CallerDep
 from sambastudio.emulator._clock import iso
 from sambastudio.emulator._errors import ApiError, not_found
@@ -79,11 +79,24 @@ def tenant_info(state: State, caller: CallerDep, tenant: str) -> dict[str, Any]:
 def update_tenant(
     state: State, caller: AdminDep, tenant_name: str, body: UpdateTenant
 ) -> dict[str, Any]:
+    """A tenant admin renames its tenant; only a platform admin changes its RDUs, and
+    never below what the tenant's jobs and endpoints hold now."""
     doc = _tenant(state, caller, tenant_name, "update_tenant")
     changes = {k: v for k, v in body.model_dump().items() if v is not None}
     if changes.keys() & {"rdu_node_count", "arch"}:
         caller.require("set_tenant_capacity", doc["id"], doc["name"])
-    doc = state.store.update("tenant", doc["id"], {**changes, "updated_at": state.now()})
+    with state.store.transaction():
+        if "rdu_node_count" in changes:
+            used = _capacity.used(state, doc["id"])
+            if changes["rdu_node_count"] * _capacity.RDUS_PER_NODE < used:
+                least = -(-used // _capacity.RDUS_PER_NODE)
+                raise ApiError(
+                    409,
+                    f"tenant {doc['name']} holds {used} RDUs now; rdu_node_count cannot go "
+                    f"below {least} until they are released",
+                )
+        doc = state.store.update("tenant", doc["id"], {**changes, "updated_at": state.now()})
+        _capacity.wake(state, doc["id"])
     return {"data": tenant_view(state, doc)}
 
 
