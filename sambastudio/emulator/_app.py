@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 from sambastudio._version import __version__
 from sambastudio.emulator import _errors
 from sambastudio.emulator._faults import FaultInjection
+from sambastudio.emulator._limits import BodyLimit
 from sambastudio.emulator._state import EmulatorState
 from sambastudio.emulator.routers import ROUTERS
 
@@ -36,4 +37,5 @@ def create_app(state: EmulatorState) -> FastAPI:
     app.router.routes.sort(key=_param_count)
     _errors.install(app)
     app.add_middleware(FaultInjection, config=state.config, router=app.router)
+    app.add_middleware(BodyLimit, limit=state.config.max_body_bytes)
     return app
