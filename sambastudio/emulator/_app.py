@@ -36,6 +36,7 @@ def create_app(state: EmulatorState) -> FastAPI:
         app.router.routes.extend(router.routes)
     app.router.routes.sort(key=_param_count)
     _errors.install(app)
-    app.add_middleware(FaultInjection, config=state.config, router=app.router)
     app.add_middleware(BodyLimit, limit=state.config.max_body_bytes)
+    # outermost: it drops connections through uvicorn's own receive
+    app.add_middleware(FaultInjection, config=state.config, router=app.router)
     return app
