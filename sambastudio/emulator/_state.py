@@ -25,6 +25,9 @@ from sambastudio.emulator._clock import Anchor, Clock, parse_epoch
 from sambastudio.emulator._store import GLOBAL, Conflict, Store
 
 Flavor = Literal["current", "legacy"]
+Api = Literal["v1", "v2"]
+"""Which path family the management routes answer on: the route table's (``v1``) or a
+grpc-gateway one under ``/api/v2`` (:mod:`sambastudio.emulator._v2`)."""
 Role = Literal["OrgAdmin", "TenantAdmin", "User"]
 ADMIN_ROLES = frozenset({"OrgAdmin", "TenantAdmin"})
 ADMIN_USER = "admin"
@@ -71,6 +74,9 @@ class Config:
         validator=_check_fault_routes,
     )
     seed: int | None = None
+    api: Api = attrs.field(default="v1", validator=attrs.validators.in_(("v1", "v2")))
+    api_docs: bool = True
+    """Whether the API description is served (off: clients must find paths by probing)."""
 
 
 def key_digest(key: str) -> str:

@@ -94,6 +94,7 @@ class Datasets(Collection[Dataset]):
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_answer(body)
 
@@ -114,6 +115,7 @@ class Datasets(Collection[Dataset]):
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_answer(body)
 
