@@ -310,3 +310,23 @@ def answer_of(route: Route, body: Any) -> Any:
             return body
         node = node[key]
     return node
+
+
+def override_between(table: Route, found: Route) -> RouteOverride | None:
+    """The override that turns ``table`` into ``found`` (``None`` when they agree)."""
+    args = {
+        new.name: ArgOverride(
+            where=new.where if new.where != old.where else None,
+            wire=new.wire_name if new.wire_name != old.wire_name else None,
+        )
+        for old, new in zip(table.args, found.args, strict=True)
+        if (old.where, old.wire_name) != (new.where, new.wire_name)
+    }
+    override = RouteOverride(
+        table.name,
+        method=found.method if found.method != table.method else None,
+        path=found.path if found.path != table.path else None,
+        args=args,
+        answer=found.answer if found.answer != table.answer else None,
+    )
+    return None if override == RouteOverride(table.name) else override

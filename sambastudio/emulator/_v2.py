@@ -167,6 +167,15 @@ class V2Gateway:
     def __init__(self, app: ASGIApp, *, api_docs: bool = True) -> None:
         self.app, self.api_docs = app, api_docs
         self.rules = _rules()
+        by_params = sorted(ROUTES.values(), key=lambda route: route.path.count("{"))
+        self.table = tuple(_Rule.of(route.name, route.path) for route in by_params)
+
+    def _served_by(self, method: str, path: str) -> str | None:
+        """The operation the handlers would run for a table path (literals win, as there)."""
+        for rule in self.table:
+            if rule.route.method == method and rule.pattern.match(path):
+                return rule.route.name
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PASS_THROUGH):
@@ -184,6 +193,13 @@ class V2Gateway:
             return
         rule, match = chosen
         target, extra_query = rule.table_target(match.groupdict())
+        if self._served_by(method, target) != rule.route.name:
+            # A value that spells another route's literal (a model named "search"): behind
+            # the gateway it reaches this operation, which finds no such resource.
+            missing = " ".join(match.groupdict().values())
+            body = json.dumps(error_body(404, f"{missing} not found"))
+            await _answer(send, 404, GRPC_CONTENT_TYPE, body)
+            return
         query = scope.get("query_string", b"").decode("latin-1")
         if extra_query:
             query = "&".join(part for part in (query, urlencode(extra_query)) if part)
