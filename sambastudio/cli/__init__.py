@@ -19,6 +19,7 @@ from sambastudio.cli.checkpoints import checkpoint
 from sambastudio.cli.config import config as config_command
 from sambastudio.cli.datasets import dataset
 from sambastudio.cli.demo import demo as demo_command
+from sambastudio.cli.doctor import doctor
 from sambastudio.cli.endpoints import endpoint
 from sambastudio.cli.jobs import job
 from sambastudio.cli.models import model
@@ -50,6 +51,7 @@ for _command in (
     user,
     notification,
     config_command,
+    doctor,
     emulator,
 ):
     main.add_command(_command)
