@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import shutil
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
 import pytest
 
 from sambastudio import Client
+from sambastudio.compat import SnSdk
 from sambastudio.doctor import run_doctor
 from sambastudio.emulator import Emulator
 from tests.compat import test_emulator_jobs as shim_jobs
@@ -33,7 +33,7 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def v2_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def v2_world(tmp_path_factory: pytest.TempPathFactory) -> World:
     """Doctor (with the API document) on a fresh v2 emulator writes a routes file; with it,
     the README lifecycle and the shim's fine-tune -> deploy -> predict sequence run."""
     root = tmp_path_factory.mktemp("v2-world")
@@ -55,14 +55,14 @@ def v2_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             exec(block_with("client = Client()"), namespace)  # noqa: S102 - README's code
             key = emu.access_key
         # Time stands still for the shim's sequence: it moves the clock itself.
-        with Emulator(api="v2", speed=0, data_dir=data_dir) as emu:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                from sambastudio.compat import SnSdk
-
-                sdk = SnSdk(emu.url, emu.access_key)
-                upload_dataset(sdk, "squad-v2", TRAINING_DATA, ["train", "evaluation"])
-                shim_jobs.test_fine_tune_promote_deploy_predict(sdk, emu, False, "squad-v2")
+        with (
+            Emulator(api="v2", speed=0, data_dir=data_dir) as emu,
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore", DeprecationWarning)
+            sdk = SnSdk(emu.url, emu.access_key)
+            upload_dataset(sdk, "squad-v2", TRAINING_DATA, ["train", "evaluation"])
+            shim_jobs.test_fine_tune_promote_deploy_predict(sdk, emu, False, "squad-v2")
     finally:
         patch.undo()
-    yield World(data_dir, routes_file, key, printed)
+    return World(data_dir, routes_file, key, printed)

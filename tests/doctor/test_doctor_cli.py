@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from sambastudio import Client
+from sambastudio._overrides import RouteOverride, apply_override
 from sambastudio.cli import main
 from sambastudio.doctor import run_doctor
-from sambastudio.doctor._run import PROJECT_PREFIX
-from sambastudio._overrides import RouteOverride, apply_override
 from sambastudio.emulator import Emulator, _v2
 
 
@@ -91,7 +90,8 @@ def test_the_command_prints_a_table_and_writes_routes_and_report(
     routes, report = tmp_path / "routes.json", tmp_path / "report.json"
     code, out = run_cli(emu, "--write-routes", str(routes), "--report", str(report))
     assert code == 0, out
-    assert "OPERATION" in out and "PATH FOUND" in out
+    assert "OPERATION" in out
+    assert "PATH FOUND" in out
     assert "GET /api/v2/projects" in out
     assert emu.access_key not in out
     assert json.loads(routes.read_text())["routes"]["list_projects"] == {"path": "/api/v2/projects"}

@@ -28,9 +28,11 @@ def test_doctor_finds_every_read_only_route(
     v2_world: World, api_docs: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SAMBASTUDIO_ROUTES", raising=False)
-    with Emulator(api="v2", api_docs=api_docs, data_dir=v2_world.data_dir) as emu:
-        with Client(host_url=emu.url, access_key=v2_world.access_key) as client:
-            report = run_doctor(client)
+    with (
+        Emulator(api="v2", api_docs=api_docs, data_dir=v2_world.data_dir) as emu,
+        Client(host_url=emu.url, access_key=v2_world.access_key) as client,
+    ):
+        report = run_doctor(client)
     readers = set(read_only())
     rows = {row.operation: row for row in report.operations if row.operation in readers}
     assert set(rows) == readers

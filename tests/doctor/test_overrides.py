@@ -199,16 +199,15 @@ def test_each_client_holds_its_own_table(tmp_path: Path) -> None:
 def test_the_shim_honours_sambastudio_routes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with Emulator(api="v2") as emu:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            assert SnSdk(emu.url, emu.access_key).create_project("p", "")["status_code"] == 404
-            monkeypatch.setenv("SAMBASTUDIO_ROUTES", str(gateway_routes(tmp_path)))
-            sdk = SnSdk(emu.url, emu.access_key)
-            created = sdk.create_project(project_name="p", description="")
-            assert created["status_code"] == 200
-            assert sdk.search_project(project_name="p")["data"]["project_id"] == created["id"]
-            tenant = sdk.tenant_info("default")  # the answer key lifts data to the top
-            assert tenant["tenant_name"] == "default"
-            assert tenant["status_code"] == 200
-            assert "data" not in tenant
+    with Emulator(api="v2") as emu, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert SnSdk(emu.url, emu.access_key).create_project("p", "")["status_code"] == 404
+        monkeypatch.setenv("SAMBASTUDIO_ROUTES", str(gateway_routes(tmp_path)))
+        sdk = SnSdk(emu.url, emu.access_key)
+        created = sdk.create_project(project_name="p", description="")
+        assert created["status_code"] == 200
+        assert sdk.search_project(project_name="p")["data"]["project_id"] == created["id"]
+        tenant = sdk.tenant_info("default")  # the answer key lifts data to the top
+        assert tenant["tenant_name"] == "default"
+        assert tenant["status_code"] == 200
+        assert "data" not in tenant
