@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from typing_extensions import Self
 
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
+from sambastudio._limits import Limits
 from sambastudio._overrides import answer_of, resolve_routes
 from sambastudio._routes import Route
 from sambastudio._transport import Transport, json_body
@@ -42,8 +43,9 @@ class Client:
     ``SAMBASTUDIO_ACCESS_KEY`` and ``SAMBASTUDIO_TENANT``, then from the snapi CLI's
     ``~/.snapi`` files. ``timeout`` is per request (``None``: no limit); ``max_retries``
     applies to connection errors, 429 and 5xx. ``clock`` is what waiters read and sleep
-    on (tests pass a fake one). Close the client, or use it in a ``with`` block, to release
-    its connections.
+    on (tests pass a fake one); ``limits`` bounds what a server can make the client hold,
+    nest or unpack (:class:`sambastudio.Limits`). Close the client, or use it in a
+    ``with`` block, to release its connections.
     """
 
     _transport: Transport
@@ -61,6 +63,7 @@ class Client:
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         clock: Clock | None = None,
+        limits: Limits | None = None,
         routes: str | os.PathLike[str] | None = None,
     ) -> None:
         self._routes = resolve_routes(routes)
@@ -73,6 +76,7 @@ class Client:
             verify=verify,
             proxies=proxies,
             user_agent=user_agent,
+            limits=limits,
         )
         self._clock = clock or SYSTEM_CLOCK
         self._transport = Transport(settings, sleep=self._clock.sleep)
@@ -91,6 +95,7 @@ class Client:
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         clock: Clock | None = None,
+        limits: Limits | None = None,
         routes: str | os.PathLike[str] | None = None,
     ) -> Self:
         """A client for the access key SambaStudio gives ``username`` for ``password``."""
@@ -106,6 +111,7 @@ class Client:
             proxies=proxies,
             user_agent=user_agent,
             clock=clock,
+            limits=limits,
             routes=routes,
         )
 
@@ -209,8 +215,9 @@ class Client:
     def _request(self, operation: str, /, **args: Any) -> Any:
         """Send one operation of the wire contract; its parsed JSON body (``{}`` if empty)."""
         route = self._route(operation)
-        response = self._transport.send(route.bind(**args))
-        return answer_of(route, json_body(response)) if response.content.strip() else {}
+        response = self._transport.send(route.bind(**args), stream=True)
+        body = json_body(response, self.settings.limits)
+        return {} if body is None else answer_of(route, body)
 
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""

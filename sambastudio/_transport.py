@@ -36,6 +36,7 @@ from sambastudio._config import (
     check_max_retries,
     check_timeout,
 )
+from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
 from sambastudio._redact import (
     LOGGER,
     configure_logging_from_env,
@@ -383,15 +384,16 @@ def _retry_after(response: requests.Response) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def json_body(response: requests.Response) -> Any:
+def json_body(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> Any:
     """The decoded JSON body, or a :class:`ResponseDecodeError` that says what came instead.
 
-    An empty body (a 204, or a delete that answers nothing) is ``None``, not an error.
+    An empty body (a 204, or a delete that answers nothing) is ``None``, not an error. A
+    body past ``limits`` raises :class:`~sambastudio.errors.LimitExceededError`.
     """
-    if not response.content:
+    if not read_capped(response, limits).strip():
         return None
     try:
-        return response.json()
+        return decode_json(response.text, limits)
     except ValueError as exc:
         content_type = response.headers.get("content-type", "no content-type")
         start = " ".join(response.text.split())[:100]

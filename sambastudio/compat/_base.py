@@ -25,6 +25,7 @@ from sambastudio.compat._envelope import (
     TIMED_OUT,
     envelope,
     failure_dict,
+    refused_dict,
     response_dict,
 )
 from sambastudio.compat._migration import warn_deprecated
@@ -32,6 +33,7 @@ from sambastudio.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    PathArgumentError,
 )
 
 JSONDict: TypeAlias = dict[str, Any]
@@ -126,7 +128,10 @@ class SnSdkBase:
         """Send the route ``name`` bound to ``arguments``; the JSON dict, never an exception."""
         warn_deprecated(name, stacklevel=3)
         route = self._routes[name]
-        wire = route.bind(**arguments)
+        try:
+            wire = route.bind(**arguments)
+        except PathArgumentError as exc:
+            return refused_dict(exc)
         try:
             response = self._transport.send(wire, raise_for_status=False, base_url=base_url)
         except APIConnectionError as exc:
@@ -141,7 +146,10 @@ class SnSdkBase:
     def _download(self, name: str, /, dest_dir: str, **arguments: Any) -> JSONDict:
         """Stream the archive of route ``name`` into ``dest_dir``; ``path`` names the file."""
         warn_deprecated(name, stacklevel=3)
-        wire = self._routes[name].bind(**arguments)
+        try:
+            wire = self._routes[name].bind(**arguments)
+        except PathArgumentError as exc:
+            return refused_dict(exc)
         try:
             path = _download.download_to_dir(self._transport, wire, dest_dir, progress_bar=False)
         except APIStatusError as exc:

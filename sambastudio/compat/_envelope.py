@@ -11,12 +11,16 @@ from typing import Any
 
 import requests
 
+from sambastudio._limits import decode_json
 from sambastudio._redact import mask_text
+from sambastudio.errors import InvalidArgumentError, LimitExceededError
 
 CONNECTION_FAILED = 503
 """``status_code`` of the dict returned when no HTTP response arrived at all."""
 TIMED_OUT = 504
 """``status_code`` of the dict returned when the server did not answer in time."""
+REFUSED = 400
+"""``status_code`` of the dict returned when an argument was refused before any request."""
 
 _DETAIL_LIMIT = 300
 
@@ -29,9 +33,11 @@ def response_dict(response: requests.Response) -> dict[str, Any]:
     body: Any = None
     if response.content.strip():
         try:
-            body = response.json()
+            body = decode_json(response.text)
         except ValueError:
             body = {"detail": _short(response.text) or "the response body is not JSON"}
+        except LimitExceededError as exc:
+            body = {"detail": str(exc)}
     return envelope(body, response.status_code, response.headers)
 
 
@@ -53,6 +59,16 @@ def envelope(body: Any, status_code: int, headers: Mapping[str, str]) -> dict[st
 def failure_dict(message: str, status_code: int, secrets: Iterable[str]) -> dict[str, Any]:
     """A dict for a request that got no response; secrets are masked in the message."""
     return {"detail": mask_text(message, secrets), "status_code": status_code, "headers": {}}
+
+
+def refused_dict(error: InvalidArgumentError) -> dict[str, Any]:
+    """A dict for an argument refused before anything was sent; ``argument`` names it."""
+    return {
+        "detail": mask_text(str(error)),
+        "argument": error.argument,
+        "status_code": REFUSED,
+        "headers": {},
+    }
 
 
 def _short(text: str) -> str:

@@ -329,4 +329,4 @@ def test_client_and_login_spell_out_the_arguments_of_settings_resolve() -> None:
     assert _arguments(Client.login, "host_url", "username", "password", "clock", "routes") == [
         argument for argument in resolved if argument[0] not in made_by_login
     ]
-    assert _arguments(Client.login)[-2:] == _arguments(Client.__init__)[-2:]  # clock, routes
+    assert _arguments(Client.login)[-2:] == _arguments(Client.__init__)[-2:]  # limits, routes
