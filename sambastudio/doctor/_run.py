@@ -13,10 +13,11 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import requests
 
 from sambastudio._base import list_of, object_of
-from sambastudio._overrides import RouteOverride, answer_of, apply_override, override_between
+from sambastudio._overrides import RouteOverride, apply_override, override_between
 from sambastudio._routes import ROUTES, Route
 from sambastudio.doctor._apidoc import ApiDocument, find_document, match_document
 from sambastudio.doctor._families import candidates
@@ -222,15 +223,7 @@ def _write_cycle(
     def step(operation: str, **args: Any) -> Any:
         row, route, body = _probe(client, client._route(operation), documented.get(operation), args)
         if route is not None and row.status is not None and row.status >= 400:
-            row = _row(
-                operation,
-                outcome=row.outcome,
-                found_path=row.found_path,
-                found_method=row.found_method,
-                source=row.source,
-                status=row.status,
-                note="the path answers, but the step failed",
-            )
+            row = attrs.evolve(row, note="the path answers, but the step failed")
         rows.append(row)
         if route is not None:
             found[operation] = route
@@ -247,21 +240,56 @@ def _write_cycle(
         deleted = step("delete_project", project=project) is not None
     finally:
         if project is not None and not deleted:
-            try:
-                route = found.get("delete_project", client._route("delete_project"))
-                _ask(client, route, {"project": project})
-            except SambaStudioError:
-                rows.append(
-                    _row(
-                        "delete_project",
-                        outcome="missing",
-                        note=f"cleanup failed: delete the project {name} by hand",
-                    )
-                )
+            _clean_up(client, found, project, name, rows)
     return rows, found
 
 
+def _clean_up(
+    client: Client, found: Mapping[str, Route], project: str, name: str, rows: list[OperationCheck]
+) -> None:
+    """Delete the throwaway project a failed cycle left; say so when that fails too."""
+    route = found.get("delete_project", client._route("delete_project"))
+    try:
+        status, _ = _ask(client, route, {"project": project})
+    except SambaStudioError:
+        status = 0
+    if not 200 <= status < 400:
+        note = f"cleanup failed: delete the project {name} by hand"
+        rows.append(_row("delete_project", outcome="missing", note=note))
+
+
 # ------------------------------------------------------------------------- run
+
+
+def _needed(
+    documented: Mapping[str, RouteOverride], found: Mapping[str, Route]
+) -> dict[str, RouteOverride]:
+    """The overrides the findings call for: what was probed wins over what the document says."""
+    table = {name: apply_override(ROUTES[name], o) for name, o in documented.items()}
+    table.update(found)
+    needed = {name: override_between(ROUTES[name], route) for name, route in table.items()}
+    return {name: override for name, override in needed.items() if override is not None}
+
+
+def _documented_rows(
+    documented: Mapping[str, RouteOverride], probed: set[str]
+) -> list[OperationCheck]:
+    """Rows for the operations only the API document told about (writes: not probed)."""
+    rows = []
+    for name, override in documented.items():
+        if name not in probed:
+            route = apply_override(ROUTES[name], override)
+            rows.append(
+                _row(
+                    name,
+                    outcome="skipped",
+                    found_method=route.method,
+                    found_path=route.path,
+                    source="api-doc",
+                    note="not read-only: taken from the API document, not probed",
+                )
+            )
+    return rows
 
 
 def run_doctor(
@@ -295,44 +323,18 @@ def run_doctor(
         if answered is not None:
             found[name] = answered
             if row.status is not None and row.status < 400:
-                harvest(name, answer_of(answered, body) if answered.answer else body, ids)
+                harvest(name, body, ids)
     writes: list[OperationCheck] = []
     if allow_writes:
         progress("create -> read -> update -> delete a throwaway project")
         writes, written = _write_cycle(client, documented)
         found.update({k: v for k, v in written.items() if k not in found})
-    overrides = dict(documented)
-    for name, route in found.items():
-        override = override_between(ROUTES[name], route)
-        if override is None:
-            overrides.pop(name, None)
-        else:
-            overrides[name] = override
-    overrides = {
-        k: v
-        for k, v in overrides.items()
-        if override_between(ROUTES[k], apply_override(ROUTES[k], v))
-    }
-    for name in ROUTES:
-        if (
-            name not in readers
-            and name in documented
-            and not any(w.operation == name for w in writes)
-        ):
-            rows.append(
-                _row(
-                    name,
-                    outcome="skipped",
-                    found_method=documented[name].method or ROUTES[name].method,
-                    found_path=documented[name].path or ROUTES[name].path,
-                    source="api-doc",
-                    note="not read-only: taken from the API document, not probed",
-                )
-            )
+    probed = set(readers) | {row.operation for row in writes}
+    rows += _documented_rows(documented, probed)
     return DoctorReport(
         tuple(checks),
         document.describe() if document is not None else None,
         tuple(rows),
         tuple(writes),
-        overrides,
+        _needed(documented, found),
     )
