@@ -44,6 +44,7 @@ from sambastudio._redact import (
     mask_text,
     remember_secret,
     secret_header_values,
+    secret_json_values,
 )
 from sambastudio._routes import WireRequest
 from sambastudio.errors import (
@@ -230,7 +231,9 @@ class Transport:
 
     def _headers(self, request: WireRequest) -> dict[str, str]:
         headers = dict(request.headers)
-        for value in secret_header_values(headers):  # endpoint keys
+        # Endpoint keys in headers, AWS secrets and passwords in bodies: whatever quotes them
+        # later (an error, a log line, a bug's message on the CLI) shows them masked.
+        for value in [*secret_header_values(headers), *secret_json_values(request.json)]:
             remember_secret(value)
         if request.auth == "platform":
             headers["key"] = self.settings.access_key

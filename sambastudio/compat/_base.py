@@ -27,6 +27,7 @@ from sambastudio.compat._envelope import (
     failure_dict,
     refused_dict,
     response_dict,
+    without_sent_secrets,
 )
 from sambastudio.compat._migration import warn_deprecated
 from sambastudio.errors import (
@@ -136,7 +137,9 @@ class SnSdkBase:
             response = self._transport.send(wire, raise_for_status=False, base_url=base_url)
         except APIConnectionError as exc:
             return self._failure(exc, arguments)
-        result = response_dict(response)
+        result: JSONDict = without_sent_secrets(
+            response_dict(response), _secret_arguments(arguments)
+        )
         if not route.answer or response.status_code >= 400:
             return result
         meta = {"status_code": result.pop("status_code"), "headers": result.pop("headers")}
@@ -161,16 +164,17 @@ class SnSdkBase:
 
     def _failure(self, exc: APIConnectionError, arguments: Mapping[str, Any]) -> JSONDict:
         status = TIMED_OUT if isinstance(exc, APITimeoutError) else CONNECTION_FAILED
-        secrets = [self._transport.settings.access_key, *_secret_values(arguments)]
+        secrets = [self._transport.settings.access_key, *_secret_arguments(arguments).values()]
         return failure_dict(str(exc), status, secrets)
 
 
-def _secret_values(arguments: Mapping[str, Any]) -> list[str]:
-    return [
-        value
+def _secret_arguments(arguments: Mapping[str, Any]) -> dict[str, str]:
+    """The arguments that are secrets (AWS credentials, passwords, keys), by name."""
+    return {
+        name: value
         for name, value in arguments.items()
         if isinstance(value, str) and is_secret_field(name)
-    ]
+    }
 
 
 def hyperparams_text(hyperparams: Hyperparams | None) -> str | None:

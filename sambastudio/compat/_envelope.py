@@ -1,7 +1,8 @@
 """The dicts ``SnSdk`` returns: the server's JSON with ``status_code`` and ``headers`` added.
 
 Nothing here raises: an HTTP error, a body that is not JSON and a connection failure all
-become dicts, as they did in ``SnSdk``.
+become dicts, as they did in ``SnSdk``. A secret the caller sent is masked wherever the
+server repeats it, since callers print these dicts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import requests
 
 from sambastudio._limits import decode_json
-from sambastudio._redact import mask_text
+from sambastudio._redact import mask_text, mask_values
 from sambastudio.errors import InvalidArgumentError, LimitExceededError
 
 CONNECTION_FAILED = 503
@@ -69,6 +70,31 @@ def refused_dict(error: InvalidArgumentError) -> dict[str, Any]:
         "status_code": REFUSED,
         "headers": {},
     }
+
+
+_KEY_FIELD = "api_key"
+"""Where an endpoint lists its keys: the key the caller sent as ``api_key``, found whole
+there, is the resource's data, which callers read (``endpoint_info`` shows it anyway)."""
+
+
+def without_sent_secrets(value: Any, sent: Mapping[str, str], field: object = None) -> Any:
+    """A copy of a result with the secret arguments ``sent`` (name to value) masked in every
+    string, keys too, except the endpoint key found whole as an ``api_key``: a server that
+    echoes the AWS secret or a password in its answer must not put it in a printout."""
+    if not sent:
+        return value
+    if isinstance(value, str):
+        if field == _KEY_FIELD and value == sent.get(_KEY_FIELD):
+            return value
+        return mask_values(value, sent.values())
+    if isinstance(value, Mapping):
+        return {
+            without_sent_secrets(key, sent): without_sent_secrets(item, sent, key)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [without_sent_secrets(item, sent, field) for item in value]
+    return value
 
 
 def _short(text: str) -> str:
