@@ -28,7 +28,6 @@ from sambastudio._checks import check_bool, check_text
 from sambastudio._download import download_to_dir
 from sambastudio._pagination import Pager
 from sambastudio._progress import ProgressCallback as TransferCallback
-from sambastudio._routes import route
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import JobFailed, SambaStudioError
 from sambastudio.resources.checkpoints import Checkpoints
@@ -269,7 +268,7 @@ class Job(Resource):
     ) -> Path:
         return download_to_dir(
             self.client._transport,
-            route(name).bind(**self._at(), **args),
+            self.client._route(name).bind(**self._at(), **args),
             dest,
             extract=extract,
             on_progress=on_progress,
