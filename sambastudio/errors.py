@@ -29,6 +29,7 @@ __all__ = [
     "InternalServerError",
     "InvalidArgumentError",
     "JobFailed",
+    "MissingDependencyError",
     "NameNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -66,6 +67,21 @@ class SambaStudioError(Exception):
         # Subclasses take keyword arguments, so rebuild from the state rather than by
         # calling __init__ again: errors then cross process boundaries (multiprocessing).
         return (_restore, (type(self), self.args), self.__dict__)
+
+    def _repr_html_(self) -> str:
+        """The error in Jupyter: its type, status, request id and message, escaped."""
+        from sambastudio._display import error_html
+
+        return error_html(self)
+
+
+class MissingDependencyError(SambaStudioError, ImportError):
+    """An optional feature's package is not installed; the message names the extra."""
+
+    def __init__(self, message: str, *, package: str, extra: str) -> None:
+        super().__init__(message)
+        self.package = package
+        self.extra = extra
 
 
 class ConfigurationError(SambaStudioError):
