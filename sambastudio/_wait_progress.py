@@ -156,9 +156,10 @@ class WaitBar(Generic[R]):
         if self._bar is None:
             return
         reading = self._reader.read(resource)
+        self._bar.set_postfix_str(" · ".join(reading.facts()), refresh=False)
         if reading.percent is not None and self._bar.total is not None:
-            self._bar.update(reading.percent - self._bar.n)
-        self._bar.set_postfix_str(" · ".join(reading.facts()), refresh=True)
+            self._bar.n = reading.percent
+        self._bar.refresh()
 
     def close(self) -> None:
         if self._bar is not None:
