@@ -35,7 +35,8 @@ def trained(project: Project, make_dataset: Callable[..., Dataset]) -> Job:
 
 def test_a_job_shows_name_status_progress_and_times(trained: Job) -> None:
     shown = trained._repr_html_()
-    assert trained.name and trained.name in shown
+    assert trained.name
+    assert trained.name in shown
     assert ">EXIT_WITH_0</span>" in shown
     assert '<progress value="100" max="100"></progress> 100% (step 10 of 10)' in shown
     assert f"{trained.created_at:%Y-%m-%d %H:%M:%S}" in shown
@@ -61,14 +62,20 @@ def test_an_endpoint_shows_state_and_url_never_a_key(client: Client, project: Pr
     added = endpoint.api_keys.create(description="notebook")
     endpoint.refresh()
     shown = [endpoint._repr_html_(), project.endpoints._repr_html_(), added._repr_html_()]
-    assert ">Live</span>" in shown[0] and endpoint.url and endpoint.url in shown[0]
+    assert ">Live</span>" in shown[0]
+    assert endpoint.url
+    assert endpoint.url in shown[0]
     keys = len(endpoint.listed_keys)  # a 2024 server lists only the key in use
-    assert keys >= 1 and f"{keys} ({keys} active)" in shown[0]
-    assert endpoint.url in shown[1] and (endpoint.name or "") in shown[1]
-    assert added.id in shown[2] and "notebook" in shown[2]
+    assert keys >= 1
+    assert f"{keys} ({keys} active)" in shown[0]
+    assert endpoint.url in shown[1]
+    assert (endpoint.name or "") in shown[1]
+    assert added.id in shown[2]
+    assert "notebook" in shown[2]
     for secret in secrets_of(client, endpoint):
         assert all(secret not in html for html in shown)
-        assert secret not in repr(endpoint) and secret not in repr(added)
+        assert secret not in repr(endpoint)
+        assert secret not in repr(added)
     assert len(repr(endpoint)) < 200
 
 
@@ -83,14 +90,16 @@ def test_server_values_are_escaped(client: Client) -> None:
         assert INJECTION not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
     job = Job.model_validate({"job_id": "j1", "job_name": "</table><script>", "status": "<b>"})
-    assert "<script>" not in job._repr_html_() and "<b>" not in job._repr_html_()
+    assert "<script>" not in job._repr_html_()
+    assert "<b>" not in job._repr_html_()
     assert "&lt;/table&gt;&lt;script&gt;" in job._repr_html_()
 
 
 def test_lists_are_tables_of_their_kind(trained: Job, project: Project) -> None:
     shown = project.jobs.list()._repr_html_()
     assert shown.count("<tr>") == 1 + len(project.jobs.list().to_list())
-    assert (trained.name or "") in shown and "job type" in shown
+    assert (trained.name or "") in shown
+    assert "job type" in shown
     logs = trained.logs.list()
     assert all(log.name in logs._repr_html_() for log in logs)
 
@@ -101,8 +110,10 @@ def test_checkpoints_compare_best_first(trained: Job) -> None:
     shown = trained.checkpoints.list()._repr_html_()
     rows = shown.split("<tr>")[2:]
     best, other = listed[1], listed[0]  # the loss falls as training goes on
-    assert (best.name or "") in rows[0] and ">best<" in rows[0]
-    assert (other.name or "") in rows[1] and ">best<" not in rows[1]
+    assert (best.name or "") in rows[0]
+    assert ">best<" in rows[0]
+    assert (other.name or "") in rows[1]
+    assert ">best<" not in rows[1]
     assert f"{best.metrics.train_loss:.4g}" in rows[0]
     assert "sorted by training loss" in shown
 
@@ -119,7 +130,8 @@ def test_errors_show_type_status_and_message_escaped(client: Client) -> None:
     with pytest.raises(NotFoundError) as caught:
         client.projects.get("p" * 36).refresh()
     shown = caught.value._repr_html_()
-    assert "NotFoundError" in shown and "status code 404" in shown
+    assert "NotFoundError" in shown
+    assert "status code 404" in shown
     missing = NameNotFoundError("project", INJECTION)
     assert INJECTION not in missing._repr_html_()
     assert "&lt;img" in missing._repr_html_()
@@ -136,9 +148,11 @@ def test_lists_convert_to_data_frames(trained: Job) -> None:
 def test_job_metrics_show_a_summary_and_a_frame(trained: Job) -> None:
     metrics = trained.metrics()
     shown = metrics._repr_html_()
-    assert "train_loss" in shown and "train_learning_rate" in shown
+    assert "train_loss" in shown
+    assert "train_learning_rate" in shown
     frame = metrics.to_pandas()
-    assert frame.index.name == "step" and frame.index.tolist() == list(range(1, 11))
+    assert frame.index.name == "step"
+    assert frame.index.tolist() == list(range(1, 11))
     assert frame["train_loss"].tolist() == [p.value for p in metrics.train_loss]
     assert metrics.latest("train_loss") == metrics.train_loss[-1].value == trained.latest_loss()
 
