@@ -1,8 +1,8 @@
 """A job's training metrics as a matplotlib figure (the optional ``plot`` extra).
 
-The figure is a bare ``matplotlib.figure.Figure``, not one pyplot manages: a notebook shows
-it once (as the cell's value) instead of twice, and a script or a headless CI saves it with
-``fig.savefig(path)`` whatever the backend.
+The figure is a ``matplotlib.figure.Figure`` that pyplot does not manage and that renders
+itself (``sambastudio._figure``): a notebook shows it once, as the cell's value, and a script
+or a headless CI saves it with ``fig.savefig(path)`` whatever the backend.
 """
 
 from __future__ import annotations
@@ -61,11 +61,11 @@ def _mark_checkpoints(axes: Axes, checkpoints: Sequence[Any]) -> None:
 def plot_metrics(series: Mapping[str, Sequence[Any]], checkpoints: Sequence[Any]) -> Figure:
     """Loss series against steps (checkpoints marked), learning rates below when present."""
     require("matplotlib", extra="plot", feature="plot()")
-    from matplotlib.figure import Figure
+    from sambastudio._figure import ShownFigure
 
     losses = {name: points for name, points in series.items() if "loss" in name}
     rates = {name: points for name, points in series.items() if "learning_rate" in name}
-    figure = Figure(figsize=(8, 5 if rates else 3.5), layout="constrained")
+    figure = ShownFigure(figsize=(8, 5 if rates else 3.5), layout="constrained")
     axes = figure.subplots(2 if rates else 1, 1, sharex=True, squeeze=False)[:, 0]
     _draw(axes[0], losses, "loss")
     _mark_checkpoints(axes[0], checkpoints)

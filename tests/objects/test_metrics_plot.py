@@ -53,6 +53,7 @@ def test_the_figure_has_the_series_and_the_checkpoints(trained: Job) -> None:
     png = io.BytesIO()
     figure.savefig(png, format="png")  # renders without a display
     assert png.getvalue().startswith(b"\x89PNG")
+    assert figure._repr_png_().startswith(b"\x89PNG")  # Jupyter shows it without pyplot
 
 
 def test_checkpoints_given_are_the_ones_marked(trained: Job) -> None:
