@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import attrs
 import requests
 
+from sambastudio._limits import DEFAULT_LIMITS, Limits
 from sambastudio._profiles import ENV_PROFILE, Profile, selected_profile
 from sambastudio._redact import LOGGER, MASK, configure_logging_from_env, mask_text
 from sambastudio._version import __version__
@@ -127,6 +128,10 @@ class Settings:
     user_agent: str = attrs.field(factory=default_user_agent)
     disable_ssl_warnings: bool = False
     """snapi's ``DISABLE_SSL_WARNINGS``: silence urllib3's warning when ``verify`` is off."""
+    limits: Limits = attrs.field(
+        default=DEFAULT_LIMITS, validator=attrs.validators.instance_of(Limits)
+    )
+    """What a server may make the client hold, nest or unpack (see ``docs/security.md``)."""
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -147,6 +152,7 @@ class Settings:
         verify: bool | str | None = None,
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
+        limits: Limits | None = None,
         environ: Mapping[str, str] | None = None,
         config_dir: str | os.PathLike[str] | None = None,
     ) -> Settings:
@@ -194,6 +200,7 @@ class Settings:
             proxies={} if proxies is None else proxies,
             user_agent=default_user_agent() if user_agent is None else user_agent,
             disable_ssl_warnings=files.disable_ssl_warnings,
+            limits=DEFAULT_LIMITS if limits is None else limits,
         )
 
 

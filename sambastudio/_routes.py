@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import attrs
 
+from sambastudio._path_args import check_path_argument
+
 Where = Literal["path", "query", "body", "header", "raw", "multipart", "local"]
 """Where an argument travels: a path segment, the query string, a JSON body field, a header,
 the raw request body, a multipart file field, or nowhere (``local``: used by the caller only,
@@ -36,6 +38,8 @@ class Arg:
     where: Where
     wire: str = ""
     required: bool = True
+    nested: bool = False
+    """A path argument that may hold ``/`` between segments (a file inside a folder)."""
 
     @property
     def wire_name(self) -> str:
@@ -115,7 +119,9 @@ class Route:
         """Place each argument where the wire wants it.
 
         ``None`` means "not given": it is left out of the query and the body. A required
-        argument that is missing raises ``TypeError`` naming it, before anything is sent.
+        argument that is missing raises ``TypeError`` naming it, and a path argument that
+        would address another resource (empty, ``.``, ``..``, a ``/``) a
+        :class:`~sambastudio.errors.PathArgumentError`, before anything is sent.
         """
         unknown = set(values) - {arg.name for arg in self.args}
         if unknown:
@@ -133,7 +139,8 @@ class Route:
                     raise TypeError(f"{self.name}() is missing the argument {arg.name!r}")
                 continue
             if arg.where == "path":
-                path_values[arg.wire_name] = quote(str(value), safe="")
+                text = check_path_argument(self.name, arg.name, value, nested=arg.nested)
+                path_values[arg.wire_name] = quote(text, safe="")
             elif arg.where == "query":
                 query[arg.wire_name] = _query_value(value)
             elif arg.where == "body":
@@ -883,7 +890,7 @@ _ROUTE_LIST: tuple[Route, ...] = (
         _UPLOAD + "/file/{file_path}",
         (
             Arg("folder_id", "query", "folderId", required=True),
-            Arg("file_path", "path"),
+            Arg("file_path", "path", nested=True),
             Arg("part_number", "query", "partNumber", required=True),
             Arg("upload_id", "query", "uploadId", required=True),
             Arg("chunk_size", "local", required=False),

@@ -18,6 +18,7 @@ import attrs
 import requests
 from pydantic import AliasChoices, Field
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import Record
 from sambastudio._redact import mask_text
 from sambastudio._routes import WireRequest, route
@@ -52,7 +53,7 @@ class Prediction(Record):
     @classmethod
     def of(cls, output: Any) -> Prediction:
         if isinstance(output, Mapping):
-            return cls.model_validate({**output, "raw": output})
+            return parse_answer(cls, {**output, "raw": output}, "prediction")
         if isinstance(output, str):
             return cls(text=output, raw=output)
         return cls(raw=output)

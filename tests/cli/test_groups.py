@@ -46,11 +46,14 @@ def test_job_create_stop_resume_wait_delete(cli: Cli, world: World, emu: Emulato
     assert name in names(cli.json("job", "list", "-p", project))
     assert name in names(cli.json("job", "list"))  # across projects
     assert cli.json("job", "stop", "-p", project, "-j", name)["status"] == "STOPPED"
-    failed = cli("job", "wait", "-p", project, "-j", name, code=1)
+    failed = cli("job", "wait", "-p", project, "-j", name, "--timeout", "600", code=1)
     assert "ended with status STOPPED" in failed.stderr
     cli("job", "resume", "-p", project, "-j", name)
     emu.clock.advance(LATER)
-    assert "ended EXIT_WITH_0" in cli("job", "wait", "-p", project, "-j", name).stdout
+    assert (
+        "ended EXIT_WITH_0"
+        in cli("job", "wait", "-p", project, "-j", name, "--timeout", "600").stdout
+    )
     assert "Status : EXIT_WITH_0" in cli("job", "info", "-p", project, "-j", name).stdout
     cli("job", "delete", "-p", project, "-j", name)
     assert name not in names(cli.json("job", "list", "-p", project))
@@ -90,7 +93,7 @@ def test_endpoint_lifecycle_and_keys(cli: Cli, world: World, emu: Emulator) -> N
         "endpoint", "create", "-p", project, "-n", name, "-m", world.model.id, "-a", ARCH, "-i", "1"
     )
     emu.clock.advance(LATER)
-    assert f"Endpoint {name} is Live." in cli("endpoint", "wait", *at).stdout
+    assert f"Endpoint {name} is Live." in cli("endpoint", "wait", *at, "--timeout", "600").stdout
     assert name in names(cli.json("endpoint", "list", "-p", project))
     info = cli.json("endpoint", "info", *at)
     assert "api_key" not in info

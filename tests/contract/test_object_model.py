@@ -148,7 +148,7 @@ def test_training_job_lifecycle(project: Project, dataset: Dataset) -> None:
     assert job.update(description="renamed").description == "renamed"
     assert job.stop().status == "STOPPED"
     with pytest.raises(JobFailed):
-        job.wait()
+        job.wait(timeout=3600)
     job.resume()
     assert job.wait(timeout=3600).status == "EXIT_WITH_0"
     job.delete()

@@ -94,7 +94,7 @@ def models(client: Client) -> None:
     assert_type(started, ModelImport)
     assert_type(started.wait(timeout=None), ModelImport)
     assert_type(model.export(), ModelExport)
-    assert_type(model.export().wait(), ModelExport)
+    assert_type(model.export().wait(timeout=3600), ModelExport)
     assert_type(client.models.exports(), Pager[ModelExport])
     assert_type(
         client.models.create_composite(name="b", dependencies=[model], rdu_required=8), Model
