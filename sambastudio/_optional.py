@@ -15,8 +15,5 @@ def require(package: str, *, extra: str, feature: str) -> ModuleType:
         return importlib.import_module(package)
     except ImportError as error:
         raise MissingDependencyError(
-            f"{feature} needs {package}, which is not installed: "
-            f"pip install 'sambastudio[{extra}]'",
-            package=package,
-            extra=extra,
+            f"{feature} needs {package}, which is not installed: pip install 'sambastudio[{extra}]'"
         ) from error

@@ -130,15 +130,6 @@ def _shareable_response(response: requests.Response, secrets: list[str]) -> requ
     return shared
 
 
-class MissingDependencyError(SambaStudioError, ImportError):
-    """An optional feature's package is not installed; the message names the extra."""
-
-    def __init__(self, message: str, *, package: str, extra: str) -> None:
-        super().__init__(message)
-        self.package = package
-        self.extra = extra
-
-
 class ConfigurationError(SambaStudioError):
     """The host, the key or a config file is missing or wrong; nothing was sent."""
 
