@@ -81,11 +81,8 @@ def test_an_endpoint_shows_state_and_url_never_a_key(client: Client, project: Pr
 
 def test_server_values_are_escaped(client: Client) -> None:
     project = client.projects.create(name=INJECTION, description=INJECTION)
-    shown = [
-        project._repr_html_(),
-        client.projects._repr_html_(),
-        client.projects.list()._repr_html_(),
-    ]
+    # The session's emulator holds more projects than a table shows: list this one alone.
+    shown = [project._repr_html_(), Pager.one_page(lambda: [project])._repr_html_()]
     for html in shown:
         assert INJECTION not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
