@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio import _display
 from sambastudio._answers import parse_answer
 from sambastudio._pagination import Page, Pager
 from sambastudio._resolve import ids_in_search, resolve
@@ -335,6 +336,10 @@ class Resource(Timestamped):
         values = ((name, getattr(self, name)) for name in self.repr_fields)
         return [(name, value) for name, value in values if value is not None]
 
+    def _repr_html_(self) -> str:
+        """A card in Jupyter (``sambastudio._display``); no secret is ever shown."""
+        return _display.resource_html(self)
+
     def __getstate__(self) -> dict[Any, Any]:
         state = super().__getstate__()
         state["__pydantic_private__"] = {
@@ -380,6 +385,10 @@ class Collection(Generic[R]):
     def __repr__(self) -> str:
         scope = ", ".join(f"{name}={value!r}" for name, value in self._scope().items())
         return f"{type(self).__name__}({scope})"
+
+    def _repr_html_(self) -> str:
+        """Its resources as a table in Jupyter (fetched now: a collection is a query)."""
+        return _display.titled(repr(self), _display.list_html(self.list()))
 
     # ----------------------------------------------------------------- public verbs
     def get(self, ref: str | R) -> R:

@@ -35,6 +35,7 @@ __all__ = [
     "InvalidArgumentError",
     "JobFailed",
     "LimitExceededError",
+    "MissingDependencyError",
     "NameNotFoundError",
     "NotFoundError",
     "PathArgumentError",
@@ -79,6 +80,12 @@ class SambaStudioError(Exception):
         # A pickle may be logged, queued or stored: it keeps what the server answered, never
         # what the request carried (the key header, a password in the body, the transport).
         return (_restore, (type(self), self.args), _shareable_state(self.__dict__))
+
+    def _repr_html_(self) -> str:
+        """The error in Jupyter: its type, status, request id and message, escaped."""
+        from sambastudio._display import error_html
+
+        return error_html(self)
 
 
 def _shareable_state(state: dict[str, Any]) -> dict[str, Any]:
