@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, object_of
+from sambastudio._base import Collection, Resource, object_of, parse_timestamp
+from sambastudio._checks import check_text
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
 from sambastudio._resolve import pick_one
@@ -44,6 +46,19 @@ def key_entries(endpoint: Mapping[str, Any]) -> list[dict[str, Any]]:
     if single and all(entry["api_key"] != single for entry in entries):
         entries.insert(0, {"api_key": single, "status": "Active"})
     return entries
+
+
+def newest_described(entries: list[dict[str, Any]], description: str) -> dict[str, Any] | None:
+    """The most recently created key entry with ``description`` (the last listed of equals)."""
+    described = [
+        (parse_timestamp(entry.get("time_created")), position, entry)
+        for position, entry in enumerate(entries)
+        if entry.get("description") == description
+    ]
+    if not described:
+        return None
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    return max(described, key=lambda item: (item[0] or oldest, item[1]))[2]
 
 
 class ApiKey(Resource):
@@ -132,20 +147,33 @@ class EndpointApiKeys(Collection[ApiKey]):
     def create(self, *, description: str = "", key: str | None = None) -> ApiKey:
         """A new key, registered with the server: the client chooses its value, which is a
         random UUID (as the server expects) unless you pass ``key`` (to rotate to a value
-        you manage, or to record tests with known keys)."""
-        value = str(uuid.uuid4()) if key is None else key
+        you manage).
+
+        The new key is the newest one with this ``description`` in the server's answer (or
+        in the endpoint's keys, when the answer lists none), not the one whose value equals
+        the one sent: a recorded answer holds placeholders, never the value.
+        """
+        value = str(uuid.uuid4()) if key is None else check_text("key", key)
         body = self._client._request(
             "add_endpoint_api_key",
             project_id=self.project_id,
             endpoint_id=self.endpoint_id,
             api_key=value,
-            description=description,
+            description=check_text("description", description),
         )
-        return self._from_answer(body, key=fingerprint(value))
+        listed = key_entries(object_of(body)) if isinstance(body, Mapping) else []
+        found = newest_described(listed, description) or newest_described(
+            self._entries(), description
+        )
+        if found is None:  # a server that lists no descriptions: the key is the value sent
+            found = {"api_key": value, "description": description, "status": "Active"}
+        return self._build(found)
+
+    def _entries(self) -> list[dict[str, Any]]:
+        return key_entries(object_of(self._client._request("endpoint_info", **self._scope())))
 
     def _page(self, _cursor: object | None) -> Page[ApiKey]:
-        body = self._client._request("endpoint_info", **self._scope())
-        return Page([self._build(entry) for entry in key_entries(object_of(body))])
+        return Page([self._build(entry) for entry in self._entries()])
 
     def get(self, ref: ApiKeyRef) -> ApiKey:
         """One key, fetched fresh: the object, its id, its value or its description.
