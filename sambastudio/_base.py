@@ -71,6 +71,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
 from sambastudio._answers import parse_answer
+from sambastudio._checks import CheckedArguments
 from sambastudio._pagination import Page, Pager
 from sambastudio._resolve import ids_in_search, resolve
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
@@ -234,7 +235,7 @@ class Timestamped(Record):
 _MESSAGE_FIELDS = ("status_message", "error_message", "message", "error", "reason", "detail")
 
 
-class Resource(Timestamped):
+class Resource(Timestamped, CheckedArguments):
     """A server object with behaviour, bound to the client that fetched it.
 
     Equality and hashing go by kind and id. The repr shows ``repr_fields`` only, so secrets
@@ -354,7 +355,7 @@ class Resource(Timestamped):
 # ----------------------------------------------------------------------- collections
 
 
-class Collection(Generic[R]):
+class Collection(Generic[R], CheckedArguments):
     """Where resources of one kind are found; the routes it uses are declared as data.
 
     ``list_route``/``list_key`` list them, ``info_route``/``id_arg`` fetch one (found

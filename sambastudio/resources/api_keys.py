@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, object_of, parse_timestamp
+from sambastudio._base import Collection, Resource, object_of
 from sambastudio._checks import check_text
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
@@ -48,17 +48,15 @@ def key_entries(endpoint: Mapping[str, Any]) -> list[dict[str, Any]]:
     return entries
 
 
-def newest_described(entries: list[dict[str, Any]], description: str) -> dict[str, Any] | None:
-    """The most recently created key entry with ``description`` (the last listed of equals)."""
-    described = [
-        (parse_timestamp(entry.get("time_created")), position, entry)
-        for position, entry in enumerate(entries)
-        if entry.get("description") == description
-    ]
-    if not described:
-        return None
+def newest_described(keys: list[ApiKey], description: str) -> ApiKey | None:
+    """The most recently created key with ``description`` (the last listed of equals)."""
     oldest = datetime.min.replace(tzinfo=timezone.utc)
-    return max(described, key=lambda item: (item[0] or oldest, item[1]))[2]
+    described = [
+        (key.created_at or oldest, position, key)
+        for position, key in enumerate(keys)
+        if key.description == description
+    ]
+    return max(described, key=lambda item: item[:2])[2] if described else None
 
 
 class ApiKey(Resource):
@@ -161,13 +159,18 @@ class EndpointApiKeys(Collection[ApiKey]):
             api_key=value,
             description=check_text("description", description),
         )
-        listed = key_entries(object_of(body)) if isinstance(body, Mapping) else []
-        found = newest_described(listed, description) or newest_described(
-            self._entries(), description
-        )
-        if found is None:  # a server that lists no descriptions: the key is the value sent
-            found = {"api_key": value, "description": description, "status": "Active"}
-        return self._build(found)
+        return self._new_key(body, description=description, sent=value)
+
+    def _new_key(self, body: Any, *, description: str, sent: str) -> ApiKey:
+        """The key just added: the newest with ``description`` in the answer, else among the
+        endpoint's keys; a server that describes no key (2024) has taken the value ``sent``."""
+        answered = key_entries(object_of(body)) if isinstance(body, Mapping) else []
+        found = newest_described([self._build(entry) for entry in answered], description)
+        if found is None:
+            found = newest_described([self._build(e) for e in self._entries()], description)
+        if found is None:
+            found = self._build({"api_key": sent, "description": description, "status": "Active"})
+        return found
 
     def _entries(self) -> list[dict[str, Any]]:
         return key_entries(object_of(self._client._request("endpoint_info", **self._scope())))

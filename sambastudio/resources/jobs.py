@@ -24,7 +24,7 @@ from sambastudio._base import (
     list_of,
     object_of,
 )
-from sambastudio._checks import check_bool, check_text
+from sambastudio._checks import CheckedArguments, check_bool, check_text
 from sambastudio._download import download_to_dir
 from sambastudio._pagination import Pager
 from sambastudio._progress import ProgressCallback as TransferCallback
@@ -280,7 +280,7 @@ class Job(Resource):
         return [parse_answer(model, item, key) for item in list_of(body, key)]
 
 
-class JobLogs:
+class JobLogs(CheckedArguments):
     """``job.logs``: the names of a job's log files and a preview of each."""
 
     def __init__(self, job: Job) -> None:
@@ -298,7 +298,7 @@ class JobLogs:
         return str(object_of(body).get("preview", ""))
 
 
-class JobExports:
+class JobExports(CheckedArguments):
     """``job.exports``: copies of a batch_predict job's results (``job.export_to_s3``)."""
 
     def __init__(self, job: Job) -> None:
