@@ -152,14 +152,20 @@ class EndpointApiKeys(Collection[ApiKey]):
         the one sent: a recorded answer holds placeholders, never the value.
         """
         value = str(uuid.uuid4()) if key is None else check_text("key", key)
-        body = self._client._request(
+        return self._create(  # one value for every attempt: a retry cannot add a second key
             "add_endpoint_api_key",
+            called=fingerprint(value),
+            expected={"description": description},
+            answer=lambda body: self._new_key(body, description=description, sent=value),
             project_id=self.project_id,
             endpoint_id=self.endpoint_id,
             api_key=value,
-            description=check_text("description", description),
+            description=description,
         )
-        return self._new_key(body, description=description, sent=value)
+
+    def _named(self, name: str) -> ApiKey | None:
+        """A key by its fingerprint (keys have no names): after a lost answer, the one sent."""
+        return next((key for key in self.list() if key.id == name), None)
 
     def _new_key(self, body: Any, *, description: str, sent: str) -> ApiKey:
         """The key just added: the newest with ``description`` in the answer, else among the

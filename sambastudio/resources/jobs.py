@@ -362,7 +362,7 @@ class ProjectJobs(Collection[Job]):
         ``model`` and ``dataset`` take a name, an id or the object; ``hyperparams`` a dict
         (sent as the wire's JSON string) or a JSON string.
         """
-        args = {
+        args: dict[str, Any] = {
             "job_type": check_choice("type", type, JOB_TYPES),
             "job_name": check_name("name", name),
             "hyperparams": hyperparams_json(hyperparams),
@@ -372,15 +372,16 @@ class ProjectJobs(Collection[Job]):
             "load_state": check_bool("load_state", load_state),
             "sub_path": check_text("sub_path", sub_path),
         }
-        body = self._client._request(
+        return self._create(
             "create_job",
+            called=name,
+            expected={"description": description},
             project=self.project_id,
             **args,
             model_checkpoint=Models(self._client)._resolve(model),
             dataset=Datasets(self._client)._resolve(dataset),
             model_version=model_version,
         )
-        return self._from_answer(body)
 
     def delete(self, job: str | Job) -> None:
         self._client._request("delete_job", project=self.project_id, job=self._resolve(job))
