@@ -445,12 +445,14 @@ class Collection(Generic[R], CheckedArguments):
         called: str,
         expected: Mapping[str, Any] | None = None,
         answer: Callable[[Any], R] | None = None,
+        repeat: Callable[[], R] | None = None,
         **args: Any,
     ) -> R:
         """Send the create ``operation`` of the resource ``called``; the one call site of every
         create, so a lost answer is reconciled by name (see ``sambastudio._reconcile``).
         ``expected`` are the attributes the resource found by name must have to be ours;
-        ``answer`` builds the resource from the answer (default: ``_from_answer``)."""
+        ``answer`` builds the resource from the answer (default: ``_from_answer``);
+        ``repeat``, for creates idempotent by a value the client chose, see ``CreatePolicy``."""
         build = answer or self._from_answer
         policy: CreatePolicy[R] = CreatePolicy(
             send=lambda: build(self._client._request(operation, **args)),
@@ -458,6 +460,7 @@ class Collection(Generic[R], CheckedArguments):
             matches=fields_match(expected or {}),
             attempts=self._client.settings.max_retries + 1,
             clock=self._client._clock,
+            repeat=repeat,
         )
         return policy.run()
 

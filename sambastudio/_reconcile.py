@@ -9,7 +9,9 @@ asked; when it is not there, the server did not act and the original error is ra
 
 A 429, or a 503 with ``Retry-After``, says the server did not act: the create is sent
 again after the wait the server asked for. A conflict ("already exists") met on such a
-later attempt, after a lost answer, also resolves to the lookup.
+later attempt also resolves to the lookup. A create the client made idempotent (an
+endpoint API key, whose value it chose and keeps for every attempt) is sent again after
+a lost answer the lookup cannot confirm; a conflict then proves the first one landed.
 """
 
 from __future__ import annotations
@@ -79,36 +81,49 @@ class CreatePolicy(Generic[T]):
     attempts: int = 3
     """Sends at most, counting the ones the server refused with 429 or 503 + Retry-After."""
     clock: Clock = SYSTEM_CLOCK
+    repeat: Callable[[], T] | None = None
+    """For a create the client made idempotent (an API key whose value it chose): when the
+    lookup cannot see the resource after a lost answer (a 2024 server lists one key), it is
+    sent again, and a conflict then proves the lost attempt landed: ``repeat()`` is it."""
 
     def run(self) -> T:
-        refused: SambaStudioError | None = None  # a 429/503 met on an earlier attempt
+        earlier: SambaStudioError | None = None  # a lost or refused attempt of this call
         for attempt in range(1, self.attempts + 1):
             try:
                 return self.send()
             except ConflictError as conflict:
-                if refused is None:
+                if earlier is None:
                     raise
-                return self._reconcile(conflict)  # the refused attempt had acted after all
+                found = self._found()
+                if found is not None:
+                    return found
+                if self.repeat is not None and answer_lost(earlier):
+                    return self.repeat()
+                raise conflict from earlier
             except SambaStudioError as error:
                 wait = not_acted(error)
-                if wait is not None and attempt < self.attempts:
-                    refused = error
+                last = attempt == self.attempts
+                if wait is not None and not last:
+                    earlier = error
                     self.clock.sleep(wait)
                     continue
                 if not answer_lost(error):
                     raise
-                return self._reconcile(error)
+                found = self._found()
+                if found is not None:
+                    return found
+                if self.repeat is None or last:
+                    raise
+                earlier = error
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _reconcile(self, lost: SambaStudioError) -> T:
-        """The resource the lost answer would have carried, or ``lost`` raised again."""
+    def _found(self) -> T | None:
+        """The resource a lost answer would have carried, if the server shows it."""
         try:
             found = self.find()
         except SambaStudioError:
-            found = None
-        if found is None or not self.matches(found):
-            raise lost
-        return found
+            return None
+        return found if found is not None and self.matches(found) else None
 
 
 def fields_match(expected: Mapping[str, Any]) -> Callable[[Any], bool]:

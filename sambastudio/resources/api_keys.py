@@ -157,6 +157,9 @@ class EndpointApiKeys(Collection[ApiKey]):
             called=fingerprint(value),
             expected={"description": description},
             answer=lambda body: self._new_key(body, description=description, sent=value),
+            repeat=lambda: self._build(
+                {"api_key": value, "description": description, "status": "Active"}
+            ),
             project_id=self.project_id,
             endpoint_id=self.endpoint_id,
             api_key=value,
