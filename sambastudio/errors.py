@@ -26,6 +26,7 @@ __all__ = [
     "APITimeoutError",
     "AmbiguousNameError",
     "ArchiveLimitError",
+    "ArgumentTypeError",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -140,6 +141,11 @@ class InvalidArgumentError(SambaStudioError, ValueError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(message)
         self.argument = argument
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (a string where a list is expected, ``"yes"`` for a
+    boolean), found before any request; a ``TypeError`` and an ``InvalidArgumentError``."""
 
 
 class MissingDependencyError(SambaStudioError, ImportError):

@@ -351,14 +351,16 @@ class ProjectEndpoints(_EndpointCollection):
 
         Every argument is checked before the first request.
         """
-        args = {
+        args: dict[str, Any] = {
             "endpoint_name": check_name("name", name),
             "rdu_arch": check_name("rdu_arch", rdu_arch),
             "instances": check_count("instances", instances),
             "hyperparams": hyperparams_json(hyperparams),
         }
-        body = self._client._request(
+        return self._create(
             "create_endpoint",
+            called=name,
+            expected={"description": description},
             project=self.project_id,
             **args,
             model_checkpoint=Models(self._client)._resolve(model),
@@ -366,7 +368,6 @@ class ProjectEndpoints(_EndpointCollection):
             model_version=model_version,
             inference_api_openai_compatible=openai_compatible,
         )
-        return self._from_answer(body)
 
     def delete(self, endpoint: str | Endpoint) -> None:
         self._client._request(

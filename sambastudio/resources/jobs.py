@@ -25,7 +25,7 @@ from sambastudio._base import (
     list_of,
     object_of,
 )
-from sambastudio._checks import check_bool, check_text
+from sambastudio._checks import CheckedArguments, check_bool, check_text
 from sambastudio._download import download_to_dir
 from sambastudio._pagination import Pager
 from sambastudio._progress import ProgressCallback as TransferCallback
@@ -334,7 +334,7 @@ class Job(Resource):
         return [parse_answer(model, item, key) for item in list_of(body, key)]
 
 
-class JobLogs:
+class JobLogs(CheckedArguments):
     """``job.logs``: the names of a job's log files and a preview of each."""
 
     def __init__(self, job: Job) -> None:
@@ -352,7 +352,7 @@ class JobLogs:
         return str(object_of(body).get("preview", ""))
 
 
-class JobExports:
+class JobExports(CheckedArguments):
     """``job.exports``: copies of a batch_predict job's results (``job.export_to_s3``)."""
 
     def __init__(self, job: Job) -> None:
@@ -416,7 +416,7 @@ class ProjectJobs(Collection[Job]):
         ``model`` and ``dataset`` take a name, an id or the object; ``hyperparams`` a dict
         (sent as the wire's JSON string) or a JSON string.
         """
-        args = {
+        args: dict[str, Any] = {
             "job_type": check_choice("type", type, JOB_TYPES),
             "job_name": check_name("name", name),
             "hyperparams": hyperparams_json(hyperparams),
@@ -426,15 +426,16 @@ class ProjectJobs(Collection[Job]):
             "load_state": check_bool("load_state", load_state),
             "sub_path": check_text("sub_path", sub_path),
         }
-        body = self._client._request(
+        return self._create(
             "create_job",
+            called=name,
+            expected={"description": description},
             project=self.project_id,
             **args,
             model_checkpoint=Models(self._client)._resolve(model),
             dataset=Datasets(self._client)._resolve(dataset),
             model_version=model_version,
         )
-        return self._from_answer(body)
 
     def delete(self, job: str | Job) -> None:
         self._client._request("delete_job", project=self.project_id, job=self._resolve(job))

@@ -261,8 +261,10 @@ class Models(Collection[Model]):
         check_count("rdu_required", rdu_required)
         if not dependencies or isinstance(dependencies, str):
             raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
-        body = self._client._request(
+        return self._create(
             "add_composite_model",
+            called=name,
+            expected={"description": description},
             name=name,
             description=description,
             dependencies=[{"name": self._name_of(model)} for model in dependencies],
@@ -270,7 +272,6 @@ class Models(Collection[Model]):
             config_params=config_params or {},
             app=Apps(self._client)._resolve(app) if app is not None else "",
         )
-        return self._from_answer(body)
 
     def validate_spec_decoding(
         self, *, target: str | Model, draft: str | Model, rdu_required: int = 8
