@@ -56,7 +56,7 @@ enforce it, Resource, Waitable, Routes, Listing and Collection, are read togethe
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NewType, TypeVar
 
@@ -64,13 +64,17 @@ import attrs
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio import _display
 from sambastudio._answers import parse_answer
+from sambastudio._checks import CheckedArguments
 from sambastudio._envelopes import list_of, object_of
 from sambastudio._pagination import Page, Pager
+from sambastudio._reconcile import CreatePolicy, fields_match
 from sambastudio._resolve import ids_in_search, resolve
 from sambastudio._response import APIResponse
 from sambastudio._routes import ROUTES
 from sambastudio._timestamps import Timestamp, parse_timestamp
+from sambastudio._wait_progress import LossOf, WaitBar
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
 from sambastudio.errors import (
     NameNotFoundError,
@@ -116,7 +120,7 @@ class Timestamped(Record):
 _MESSAGE_FIELDS = ("status_message", "error_message", "message", "error", "reason", "detail")
 
 
-class Resource(Timestamped):
+class Resource(Timestamped, CheckedArguments):
     """A server object with behaviour, bound to the client that fetched it.
 
     Equality and hashing go by kind and id. The repr shows ``repr_fields`` only, so secrets
@@ -218,6 +222,10 @@ class Resource(Timestamped):
         values = ((name, getattr(self, name)) for name in self.repr_fields)
         return [(name, value) for name, value in values if value is not None]
 
+    def _repr_html_(self) -> str:
+        """A card in Jupyter (``sambastudio._display``); no secret is ever shown."""
+        return _display.resource_html(self)
+
     def __getstate__(self) -> dict[Any, Any]:
         state = super().__getstate__()
         state["__pydantic_private__"] = {
@@ -240,10 +248,14 @@ class Resource(Timestamped):
 class Waitable(Resource):
     """A resource whose work takes time: ``wait()`` polls it until an acceptor matches.
 
-    Subclasses set ``_acceptors`` (which statuses succeed or fail, :mod:`sambastudio._waiting`).
+    Subclasses set ``_acceptors`` (which statuses succeed or fail, :mod:`sambastudio._waiting`)
+    and what the wait's bar shows: a percentage (``_bar_percent``, read by
+    ``sambastudio._wait_progress``) and, for jobs, the latest loss (``_bar_loss``).
     """
 
     _acceptors: ClassVar[Acceptors[Any]]
+    _bar_percent: ClassVar[bool] = True
+    _bar_loss: ClassVar[LossOf[Any] | None] = None
 
     def wait(
         self,
@@ -252,31 +264,36 @@ class Waitable(Resource):
         poll_interval: float = 5.0,
         max_poll_interval: float = 60.0,
         on_progress: ProgressCallback[Self] | None = None,
+        progress_bar: bool | None = None,
     ) -> Self:
         """Refresh until the work ends; returns ``self`` on success.
 
         ``timeout`` is in seconds (``None``: no limit; ``WaitTimeout`` when it runs out);
         polls start ``poll_interval`` apart and back off to ``max_poll_interval``;
         ``on_progress`` gets the refreshed object after each poll. A failure raises the
-        error of this kind (``JobFailed``, ``EndpointFailed``, ...).
+        error of this kind (``JobFailed``, ``EndpointFailed``, ...). A bar shows the
+        progress on a terminal or in a notebook; ``progress_bar`` forces it on or off.
         """
-        return Waiter[Self](
-            subject=self,
-            poll=self.refresh,
-            status=lambda resource: resource.status,
-            message=lambda resource: resource._failure_message(),
-            acceptors=self._acceptors,
-            timeout=timeout,
-            backoff=Backoff(poll_interval, max_poll_interval),
-            on_progress=on_progress,
-            clock=self.client._clock,
-        ).wait()
+        desc = f"{self.kind} {self.name or self.id}"
+        loss = type(self)._bar_loss
+        with WaitBar[Self](desc, enabled=progress_bar, percent=self._bar_percent, loss=loss) as bar:
+            return Waiter[Self](
+                subject=self,
+                poll=self.refresh,
+                status=lambda resource: resource.status,
+                message=lambda resource: resource._failure_message(),
+                acceptors=self._acceptors,
+                timeout=timeout,
+                backoff=Backoff(poll_interval, max_poll_interval),
+                on_progress=bar.follow(on_progress),
+                clock=self.client._clock,
+            ).wait()
 
 
 # ----------------------------------------------------------------------- collections
 
 
-class Listing(Generic[T]):
+class Listing(Generic[T], CheckedArguments):
     """Records a resource owns and lists in one answer (a job's log files, its exports).
 
     The same shape as a collection, without lookup: a subclass declares ``record=``,
@@ -347,7 +364,7 @@ class Routes:
             raise TypeError(f"{owner} lists with {self.list!r} but names no list_key")
 
 
-class Collection(Generic[R]):
+class Collection(Generic[R], CheckedArguments):
     """Where resources of one kind are found.
 
     A subclass declares its resource class and :class:`Routes` as class keywords
@@ -382,6 +399,10 @@ class Collection(Generic[R]):
     def __repr__(self) -> str:
         scope = ", ".join(f"{name}={value!r}" for name, value in self._scope().items())
         return f"{type(self).__name__}({scope})"
+
+    def _repr_html_(self) -> str:
+        """Its resources as a table in Jupyter (fetched now: a collection is a query)."""
+        return _display.titled(repr(self), _display.list_html(self.list()))
 
     # ----------------------------------------------------------------- public verbs
     def get(self, ref: str | R) -> R:
@@ -448,6 +469,39 @@ class Collection(Generic[R]):
 
     def _build(self, data: Mapping[str, Any], response: APIResponse | None) -> R:
         return self._model._from_data({**self._inherited(), **data}, self._client, response)
+
+    def _create(
+        self,
+        operation: str,
+        /,
+        *,
+        called: str,
+        expected: Mapping[str, Any] | None = None,
+        answer: Callable[[APIResponse], R] | None = None,
+        repeat: Callable[[], R] | None = None,
+        **args: Any,
+    ) -> R:
+        """Send the create ``operation`` of the resource ``called``; the one call site of every
+        create, so a lost answer is reconciled by name (see ``sambastudio._reconcile``).
+        ``expected`` are the attributes the resource found by name must have to be ours;
+        ``answer`` builds the resource from the answer (default: ``_from_answer``);
+        ``repeat``, for creates idempotent by a value the client chose, see ``CreatePolicy``."""
+        build = answer or self._from_answer
+        policy: CreatePolicy[R] = CreatePolicy(
+            send=lambda: build(self._client._request(operation, **args)),
+            find=lambda: self._named(called),
+            matches=fields_match(expected or {}),
+            attempts=self._client.settings.max_retries + 1,
+            clock=self._client._clock,
+            repeat=repeat,
+        )
+        return policy.run()
+
+    def _named(self, name: str) -> R | None:
+        """The one resource called ``name``, or ``None``."""
+        ids = self._find_ids(name)
+        found: R | None = self._fetch(ids[0]) if len(ids) == 1 else None
+        return found
 
     def _from_answer(self, answer: APIResponse, *, key: str | None = None) -> R:
         """The resource a create or update answered with, whole (see ``_from_body``)."""

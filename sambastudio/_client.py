@@ -7,17 +7,19 @@ class, so ``unittest.mock.create_autospec(Client)`` sees them (databricks-sdk-py
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
 from sambastudio._limits import Limits
+from sambastudio._overrides import resolve_routes
 from sambastudio._pipeline import Pipeline, RequestOptions, ResponseHook
 from sambastudio._response import APIResponse
-from sambastudio._routes import route
+from sambastudio._routes import Route
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 from sambastudio.resources import admin
 from sambastudio.resources.admin import Admin, Feature
@@ -30,6 +32,9 @@ from sambastudio.resources.notifications import Notifications
 from sambastudio.resources.projects import Projects
 from sambastudio.resources.tenants import Tenants
 from sambastudio.resources.users import Roles, Users
+
+if TYPE_CHECKING:
+    from sambastudio.doctor import DoctorReport
 
 
 class Client:
@@ -64,7 +69,9 @@ class Client:
         user_agent: str | None = None,
         clock: Clock | None = None,
         limits: Limits | None = None,
+        routes: str | os.PathLike[str] | None = None,
     ) -> None:
+        self._routes = resolve_routes(routes)
         settings = Settings.resolve(
             host_url=host_url,
             access_key=access_key,
@@ -94,6 +101,7 @@ class Client:
         user_agent: str | None = None,
         clock: Clock | None = None,
         limits: Limits | None = None,
+        routes: str | os.PathLike[str] | None = None,
     ) -> Self:
         """A client for the access key SambaStudio gives ``username`` for ``password``."""
         return admin.log_in(
@@ -109,13 +117,15 @@ class Client:
             user_agent=user_agent,
             clock=clock,
             limits=limits,
+            routes=routes,
         )
 
     @classmethod
-    def _over(cls, pipeline: Pipeline, clock: Clock) -> Self:
+    def _over(cls, pipeline: Pipeline, clock: Clock, routes: Mapping[str, Route]) -> Self:
         client = cls.__new__(cls)
         client._pipeline = pipeline
         client._clock = clock
+        client._routes = routes
         return client
 
     @property
@@ -146,7 +156,7 @@ class Client:
             headers=headers or {},
             on_response=on_response,
         )
-        return self._over(self._pipeline.with_options(options), self._clock)
+        return self._over(self._pipeline.with_options(options), self._clock, self._routes)
 
     def request(
         self,
@@ -165,7 +175,7 @@ class Client:
         everywhere else.
         """
         options = RequestOptions(timeout=timeout, max_retries=max_retries, headers=headers or {})
-        return self._pipeline.request(route(operation).bind(**arguments), options=options)
+        return self._pipeline.request(self._route(operation).bind(**arguments), options=options)
 
     # ------------------------------------------------------------------ collections
     @property
@@ -219,10 +229,31 @@ class Client:
         """The server's feature flags."""
         return admin.features(self)
 
+    def doctor(self, *, allow_writes: bool = False) -> DoctorReport:
+        """Check this host against the wire contract (see ``sambastudio doctor``).
+
+        Read-only unless ``allow_writes``: then a throwaway project is created, read,
+        updated and deleted. The report's ``overrides`` are what a routes file would need.
+        """
+        from sambastudio.doctor import run_doctor
+
+        return run_doctor(self, allow_writes=allow_writes)
+
     # --------------------------------------------------------------------- plumbing
+    def _route(self, operation: str) -> Route:
+        """The route of ``operation`` on this host (the table, as a routes file corrects it)."""
+        try:
+            return self._routes[operation]
+        except KeyError:
+            raise KeyError(f"no route named {operation!r} in the wire contract") from None
+
+    def _with_routes(self, routes: Mapping[str, Route]) -> Self:
+        """A client over the same connections whose table also holds ``routes``."""
+        return self._over(self._pipeline, self._clock, {**self._routes, **routes})
+
     def _request(self, operation: str, /, **args: Any) -> APIResponse:
         """Send one operation of the wire contract, for the collections and resources."""
-        return self._pipeline.request(route(operation).bind(**args))
+        return self._pipeline.request(self._route(operation).bind(**args))
 
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""

@@ -244,7 +244,9 @@ class Pipeline:
                     response.content  # noqa: B018 - read it so the error can quote it
             response.elapsed = timedelta(seconds=time.monotonic() - started)
             if settled.on_response is not None:
-                settled.on_response(APIResponse(response, response.elapsed, self.settings.limits))
+                settled.on_response(
+                    APIResponse(response, response.elapsed, self.settings.limits, request.route)
+                )
             if raise_for_status and status >= 400:
                 raise error_from_response(response)
             return response
@@ -254,7 +256,7 @@ class Pipeline:
     ) -> APIResponse:
         """:meth:`send`, read whole, as the :class:`APIResponse` results keep."""
         response = self.send(request, options=options)
-        return APIResponse(response, response.elapsed, self.settings.limits)
+        return APIResponse(response, response.elapsed, self.settings.limits, request.route)
 
     def _headers(self, request: WireRequest, extra: Mapping[str, str]) -> dict[str, str]:
         headers = {**extra, **request.headers}

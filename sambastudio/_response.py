@@ -15,7 +15,9 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
+from sambastudio._overrides import answer_of
 from sambastudio._redact import mask_text
+from sambastudio._routes import Route
 from sambastudio.errors import ResponseDecodeError, describe_request, request_id_of
 
 __all__ = ["APIResponse", "json_body"]
@@ -34,6 +36,8 @@ class APIResponse:
     elapsed: timedelta
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False, eq=False)
     """What ``json()`` accepts (size and nesting): the client's limits."""
+    route: Route | None = attrs.field(default=None, repr=False, eq=False)
+    """The operation answered; a routes file may say where in the body its answer sits."""
 
     @property
     def status_code(self) -> int:
@@ -63,9 +67,12 @@ class APIResponse:
         )
 
     def json(self) -> Any:
-        """The decoded body; ``{}`` for an empty one (an ack)."""
+        """The decoded body (or the part a routes file's ``answer`` key names); ``{}`` for an
+        empty one (an ack)."""
         body = json_body(self.http_response, self.limits)
-        return {} if body is None else body
+        if body is None:
+            return {}
+        return body if self.route is None else answer_of(self.route, body)
 
     def __getstate__(self) -> dict[str, Any]:
         # The requests object holds the connection and the sent request (its secrets).

@@ -105,6 +105,9 @@ class Route:
     safe_to_retry: bool = False
     streams: bool = False
     seed: bool = True
+    answer: str = ""
+    """The key the answer sits under on this host (``a.b`` for a nested one); empty: the
+    whole body. Only a route override sets it (see :mod:`sambastudio._overrides`)."""
 
     @property
     def idempotent(self) -> bool:
@@ -1016,12 +1019,12 @@ _ROUTE_LIST: tuple[Route, ...] = (
     Route(
         name="tenant_default_tenant",
         method="GET",
-        path="/api/users/me/default-tenant",
+        path="/api/v2/tenants:defaultTenant",
         args=(),
-        evidence="assumed",
-        source="",
-        summary="The current user's default tenant.",
-        response="{data: {tenant_id, tenant_name}}",
+        evidence="inferred",
+        source="N1",
+        summary="The current user's default tenant (modern SnSdk calls it from its constructor).",
+        response="{data: {tenant_id, tenant_name, ...}}",
     ),
     Route(
         name="list_users",

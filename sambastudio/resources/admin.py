@@ -10,6 +10,7 @@ from pydantic import Field
 from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Record, Routes
+from sambastudio._checks import CheckedArguments
 from sambastudio._envelopes import list_of, object_of
 from sambastudio._pagination import Pager
 from sambastudio.errors import SambaStudioError
@@ -47,7 +48,7 @@ class _AdminJobs(Collection[Job], model=Job, routes=Routes(list="admin_job_list"
     """The running jobs of every user (``client.admin.jobs()``)."""
 
 
-class Admin:
+class Admin(CheckedArguments):
     """``client.admin``: views across users and tenants (admins only; others get 403)."""
 
     def __init__(self, client: Client) -> None:

@@ -102,6 +102,7 @@ class Datasets(
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_body(body, None)
 
@@ -122,6 +123,7 @@ class Datasets(
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_body(body, None)
 

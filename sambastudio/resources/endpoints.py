@@ -32,6 +32,7 @@ ENDPOINT_ACCEPTORS: Acceptors[Any] = Acceptors(
     success=frozenset({"Live"}),
     failure=frozenset({"Failed", "Stopped"}),
     error=EndpointFailed,
+    capacity=frozenset({"AwaitingRDU"}),
 )
 """A stopped endpoint will not come up by itself, so waiting on it fails at once."""
 
@@ -55,6 +56,7 @@ class Endpoint(Waitable):
 
     kind: ClassVar[str] = "endpoint"
     _acceptors: ClassVar[Acceptors[Any]] = ENDPOINT_ACCEPTORS
+    _bar_percent: ClassVar[bool] = False  # the status beside the time waited
 
     id: str = Field(validation_alias=AliasChoices("id", "endpoint_id"))
     name: str | None = Field(None, validation_alias=AliasChoices("name", "endpoint_name"))
@@ -149,6 +151,7 @@ class Endpoint(Waitable):
         poll_interval: float = 5.0,
         max_poll_interval: float = 60.0,
         on_progress: ProgressCallback[Self] | None = None,
+        progress_bar: bool | None = None,
     ) -> Self:
         """:meth:`wait` under the name earlier releases gave it."""
         return self.wait(
@@ -156,6 +159,7 @@ class Endpoint(Waitable):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             on_progress=on_progress,
+            progress_bar=progress_bar,
         )
 
     def update(
@@ -327,18 +331,20 @@ class ProjectEndpoints(
         model_version: int | str | None = None,
         openai_compatible: bool = False,
     ) -> Endpoint:
-        """Deploy ``model`` (a name, an id or the object); ``wait_until_live()`` on the result.
+        """Deploy ``model`` (a name, an id or the object); ``wait()`` on the result.
 
         Every argument is checked before the first request.
         """
-        args = {
+        args: dict[str, Any] = {
             "endpoint_name": check_name("name", name),
             "rdu_arch": check_name("rdu_arch", rdu_arch),
             "instances": check_count("instances", instances),
             "hyperparams": hyperparams_json(hyperparams),
         }
-        answer = self._client._request(
+        return self._create(
             "create_endpoint",
+            called=name,
+            expected={"description": description},
             project=self._project_id,
             **args,
             model_checkpoint=self._client.models.id_of(model),
@@ -346,7 +352,6 @@ class ProjectEndpoints(
             model_version=model_version,
             inference_api_openai_compatible=openai_compatible,
         )
-        return self._from_answer(answer)
 
     def delete(self, endpoint: str | Endpoint) -> None:
         self._client._request(

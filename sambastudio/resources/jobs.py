@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio import _display, _frames, _plot
 from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_choice, check_count, check_name, hyperparams_json
 from sambastudio._base import (
@@ -24,10 +25,10 @@ from sambastudio._base import (
 )
 from sambastudio._checks import check_bool, check_text
 from sambastudio._envelopes import object_of
-from sambastudio._routes import route
+from sambastudio._wait_progress import LossOf
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import JobFailed, SambaStudioError
-from sambastudio.resources.checkpoints import Checkpoints
+from sambastudio.resources.checkpoints import Checkpoint, Checkpoints
 from sambastudio.resources.datasets import Dataset
 from sambastudio.resources.models import Model
 from sambastudio.transfers.download import download_to_dir
@@ -54,10 +55,14 @@ JOB_ACCEPTORS: Acceptors[Any] = Acceptors(
     success=frozenset({"EXIT_WITH_0"}),
     failure=frozenset({"EXIT_WITH_1", "FAILED", "STOPPED"}),
     error=JobFailed,
+    capacity=frozenset({"PENDING_RDU"}),
 )
 """A stopped job will not finish either, so waiting on it fails at once."""
 
 if TYPE_CHECKING:
+    import pandas
+    from matplotlib.figure import Figure
+
     from sambastudio._client import Client
 
 _R = TypeVar("_R", bound=Record)
@@ -76,13 +81,24 @@ class MetricPoint(Record):
 
 
 class JobMetrics(Record):
-    """A job's metric series by name (``train_loss``, ``train_learning_rate``, ...)."""
+    """A job's metric series by name (``train_loss``, ``train_learning_rate``, ...).
+
+    A notebook shows a summary of it; ``plot()`` draws it (the ``plot`` extra) and
+    ``to_pandas()`` makes a frame of it (the ``pandas`` extra).
+    """
 
     series: dict[str, builtins.list[MetricPoint]] = Field(default_factory=dict)
+
+    _job: Job | None = PrivateAttr(default=None)
 
     @classmethod
     def from_answer(cls, data: Mapping[str, Any]) -> JobMetrics:
         return cls(series={k: v for k, v in data.items() if isinstance(v, builtins.list)})
+
+    def of_job(self, job: Job) -> Self:
+        """Remember the job these come from, so ``plot()`` can mark its checkpoints."""
+        self._job = job
+        return self
 
     def __getitem__(self, name: str) -> builtins.list[MetricPoint]:
         return self.series[name]
@@ -90,6 +106,28 @@ class JobMetrics(Record):
     @property
     def train_loss(self) -> builtins.list[MetricPoint]:
         return self.series.get("train_loss", [])
+
+    def latest(self, name: str) -> float | None:
+        """The value of series ``name`` at its last step (``None`` when it has no point)."""
+        known = [p for p in self.series.get(name, []) if p.step is not None and p.value is not None]
+        return max(known, key=lambda p: p.step or 0).value if known else None
+
+    def plot(self, *, checkpoints: Iterable[Checkpoint] | None = None) -> Figure:
+        """Loss (and learning rate) against steps, with the checkpoints marked and the best
+        starred; a notebook shows the figure, a script saves it with ``.savefig(path)``.
+
+        ``checkpoints`` default to the job's own (one more request).
+        """
+        if checkpoints is None:
+            checkpoints = self._job.checkpoints.list() if self._job is not None else []
+        return _plot.plot_metrics(self.series, builtins.list(checkpoints))
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per step, one column per series."""
+        return _frames.metrics_frame(self.series)
+
+    def _repr_html_(self) -> str:
+        return _display.metrics_html(self.series)
 
 
 class ResultsExport(Timestamped):
@@ -187,8 +225,17 @@ class Job(Waitable):
         return JobExports(self.client, **self._at())
 
     def metrics(self, *, random_sample_limit: int | None = None) -> JobMetrics:
+        """The training metrics by step; ``.plot()``, ``.to_pandas()`` or show it in a notebook."""
         answer = self._request("get_metrics", **self._at(), random_sample_limit=random_sample_limit)
-        return JobMetrics.from_answer(object_of(answer.json()))
+        return JobMetrics.from_answer(object_of(answer.json())).of_job(self)
+
+    def latest_loss(self) -> float | None:
+        """The training loss at the last step reported so far (``None`` before the first)."""
+        if self.job_type not in (None, "train"):
+            return None
+        return self.metrics().latest("train_loss")
+
+    _bar_loss: ClassVar[LossOf[Any] | None] = latest_loss  # shown beside a wait's steps
 
     def export_to_s3(
         self,
@@ -261,7 +308,7 @@ class Job(Waitable):
     ) -> Path:
         return download_to_dir(
             self.client._pipeline,
-            route(name).bind(**self._at(), **args),
+            self.client._route(name).bind(**self._at(), **args),
             dest,
             extract=extract,
             on_progress=on_progress,
@@ -339,7 +386,7 @@ class ProjectJobs(
         ``model`` and ``dataset`` take a name, an id or the object; ``hyperparams`` a dict
         (sent as the wire's JSON string) or a JSON string.
         """
-        args = {
+        args: dict[str, Any] = {
             "job_type": check_choice("type", type, JOB_TYPES),
             "job_name": check_name("name", name),
             "hyperparams": hyperparams_json(hyperparams),
@@ -349,15 +396,16 @@ class ProjectJobs(
             "load_state": check_bool("load_state", load_state),
             "sub_path": check_text("sub_path", sub_path),
         }
-        answer = self._client._request(
+        return self._create(
             "create_job",
+            called=name,
+            expected={"description": description},
             project=self._project_id,
             **args,
             model_checkpoint=self._client.models.id_of(model),
             dataset=self._client.datasets.id_of(dataset),
             model_version=model_version,
         )
-        return self._from_answer(answer)
 
     def delete(self, job: str | Job) -> None:
         self._client._request("delete_job", project=self._project_id, job=self._resolve(job))

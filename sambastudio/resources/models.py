@@ -267,8 +267,10 @@ class Models(
         check_count("rdu_required", rdu_required)
         if not dependencies or isinstance(dependencies, str):
             raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
-        answer = self._client._request(
+        return self._create(
             "add_composite_model",
+            called=name,
+            expected={"description": description},
             name=name,
             description=description,
             dependencies=[{"name": self._name_of(model)} for model in dependencies],
@@ -276,7 +278,6 @@ class Models(
             config_params=config_params or {},
             app=self._client.apps.id_of(app) if app is not None else "",
         )
-        return self._from_answer(answer)
 
     def validate_spec_decoding(
         self, *, target: str | Model, draft: str | Model, rdu_required: int = 8

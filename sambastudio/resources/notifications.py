@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_choice, check_count
 from sambastudio._base import Timestamped
+from sambastudio._checks import CheckedArguments
 from sambastudio._envelopes import list_of, object_of
 from sambastudio._pagination import Page, Pager
 from sambastudio.errors import InvalidArgumentError
@@ -32,7 +33,7 @@ class Notification(Timestamped):
     archived: bool = False
 
 
-class Notifications:
+class Notifications(CheckedArguments):
     """``client.notifications``."""
 
     def __init__(self, client: Client) -> None:

@@ -23,7 +23,7 @@ from sambastudio._base import Record
 from sambastudio._pipeline import Pipeline
 from sambastudio._redact import mask_text
 from sambastudio._response import APIResponse
-from sambastudio._routes import WireRequest, route
+from sambastudio._routes import WireRequest
 from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
 from sambastudio.resources.streaming import Records, TokenStream
 from sambastudio.resources.usage import Usage
@@ -292,7 +292,7 @@ def stream(
     wire = wire_of(endpoint)
     if not isinstance(text, str):
         raise InvalidArgumentError("text", "stream() takes one string")
-    request = route(wire.stream_route).bind(
+    request = endpoint.client._route(wire.stream_route).bind(
         **_target(endpoint, api_key),
         **wire.stream_input(text),
         params=wire_params(wire, params),

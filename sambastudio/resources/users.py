@@ -12,6 +12,7 @@ from typing_extensions import NotRequired, TypedDict
 from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Record, Resource, Routes
+from sambastudio._checks import CheckedArguments
 from sambastudio._envelopes import list_of
 from sambastudio._pagination import Pager
 from sambastudio.errors import InvalidArgumentError
@@ -107,7 +108,7 @@ class Role(Record):
     permissions: builtins.list[str] = Field(default_factory=list)
 
 
-class Roles:
+class Roles(CheckedArguments):
     """``client.roles``."""
 
     def __init__(self, client: Client) -> None:

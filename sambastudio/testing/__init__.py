@@ -37,7 +37,6 @@ from sambastudio.testing.scrubbing import (
     MULTIPART_BOUNDARY,
     PLACEHOLDER_HOST,
     Scrubber,
-    fake_api_key,
     is_placeholder,
     scan_cassettes,
 )
@@ -55,7 +54,6 @@ __all__ = [
     "Scrubber",
     "Target",
     "deterministic_emulator",
-    "fake_api_key",
     "is_placeholder",
     "pinned_randomness",
     "pytest_addoption",

@@ -8,10 +8,11 @@ chance:
   and access key (its ids, keys and timestamps follow);
 - waiters run on an :class:`InstantClock`: sleeping moves the emulator's time at once, so
   polls happen in the same order in the recording and in every replay, and nobody waits;
-- endpoint API keys a scenario creates are chosen by it
-  (``api_keys.create(key=fake_api_key(n))``): they travel in request bodies the matcher
-  compares. Multipart boundaries, chosen at random by the client, are rewritten to
-  :data:`MULTIPART_BOUNDARY` by the scrubber, on recording and before matching.
+- endpoint API keys the client draws at random need no pinning: the scrubber names a key
+  the client sends by its rank (``<api-key:sent-1>``), not by its value, so a replay's new
+  random key matches the recorded one. Multipart boundaries, chosen at random by the
+  client too, are rewritten to :data:`MULTIPART_BOUNDARY` by the scrubber, on recording
+  and before matching.
 
 The emulator is imported only inside :func:`deterministic_emulator`: this module is loaded
 with the pytest plugin, in test runs that may not have the ``emulator`` extra.
@@ -84,7 +85,7 @@ def deterministic_emulator(**options: Any) -> Iterator[Emulator]:
 def pinned_randomness() -> Iterator[None]:
     """Kept for test suites written against earlier releases; it has nothing left to pin.
 
-    Multipart boundaries are rewritten by the cassette scrubber (``MULTIPART_BOUNDARY``),
-    and endpoint API keys are chosen by the scenario (``key=fake_api_key(n)``).
+    Multipart boundaries are rewritten by the cassette scrubber (``MULTIPART_BOUNDARY``), and
+    endpoint API keys need no pinning (see the module's docstring).
     """
     yield

@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from sambastudio._overrides import answer_of
 from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
 from sambastudio._resolve import ids_in_search
 from sambastudio._response import json_body
@@ -96,6 +97,9 @@ _BLOCK = 256 << 10
 """Bytes read, hashed and handed to the socket at a time: small enough to stay in cache."""
 
 T = TypeVar("T")
+
+Routes = Mapping[str, Route]
+"""The route table an upload follows (a client's, with its host's overrides)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -184,7 +188,7 @@ def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args:
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
     response = pipeline.send(request, options=_OPTIONS, retry_statuses=_RETRY_STATUSES)
-    body = json_body(response)
+    body = answer_of(route, json_body(response))
     return body if isinstance(body, dict) else {}
 
 
@@ -213,11 +217,11 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
         raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
 
 
-def _resolve_apps(pipeline: Pipeline, apps: Sequence[str]) -> list[str]:
+def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> list[str]:
     """The ids of ``apps`` (names or ids), or an error naming the unknown ones."""
     if not apps or isinstance(apps, str):
         raise InvalidArgumentError("apps", "apps must be a non-empty list of app names or ids")
-    known = _send(pipeline, ROUTES["list_apps"]).get("apps") or []
+    known = _send(pipeline, routes["list_apps"]).get("apps") or []
     by_key = {str(app.get(k)): str(app.get("id")) for app in known for k in ("id", "name")}
     unknown = [app for app in apps if app not in by_key]
     if unknown:
@@ -226,9 +230,9 @@ def _resolve_apps(pipeline: Pipeline, apps: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(by_key[app] for app in apps))
 
 
-def _find_dataset(pipeline: Pipeline, name: str) -> list[str]:
+def _find_dataset(pipeline: Pipeline, routes: Routes, name: str) -> list[str]:
     try:
-        body = _send(pipeline, ROUTES["search_dataset"], dataset_name=name)
+        body = _send(pipeline, routes["search_dataset"], dataset_name=name)
     except NotFoundError:
         return []
     return ids_in_search(body, "dataset_id")
@@ -240,6 +244,7 @@ class _Upload:
     """One attempt at moving a plan's bytes into a folder upload on the server."""
 
     pipeline: Pipeline
+    routes: Routes
     plan: UploadPlan
     journal: Journal
     resume: ResumeState
@@ -276,7 +281,7 @@ class _Upload:
         try:
             status = _send(
                 self.pipeline,
-                ROUTES["get_file_upload_status"],
+                self.routes["get_file_upload_status"],
                 dataset_id=self.resume.start["dataset_id"],
                 upload_id=upload_id,
             )
@@ -292,7 +297,7 @@ class _Upload:
     def _create(self, file: PlannedFile, digest: str | None) -> str:
         body = _send(
             self.pipeline,
-            ROUTES["create_multipart_file_upload"],
+            self.routes["create_multipart_file_upload"],
             retry_safe=True,
             folder_id=self.folder_id,
             file_path=file.relpath,
@@ -335,7 +340,7 @@ class _Upload:
         for _ in range(_MISMATCH_RETRIES + 1):
             answer = _send(
                 self.pipeline,
-                ROUTES["upload_part_file"],
+                self.routes["upload_part_file"],
                 file_path=file.relpath,
                 part_number=part.number,
                 upload_id=upload_id,
@@ -366,7 +371,7 @@ class _Upload:
         try:
             body = _send(
                 self.pipeline,
-                ROUTES["complete_multipart_file_upload"],
+                self.routes["complete_multipart_file_upload"],
                 folder_id=self.folder_id,
                 file_path=file.relpath,
                 chunk_size=self.plan.chunk_size,
@@ -404,12 +409,14 @@ class _Upload:
         }
 
 
-def _start(pipeline: Pipeline, plan: UploadPlan, journal: Journal, dataset: Json) -> ResumeState:
+def _start(
+    pipeline: Pipeline, routes: Routes, plan: UploadPlan, journal: Journal, dataset: Json
+) -> ResumeState:
     """Reserve a dataset id and open the folder upload; the journal starts afresh."""
-    dataset_id = _first(_send(pipeline, ROUTES["generate_dataset_id"]), "datasetId", "dataset_id")
+    dataset_id = _first(_send(pipeline, routes["generate_dataset_id"]), "datasetId", "dataset_id")
     folder = _send(
         pipeline,
-        ROUTES["create_folder_upload"],
+        routes["create_folder_upload"],
         retry_safe=True,
         dataset_id=dataset_id,
         file_list=[file.relpath for file in plan.files],
@@ -429,6 +436,7 @@ def _start(pipeline: Pipeline, plan: UploadPlan, journal: Journal, dataset: Json
 
 def _transfer(
     pipeline: Pipeline,
+    routes: Routes,
     plan: UploadPlan,
     journal: Journal,
     resume: ResumeState,
@@ -443,6 +451,7 @@ def _transfer(
     ):
         upload = _Upload(
             pipeline,
+            routes,
             plan,
             journal,
             resume,
@@ -465,7 +474,7 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(pipeline: Pipeline, start: Json) -> Json:
+def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
     """add_dataset, reconciled: when its answer is lost, look for the dataset before retrying,
     so a lost answer never turns into a duplicate or a confusing name conflict."""
     dataset = start["dataset"]
@@ -476,19 +485,20 @@ def _add_dataset(pipeline: Pipeline, start: Json) -> Json:
     }
     for attempt in range(1, _ADD_ATTEMPTS + 1):
         try:
-            return _send(pipeline, ROUTES["add_dataset"], **dataset, source=source)
+            return _send(pipeline, routes["add_dataset"], **dataset, source=source)
         except (APIConnectionError, InternalServerError, RateLimitError):
             if attempt == _ADD_ATTEMPTS:
                 raise
-            ids = _find_dataset(pipeline, dataset["dataset_name"])
+            ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
             if ids:
-                info = _send(pipeline, ROUTES["dataset_info"], dataset=ids[0])
+                info = _send(pipeline, routes["dataset_info"], dataset=ids[0])
                 return dict(info.get("data") or info)
     raise AssertionError("unreachable")
 
 
 def _run(
     pipeline: Pipeline,
+    routes: Routes,
     plan: UploadPlan,
     journal: Journal,
     resume: ResumeState | None,
@@ -498,7 +508,7 @@ def _run(
     progress_bar: bool | None,
 ) -> Json:
     if resume is None:
-        resume = _start(pipeline, plan, journal, dataset)
+        resume = _start(pipeline, routes, plan, journal, dataset)
     else:
         resume.start["dataset"] = dataset
     with ProgressReporter(
@@ -507,24 +517,24 @@ def _run(
         on_progress=on_progress,
         progress_bar=progress_bar,
     ) as reporter:
-        file_list = _transfer(pipeline, plan, journal, resume, concurrency, reporter)
+        file_list = _transfer(pipeline, routes, plan, journal, resume, concurrency, reporter)
     try:
         _send(
             pipeline,
-            ROUTES["complete_folder_upload"],
+            routes["complete_folder_upload"],
             dataset_id=resume.start["dataset_id"],
             folder_id=resume.start["folder_id"],
             file_list=file_list,
         )
     except APIStatusError as error:
         raise UploadError(f"the server refused to close the folder upload: {error}") from error
-    added = _add_dataset(pipeline, resume.start)
+    added = _add_dataset(pipeline, routes, resume.start)
     journal.discard()
     return added
 
 
-def _refuse_existing(pipeline: Pipeline, name: str) -> None:
-    if _find_dataset(pipeline, name):
+def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
+    if _find_dataset(pipeline, routes, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
 
 
@@ -544,6 +554,7 @@ def upload_dataset(
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
+    routes: Routes = ROUTES,
 ) -> Json:
     """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer.
 
@@ -554,8 +565,8 @@ def upload_dataset(
     """
     _check_arguments(name, job_types, concurrency)
     plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(pipeline, apps)
-    _refuse_existing(pipeline, name)
+    app_ids = _resolve_apps(pipeline, routes, apps)
+    _refuse_existing(pipeline, routes, name)
     dataset = {
         "dataset_name": name,
         "apps": {"ids": app_ids},
@@ -570,7 +581,9 @@ def upload_dataset(
     resume = ResumeState.from_records(journal.records())
     if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
         resume = None
-    return _run(pipeline, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(
+        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
+    )
 
 
 def resume_upload(
@@ -581,6 +594,7 @@ def resume_upload(
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
+    routes: Routes = ROUTES,
 ) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
@@ -595,6 +609,8 @@ def resume_upload(
             f"the files under {str(path)!r} changed since the upload was interrupted; "
             "upload them again to start over"
         )
-    _refuse_existing(pipeline, name)
+    _refuse_existing(pipeline, routes, name)
     dataset = resume.start["dataset"]
-    return _run(pipeline, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(
+        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
+    )
