@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field
 from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Record, Resource, Routes
 from sambastudio._resolve import looks_like_id, pick_one
+from sambastudio.errors import SambaStudioError
 from sambastudio.resources.models import CheckpointType, Model
 
 if TYPE_CHECKING:
@@ -61,8 +62,15 @@ class Checkpoint(Resource):
         self, *, name: str, description: str = "", checkpoint_type: CheckpointType = "finetuned"
     ) -> Model:
         """A new model made from this checkpoint (``add_model``)."""
+        if not (self.project_id and self.job_id):
+            raise SambaStudioError(f"{self!r} does not say which job made it")
         return self.client.models.from_checkpoint(
-            self, name=name, description=description, checkpoint_type=checkpoint_type
+            project=self.project_id,
+            job=self.job_id,
+            checkpoint=self._route_key(),
+            name=name,
+            description=description,
+            checkpoint_type=checkpoint_type,
         )
 
     def delete(self) -> None:

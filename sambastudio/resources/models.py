@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field
 
@@ -17,9 +17,6 @@ from sambastudio._resolve import looks_like_id
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import InvalidArgumentError, ResourceFailed
 from sambastudio.resources.apps import App
-
-if TYPE_CHECKING:
-    from sambastudio.resources.checkpoints import Checkpoint
 
 ModelStatus = Literal["Available", "AvailableToDownload"] | UnknownStatus
 TransferStatus = (
@@ -200,18 +197,21 @@ class Models(
 
     def from_checkpoint(
         self,
-        checkpoint: Checkpoint,
         *,
+        project: str,
+        job: str,
+        checkpoint: str,
         name: str,
         description: str = "",
         checkpoint_type: CheckpointType = "finetuned",
     ) -> Model:
-        """A new model made from a job's checkpoint (``add_model``; ``checkpoint.promote``)."""
+        """A new model made from the checkpoint named ``checkpoint`` of a job (``add_model``);
+        ``checkpoint.promote(name=...)`` says the same from the checkpoint."""
         answer = self._client._request(
             "add_model",
-            project=checkpoint.project_id,
-            job=checkpoint.job_id,
-            model_checkpoint=checkpoint.name or checkpoint.id,
+            project=project,
+            job=job,
+            model_checkpoint=checkpoint,
             model_checkpoint_name=check_name("name", name),
             description=description,
             checkpoint_type=check_choice(
