@@ -253,7 +253,8 @@ def test_wait_timeout_and_failures_describe_the_resource() -> None:
     failed = JobFailed(FakeJob("ft-1", "FAILED"), "out of memory")
     assert failed.job == FakeJob("ft-1", "FAILED")
     assert failed.server_message == "out of memory"
-    assert str(failed) == "FakeJob 'ft-1' ended with status FAILED: out of memory"
+    assert failed.problem == "FakeJob 'ft-1' ended with status FAILED: out of memory"
+    assert str(failed).startswith(failed.problem + ". Its logs say why: job.logs.list()")
     assert EndpointFailed(FakeJob("ep", "Failed"), None).endpoint == FakeJob("ep", "Failed")
 
 
