@@ -132,14 +132,21 @@ class KeySource:
 
 def replace_key(source: KeySource) -> Hint:
     """What to do when the server refused the key that came from ``source``."""
-    profile = f" --profile {shlex.quote(source.profile)}" if source.profile else ""
+    refused = (
+        f"The access key came from {source}; the server did not accept it (mistyped, "
+        "revoked, or for another host)."
+    )
+    if source.where == "SAMBASTUDIO_ACCESS_KEY":  # it comes before every saved setting
+        in_shell = "Set SAMBASTUDIO_ACCESS_KEY to a current key, or unset it."
+    elif source.where.startswith("--access-key-file"):
+        in_shell = "Put a current key in that file."
+    else:
+        profile = f" --profile {shlex.quote(source.profile)}" if source.profile else ""
+        in_shell = f"Save a current one with: sambastudio config set{profile} --access-key"
     return Hint(
-        for_python=f"The access key came from {source}; the server did not accept it (mistyped, "
-        "revoked, or for another host). Pass a current one as Client(access_key=...) or "
-        "in SAMBASTUDIO_ACCESS_KEY.",
-        for_shell=f"The access key came from {source}; the server did not accept it (mistyped, "
-        "revoked, or for another host). Save a current one with: "
-        f"sambastudio config set{profile} --access-key",
+        for_python=f"{refused} Pass a current one as Client(access_key=...) or in "
+        "SAMBASTUDIO_ACCESS_KEY.",
+        for_shell=f"{refused} {in_shell}",
     )
 
 
