@@ -4,8 +4,9 @@ A 401 says where the access key came from (never the key). A 403 or 404 while a 
 set may mean the tenant is wrong: then one more request, on this failure path only, lists
 the tenants the key can see without the tenant cookie. If the tenant is among them, the
 error was about something else and stays as it is (and the tenant is not checked again on
-that connection pool); if not, the error says which tenants the key can see, or how to
-list them when that request fails too.
+that connection pool); if not, the error says which tenants the key can see. When that
+request fails too, a 403 (or a 404 whose words blame the tenant) says how to list them; any
+other 404 is left as the server said it, since it most likely concerns the resource.
 """
 
 from __future__ import annotations
@@ -43,11 +44,15 @@ def explained(error: APIStatusError, transport: Transport, request: WireRequest)
     if _confirmed.get(transport.session) == tenant:
         return error
     visible = visible_tenants(transport)
-    if visible is not None and tenant in visible:
+    if visible is None:
+        # Unverifiable: a 404 is most often the resource, unless the server blames the tenant.
+        if error.status_code == 404 and "tenant" not in error.problem.lower():
+            return error
+        return error.advise(hints.choose_tenant(tenant, None))
+    if tenant in visible:
         _confirmed[transport.session] = tenant
         return error
-    names = None if visible is None else sorted(set(visible.values()))
-    return error.advise(hints.choose_tenant(tenant, names))
+    return error.advise(hints.choose_tenant(tenant, sorted(set(visible.values()))))
 
 
 def visible_tenants(transport: Transport) -> dict[str, str] | None:
