@@ -165,6 +165,10 @@ class InvalidArgumentError(SambaStudioError, ValueError):
         self.argument = argument
 
 
+class MissingDependencyError(SambaStudioError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
+
+
 class PathArgumentError(InvalidArgumentError):
     """A name or id that would address another resource in the URL: empty, ``.``, ``..``
     or holding ``/``. Raised before any request."""

@@ -6,6 +6,8 @@ import random
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from sambastudio.emulator import Emulator
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import add_dataset, endpoint_args, job_args
@@ -69,6 +71,7 @@ def worker(emulator: Emulator, number: int) -> tuple[Counter[int], set[str], set
     return statuses, jobs, keys
 
 
+@pytest.mark.timeout(120)  # 3,200 requests: seconds alone, far more beside other test runs
 def test_concurrent_clients_see_no_5xx_and_consistent_state(emulator: Emulator) -> None:
     add_dataset(emulator)
     with ThreadPoolExecutor(THREADS) as pool:
