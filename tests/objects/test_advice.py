@@ -288,3 +288,19 @@ def test_a_stopped_endpoint_says_how_to_start_it(project: Project, clock: FakeCl
     )
     endpoint.update(instances=1)  # the advice holds
     assert endpoint.wait_until_live(timeout=600).status == "Live"
+
+
+def test_an_unknown_api_key_says_how_to_list_them_and_suggests_nothing(
+    project: Project,
+) -> None:
+    endpoint = deploy_live(project)
+    endpoint.api_keys.create(description="nightly")
+    with pytest.raises(NameNotFoundError) as caught:
+        endpoint.api_keys.get(KEY)  # perhaps a key: shown by its fingerprint only
+    error = caught.value
+    assert error.suggestions == []
+    assert f"endpoint {endpoint.id!r} of project {project.id!r}" in error.problem
+    assert f"sambastudio endpoint key list -p {project.id} -e {endpoint.id}" in (
+        error.message_for("shell")
+    )
+    _no_secret(error, KEY)
