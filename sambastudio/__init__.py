@@ -19,6 +19,7 @@ from sambastudio._version import __version__
 if TYPE_CHECKING:
     from sambastudio import errors
     from sambastudio._client import Client
+    from sambastudio._limits import Limits
     from sambastudio._pagination import Pager
     from sambastudio.compat import SnSdk
     from sambastudio.errors import (
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         APIConnectionError,
         APIStatusError,
         APITimeoutError,
+        ArchiveLimitError,
         AuthenticationError,
         BadRequestError,
         ConfigurationError,
@@ -34,12 +36,15 @@ if TYPE_CHECKING:
         InternalServerError,
         InvalidArgumentError,
         JobFailed,
+        LimitExceededError,
         NameNotFoundError,
         NotFoundError,
+        PathArgumentError,
         PermissionDeniedError,
         RateLimitError,
         ResourceFailed,
         SambaStudioError,
+        UnexpectedResponseError,
         UnprocessableEntityError,
         UnsafeArchiveError,
         UploadError,
@@ -69,6 +74,7 @@ def _exports() -> dict[str, str]:
     """Each lazily exported name and the module that defines it."""
     modules = {
         "sambastudio._client": ("Client",),
+        "sambastudio._limits": ("Limits",),
         "sambastudio._pagination": ("Pager",),
         "sambastudio.compat": ("SnSdk",),
         "sambastudio.errors": tuple(name for name in __all__ if _is_error(name)),
@@ -119,6 +125,7 @@ __all__ = [
     "AmbiguousNameError",
     "ApiKey",
     "App",
+    "ArchiveLimitError",
     "AuthenticationError",
     "BadRequestError",
     "Checkpoint",
@@ -132,6 +139,8 @@ __all__ = [
     "InvalidArgumentError",
     "Job",
     "JobFailed",
+    "LimitExceededError",
+    "Limits",
     "Model",
     "ModelExport",
     "ModelImport",
@@ -139,6 +148,7 @@ __all__ = [
     "NotFoundError",
     "Notification",
     "Pager",
+    "PathArgumentError",
     "PermissionDeniedError",
     "Prediction",
     "Project",
@@ -148,6 +158,7 @@ __all__ = [
     "SambaStudioError",
     "SnSdk",
     "Tenant",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
     "UnsafeArchiveError",
     "UploadError",

@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio._answers import parse_answer
 from sambastudio._pagination import Page, Pager
 from sambastudio._resolve import ids_in_search, resolve
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
@@ -78,6 +79,7 @@ from sambastudio.errors import (
     NameNotFoundError,
     NotFoundError,
     SambaStudioError,
+    UnexpectedResponseError,
 )
 
 if TYPE_CHECKING:
@@ -97,7 +99,7 @@ def object_of(body: Any, key: str | None = None) -> dict[str, Any]:
     (``{apps: {...}}``).
     """
     if not isinstance(body, Mapping):
-        raise SambaStudioError(f"expected a JSON object, got {type(body).__name__}")
+        raise UnexpectedResponseError(f"expected a JSON object, got {type(body).__name__}")
     data = body.get("data")
     if key is not None:
         for node in (body, data):
@@ -116,7 +118,7 @@ def list_of(body: Any, key: str) -> builtins.list[dict[str, Any]]:
             return builtins.list(node[key])
     if isinstance(data, builtins.list):
         return data
-    raise SambaStudioError(f"the response holds no {key!r} list")
+    raise UnexpectedResponseError(f"the response holds no {key!r} list")
 
 
 # ------------------------------------------------------------------------ timestamps
@@ -430,10 +432,7 @@ class Collection(Generic[R]):
         return Page([self._build(item) for item in list_of(body, self.list_key)])
 
     def _build(self, data: Mapping[str, Any]) -> R:
-        try:
-            resource = self.model.model_validate({**self._inherited(), **data})
-        except ValueError as error:
-            raise SambaStudioError(f"unexpected {self.model.kind} data: {error}") from error
+        resource = parse_answer(self.model, {**self._inherited(), **data}, self.model.kind)
         return resource.attach(self._client)
 
     def _from_answer(self, body: Any, *, key: str | None = None) -> R:

@@ -14,6 +14,7 @@ from typing import Any
 from typing_extensions import Self
 
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
+from sambastudio._limits import Limits
 from sambastudio._routes import route
 from sambastudio._transport import Transport, json_body
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
@@ -37,8 +38,9 @@ class Client:
     ``SAMBASTUDIO_ACCESS_KEY`` and ``SAMBASTUDIO_TENANT``, then from the snapi CLI's
     ``~/.snapi`` files. ``timeout`` is per request (``None``: no limit); ``max_retries``
     applies to connection errors, 429 and 5xx. ``clock`` is what waiters read and sleep
-    on (tests pass a fake one). Close the client, or use it in a ``with`` block, to release
-    its connections.
+    on (tests pass a fake one); ``limits`` bounds what a server can make the client hold,
+    nest or unpack (:class:`sambastudio.Limits`). Close the client, or use it in a
+    ``with`` block, to release its connections.
     """
 
     _transport: Transport
@@ -56,6 +58,7 @@ class Client:
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         clock: Clock | None = None,
+        limits: Limits | None = None,
     ) -> None:
         settings = Settings.resolve(
             host_url=host_url,
@@ -66,6 +69,7 @@ class Client:
             verify=verify,
             proxies=proxies,
             user_agent=user_agent,
+            limits=limits,
         )
         self._clock = clock or SYSTEM_CLOCK
         self._transport = Transport(settings, sleep=self._clock.sleep)
@@ -84,6 +88,7 @@ class Client:
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
         clock: Clock | None = None,
+        limits: Limits | None = None,
     ) -> Self:
         """A client for the access key SambaStudio gives ``username`` for ``password``."""
         return admin.log_in(
@@ -98,6 +103,7 @@ class Client:
             proxies=proxies,
             user_agent=user_agent,
             clock=clock,
+            limits=limits,
         )
 
     @classmethod
@@ -177,8 +183,9 @@ class Client:
     # --------------------------------------------------------------------- plumbing
     def _request(self, operation: str, /, **args: Any) -> Any:
         """Send one operation of the wire contract; its parsed JSON body (``{}`` if empty)."""
-        response = self._transport.send(route(operation).bind(**args))
-        return json_body(response) if response.content.strip() else {}
+        response = self._transport.send(route(operation).bind(**args), stream=True)
+        body = json_body(response, self.settings.limits)
+        return {} if body is None else body
 
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""

@@ -1,8 +1,10 @@
 """Settings: which server, which key, which tenant, and how patient to be.
 
 :meth:`Settings.resolve` looks in the same places as the tools users already have:
-explicit arguments, then ``SAMBASTUDIO_*`` environment variables, then the files of the
-``snapi`` CLI (``~/.snapi`` or ``$SNAPI_CLI_CONFIG_DIR``). A source that silently hides
+explicit arguments, then ``SAMBASTUDIO_*`` environment variables, then the active named
+profile (:mod:`sambastudio._profiles`), then the files of the ``snapi`` CLI (``~/.snapi`` or
+``$SNAPI_CLI_CONFIG_DIR``). A profile chosen by name (``SAMBASTUDIO_PROFILE``) is a deliberate
+choice, so it comes before the other environment variables. A source that silently hides
 another is a classic support ticket, so every shadowing is logged once at INFO.
 """
 
@@ -20,6 +22,8 @@ from urllib.parse import urlsplit
 import attrs
 import requests
 
+from sambastudio._limits import DEFAULT_LIMITS, Limits
+from sambastudio._profiles import ENV_PROFILE, Profile, selected_profile
 from sambastudio._redact import LOGGER, MASK, configure_logging_from_env, mask_text
 from sambastudio._version import __version__
 from sambastudio.errors import ConfigurationError, InvalidArgumentError
@@ -124,6 +128,10 @@ class Settings:
     user_agent: str = attrs.field(factory=default_user_agent)
     disable_ssl_warnings: bool = False
     """snapi's ``DISABLE_SSL_WARNINGS``: silence urllib3's warning when ``verify`` is off."""
+    limits: Limits = attrs.field(
+        default=DEFAULT_LIMITS, validator=attrs.validators.instance_of(Limits)
+    )
+    """What a server may make the client hold, nest or unpack (see ``docs/security.md``)."""
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -144,6 +152,7 @@ class Settings:
         verify: bool | str | None = None,
         proxies: Mapping[str, str] | None = None,
         user_agent: str | None = None,
+        limits: Limits | None = None,
         environ: Mapping[str, str] | None = None,
         config_dir: str | os.PathLike[str] | None = None,
     ) -> Settings:
@@ -156,19 +165,21 @@ class Settings:
         env = os.environ if environ is None else environ
         configure_logging_from_env(env)  # so SAMBASTUDIO_LOG shows the shadowing below
         files = SnapiFiles.read(config_dir, env)
+        profile = _ProfileSource(selected_profile(env), explicit=bool(env.get(ENV_PROFILE)))
         found_host = _looked_up(
-            "host_url", host_url, env, ENV_HOST_URL, files.config_value("HOST_NAME")
+            "host_url", host_url, env, ENV_HOST_URL, profile, files.config_value("HOST_NAME")
         )
         found_key = _looked_up(
             "access_key",
             access_key,
             env,
             ENV_ACCESS_KEY,
+            profile,
             _Found(str(files.secret_path), files.secret, files.secret_note),
             secret=True,
         )
         found_tenant = _looked_up(
-            "tenant", tenant, env, ENV_TENANT, files.config_value("TENANT_ID")
+            "tenant", tenant, env, ENV_TENANT, profile, files.config_value("TENANT_ID")
         )
         found_verify = _first(
             "verify",
@@ -189,6 +200,7 @@ class Settings:
             proxies={} if proxies is None else proxies,
             user_agent=default_user_agent() if user_agent is None else user_agent,
             disable_ssl_warnings=files.disable_ssl_warnings,
+            limits=DEFAULT_LIMITS if limits is None else limits,
         )
 
 
@@ -243,22 +255,37 @@ def _first(field: str, *candidates: _Found[_T], secret: bool = False) -> _Outcom
     return _Outcome(field, winner.value, winner.source, looked_at)
 
 
+@attrs.frozen
+class _ProfileSource:
+    """The selected profile, and whether it was chosen by name (then it beats the
+    environment) or is only the file's active one (then the environment beats it)."""
+
+    profile: Profile | None
+    explicit: bool
+
+    def value(self, field: str) -> _Found[str]:
+        if self.profile is None:
+            return _Found("a profile", None, " (none selected)")
+        return _Found(f"profile {self.profile.name!r}", getattr(self.profile, field))
+
+
 def _looked_up(
     field: str,
     argument: str | None,
     env: Mapping[str, str],
     env_name: str,
+    profile: _ProfileSource,
     in_files: _Found[str],
     *,
     secret: bool = False,
 ) -> _Outcome[str]:
-    """A setting snapi also keeps: the argument, else the environment variable, else the file."""
+    """A setting snapi also keeps: the argument, else the profile and the environment
+    variable (in the order :class:`_ProfileSource` says), else snapi's file."""
+    in_env = _Found(env_name, env.get(env_name))
+    in_profile = profile.value(field)
+    between = (in_profile, in_env) if profile.explicit else (in_env, in_profile)
     return _first(
-        field,
-        _Found(f"the {field} argument", argument),
-        _Found(env_name, env.get(env_name)),
-        in_files,
-        secret=secret,
+        field, _Found(f"the {field} argument", argument), *between, in_files, secret=secret
     )
 
 
@@ -268,7 +295,8 @@ def _missing_message(missing: list[_Outcome[str]], files: SnapiFiles) -> str:
     return (
         f"SambaStudio {names} not found. Looked {looked}. The snapi directory "
         f"{files.directory} comes from {files.origin}. Pass {names} to Client(...), set "
-        "the environment variables, or configure the snapi CLI."
+        "the environment variables, save a profile (sambastudio config set --profile NAME), "
+        "or configure the snapi CLI."
     )
 
 

@@ -5,7 +5,9 @@ has arrived, so a file under its final name is always whole. A body cut short is
 with ``Range`` from the bytes already on disk (also by a later call), when the server
 answers 206; otherwise it starts over. Within one call the resume also sends ``If-Range``
 with the first answer's ETag, so a file that changed meanwhile is fetched whole again
-rather than spliced. Archives are extracted only when asked, after every
+rather than spliced. Each download writes a partial file of its own (concurrent downloads
+of one artifact never share one) and takes over a leftover one by an atomic rename.
+Archives are extracted only when asked, after every
 member has been checked: absolute paths, ``..``, links pointing outside the destination
 and special files are refused with :class:`UnsafeArchiveError` before anything is written.
 """
@@ -14,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import stat
 import tarfile
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from email.message import Message
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, Literal
@@ -27,6 +29,7 @@ from typing import IO, Literal
 import attrs
 import requests
 
+from sambastudio._limits import DEFAULT_LIMITS, ExtractBudget, Limits, check_archive_size
 from sambastudio._progress import ProgressCallback, ProgressReporter
 from sambastudio._routes import WireRequest
 from sambastudio._transport import Transport
@@ -52,7 +55,10 @@ _EXTENSIONS = {
 
 
 def _safe_name(name: str) -> str | None:
-    """The last component of a server-given file name, or ``None`` if nothing safe is left."""
+    """The last component of a server-given file name, or ``None`` if nothing safe is left
+    (control characters such as NUL, which no file system takes, leave nothing safe)."""
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name):
+        return None
     base = PureWindowsPath(PurePosixPath(name).name).name
     return base if base not in ("", ".", "..") else None
 
@@ -94,6 +100,18 @@ def _partial_path(dest: Path, request: WireRequest, filename: str | None) -> Pat
         return dest / f"{filename}.part"
     key = hashlib.sha256(f"{request.path}?{sorted(request.query.items())}".encode()).hexdigest()
     return dest / f"{request.route.name}-{key[:12]}.part"
+
+
+def _claim(leftover: Path) -> Path:
+    """A partial file of this download's own, holding ``leftover``'s bytes if it had any.
+
+    Concurrent downloads of one artifact each write their own file; the rename that takes
+    the leftover is atomic, so only one of them resumes from it.
+    """
+    own = leftover.with_name(f"{leftover.stem}.{uuid.uuid4().hex[:12]}.part")
+    with suppress(FileNotFoundError):
+        os.rename(leftover, own)
+    return own
 
 
 def _strong_etag(response: requests.Response) -> str | None:
@@ -148,7 +166,8 @@ def download_to_dir(
         raise InvalidArgumentError("filename", f"filename must be a plain file name: {filename!r}")
     dest = Path(dest_dir).expanduser()
     dest.mkdir(parents=True, exist_ok=True)
-    partial = _partial_path(dest, wire_request, filename)
+    leftover = _partial_path(dest, wire_request, filename)
+    partial = _claim(leftover)
     reporter: ProgressReporter | None = None
     etag: str | None = None  # of the bytes in ``partial``, once this call has written some
     try:
@@ -185,21 +204,34 @@ def download_to_dir(
                 partial.unlink()
         else:
             raise APIConnectionError(
-                f"the download kept being cut off; {partial} holds what arrived, "
+                f"the download kept being cut off; {leftover} holds what arrived, "
                 "and calling again resumes from there",
                 method=wire_request.method,
                 path=wire_request.path,
             )
+    except BaseException:
+        _leave_for_resume(partial, leftover)
+        raise
     finally:
         if reporter is not None:
             reporter.close()
     final = dest / name
-    os.replace(partial, final)
     if not extract:
+        os.replace(partial, final)  # atomic: the final name only ever holds a whole file
         return final
-    safe_extract(final, dest)
-    final.unlink()
+    try:
+        safe_extract(partial, dest, transport.settings.limits)
+    finally:
+        partial.unlink()
     return dest
+
+
+def _leave_for_resume(partial: Path, leftover: Path) -> None:
+    """Put what arrived where a later call looks for it, or remove an empty partial file."""
+    if partial.exists() and partial.stat().st_size:
+        os.replace(partial, leftover)
+    else:
+        partial.unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------- safe extraction
@@ -213,6 +245,8 @@ class _Member:
     mode: int = 0o644
     link: str = ""
     data: Callable[[], AbstractContextManager[IO[bytes]]] | None = None
+    size: int = 0
+    """Bytes the archive declares for it (checked against the limits before writing)."""
 
 
 def _bad_path(name: str) -> bool:
@@ -238,7 +272,7 @@ def _tar_members(archive: tarfile.TarFile) -> Iterator[_Member]:
         if info.isdir():
             yield _Member(info.name, "dir")
         elif info.isfile():
-            yield _Member(info.name, "file", info.mode, data=data)
+            yield _Member(info.name, "file", info.mode, data=data, size=info.size)
         elif info.issym():
             yield _Member(info.name, "symlink", link=info.linkname)
         elif info.islnk():
@@ -259,7 +293,7 @@ def _zip_members(archive: zipfile.ZipFile) -> Iterator[_Member]:
             def data(info: zipfile.ZipInfo = info) -> AbstractContextManager[IO[bytes]]:
                 return archive.open(info)
 
-            yield _Member(info.filename, "file", mode or 0o644, data=data)
+            yield _Member(info.filename, "file", mode or 0o644, data=data, size=info.file_size)
 
 
 def _check(members: list[_Member]) -> None:
@@ -284,7 +318,7 @@ def _check(members: list[_Member]) -> None:
             )
 
 
-def _write(member: _Member, root: Path) -> Path:
+def _write(member: _Member, root: Path, budget: ExtractBudget) -> Path:
     path = root / member.name
     if not os.path.realpath(path.parent).startswith(str(root) + os.sep) and path.parent != root:
         raise UnsafeArchiveError(
@@ -301,29 +335,38 @@ def _write(member: _Member, root: Path) -> Path:
         return path
     assert member.data is not None
     with member.data() as source, path.open("wb") as out:
-        shutil.copyfileobj(source, out, CHUNK_SIZE)
+        budget.copy(source, out, CHUNK_SIZE)
     path.chmod(0o755 if member.mode & 0o111 else 0o644)
     return path
 
 
-def safe_extract(archive: str | os.PathLike[str], dest_dir: str | os.PathLike[str]) -> list[Path]:
+def safe_extract(
+    archive: str | os.PathLike[str],
+    dest_dir: str | os.PathLike[str],
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Path]:
     """Extract a tar (plain, gz, bz2, xz) or zip ``archive`` into ``dest_dir``; the paths written.
 
     Every member is checked before the first is written, so a refused archive leaves
-    nothing behind; links are kept only when they point inside the destination.
+    nothing behind; links are kept only when they point inside the destination. The
+    declared sizes, then the bytes actually written, are held to ``limits``
+    (``max_extract_bytes``, ``max_extract_ratio``): a decompression bomb is refused.
     """
     root = Path(dest_dir).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
     source = Path(archive)
+    budget = ExtractBudget(limits, source.stat().st_size)
     if tarfile.is_tarfile(source):
         with tarfile.open(source, "r:*") as tar:
-            return _extract(list(_tar_members(tar)), root)
+            return _extract(list(_tar_members(tar)), root, budget)
     if zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as zipped:
-            return _extract(list(_zip_members(zipped)), root)
+            return _extract(list(_zip_members(zipped)), root, budget)
     raise InvalidArgumentError("archive", f"{source} is neither a tar nor a zip archive")
 
 
-def _extract(members: list[_Member], root: Path) -> list[Path]:
+def _extract(members: list[_Member], root: Path, budget: ExtractBudget) -> list[Path]:
     _check(members)
-    return [_write(member, root) for member in members]
+    declared = sum(member.size for member in members)
+    check_archive_size(declared, budget.archive_size, budget.limits)
+    return [_write(member, root, budget) for member in members]

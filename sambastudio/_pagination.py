@@ -32,8 +32,10 @@ PageFetcher = Callable[[object | None], Page[T]]
 
 
 def _check_limit(_: object, __: object, value: int | None) -> None:
-    if value is not None and value <= 0:
-        raise InvalidArgumentError("limit", f"limit must be a positive number, not {value}")
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidArgumentError("limit", f"limit must be a positive whole number, not {value!r}")
 
 
 @attrs.frozen

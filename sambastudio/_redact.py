@@ -131,12 +131,18 @@ _SHAPES: Final = (
 )
 
 
+def mask_values(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with each of ``secrets`` (those long enough to be keys) masked, by value only."""
+    for secret in sorted({s for s in secrets if len(s) >= _MIN_SECRET}, key=len, reverse=True):
+        text = text.replace(secret, MASK)  # longest first: no partial leftovers
+    return text
+
+
 def mask_text(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with every remembered or given secret, and every secret-shaped value, masked."""
     with _remembered_lock:
-        known = _remembered | {secret for secret in secrets if len(secret) >= _MIN_SECRET}
-    for secret in sorted(known, key=len, reverse=True):  # longest first: no partial leftovers
-        text = text.replace(secret, MASK)
+        known = _remembered | set(secrets)
+    text = mask_values(text, known)
     for shape in _SHAPES:
         text = shape.sub(rf"\g<1>{MASK}", text)
     return text

@@ -42,7 +42,13 @@ def pick_one(kind: str, name: str, ids: Iterable[str]) -> str:
 def resolve(ref: str | Identified, *, kind: str, find_ids: Callable[[str], Iterable[str]]) -> str:
     """The id ``ref`` stands for; ``find_ids(name)`` is only called for a name."""
     if not isinstance(ref, str):
-        return ref.id
+        found = getattr(ref, "id", None)
+        if not isinstance(found, str):
+            raise TypeError(
+                f"the {kind} must be given as its name, its id or the object, "
+                f"not {type(ref).__name__}"
+            )
+        return found
     if not ref.strip():
         raise InvalidArgumentError(kind, f"the {kind} name or id is empty")
     if looks_like_id(ref):

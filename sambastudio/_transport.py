@@ -36,6 +36,7 @@ from sambastudio._config import (
     check_max_retries,
     check_timeout,
 )
+from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
 from sambastudio._redact import (
     LOGGER,
     configure_logging_from_env,
@@ -43,6 +44,7 @@ from sambastudio._redact import (
     mask_text,
     remember_secret,
     secret_header_values,
+    secret_json_values,
 )
 from sambastudio._routes import WireRequest
 from sambastudio.errors import (
@@ -229,7 +231,9 @@ class Transport:
 
     def _headers(self, request: WireRequest) -> dict[str, str]:
         headers = dict(request.headers)
-        for value in secret_header_values(headers):  # endpoint keys
+        # Endpoint keys in headers, AWS secrets and passwords in bodies: whatever quotes them
+        # later (an error, a log line, a bug's message on the CLI) shows them masked.
+        for value in [*secret_header_values(headers), *secret_json_values(request.json)]:
             remember_secret(value)
         if request.auth == "platform":
             headers["key"] = self.settings.access_key
@@ -383,15 +387,16 @@ def _retry_after(response: requests.Response) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def json_body(response: requests.Response) -> Any:
+def json_body(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> Any:
     """The decoded JSON body, or a :class:`ResponseDecodeError` that says what came instead.
 
-    An empty body (a 204, or a delete that answers nothing) is ``None``, not an error.
+    An empty body (a 204, or a delete that answers nothing) is ``None``, not an error. A
+    body past ``limits`` raises :class:`~sambastudio.errors.LimitExceededError`.
     """
-    if not response.content:
+    if not read_capped(response, limits).strip():
         return None
     try:
-        return response.json()
+        return decode_json(response.text, limits)
     except ValueError as exc:
         content_type = response.headers.get("content-type", "no content-type")
         start = " ".join(response.text.split())[:100]

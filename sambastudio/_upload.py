@@ -194,8 +194,12 @@ def _first(body: Json, *keys: str) -> Any:
 
 
 def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> None:
-    if not name.strip():
-        raise InvalidArgumentError("name", "the dataset name is empty")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidArgumentError("name", "the dataset name must be a non-empty string")
+    if "/" in name or name.strip() in (".", ".."):
+        raise InvalidArgumentError(
+            "name", f"the dataset name {name!r} cannot hold '/' or be '.' or '..'"
+        )
     if not job_types or isinstance(job_types, str):
         raise InvalidArgumentError("job_types", f"job_types must be a list of {JOB_TYPES}")
     unknown = [job for job in job_types if job not in JOB_TYPES]

@@ -108,6 +108,7 @@ def plan_upload(path: str | os.PathLike[str], chunk_size: int = DEFAULT_CHUNK_SI
         ]
     files = []
     for file in sorted(found):
+        _check_readable(file)
         stat = file.stat()
         files.append(
             PlannedFile(file, _dataset_relpath(file, root), stat.st_size, stat.st_mtime_ns)
@@ -115,6 +116,16 @@ def plan_upload(path: str | os.PathLike[str], chunk_size: int = DEFAULT_CHUNK_SI
     if not files:
         raise InvalidArgumentError("path", f"nothing to upload: {root} holds no files")
     return UploadPlan(root, tuple(files), chunk_size)
+
+
+def _check_readable(file: Path) -> None:
+    """Open and read a byte of ``file`` now, so an unreadable one stops the upload before
+    anything is created on the server rather than halfway through it."""
+    try:
+        with open(file, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise InvalidArgumentError("path", f"cannot read {file}: {exc.strerror or exc}") from None
 
 
 # ------------------------------------------------------------------------ the journal

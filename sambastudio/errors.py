@@ -9,18 +9,23 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-import requests
-
-from sambastudio._redact import mask_text, redact_json, secret_header_values, secret_json_values
+from sambastudio._redact import (
+    mask_text,
+    redact_headers,
+    redact_json,
+    secret_header_values,
+    secret_json_values,
+)
 
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "AmbiguousNameError",
+    "ArchiveLimitError",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -29,19 +34,25 @@ __all__ = [
     "InternalServerError",
     "InvalidArgumentError",
     "JobFailed",
+    "LimitExceededError",
     "NameNotFoundError",
     "NotFoundError",
+    "PathArgumentError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResourceFailed",
     "ResponseDecodeError",
     "SambaStudioError",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
     "UnsafeArchiveError",
     "UploadError",
     "WaitTimeout",
     "error_from_response",
 ]
+
+if TYPE_CHECKING:  # at run time, the package loads without the HTTP stack (pytest plugin)
+    import requests
 
 _SNIPPET = 200
 """How much of a non-JSON error body a message quotes."""
@@ -65,7 +76,51 @@ class SambaStudioError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # Subclasses take keyword arguments, so rebuild from the state rather than by
         # calling __init__ again: errors then cross process boundaries (multiprocessing).
-        return (_restore, (type(self), self.args), self.__dict__)
+        # A pickle may be logged, queued or stored: it keeps what the server answered, never
+        # what the request carried (the key header, a password in the body, the transport).
+        return (_restore, (type(self), self.args), _shareable_state(self.__dict__))
+
+
+def _shareable_state(state: dict[str, Any]) -> dict[str, Any]:
+    """An error's attributes with the response's request reduced to its method and path."""
+    response = state.get("response")
+    if response is None:
+        return state
+    secrets = _sent_secrets(response.request)
+    shared = dict(state)
+    shared["response"] = _shareable_response(response, secrets)
+    if "body" in state:
+        shared["body"] = _masked_body(state["body"], secrets)
+    return shared
+
+
+def _masked_body(body: object, secrets: list[str]) -> object:
+    if isinstance(body, str):
+        return mask_text(body, secrets)
+    return json.loads(mask_text(json.dumps(redact_json(body)), secrets))
+
+
+def _shareable_response(response: requests.Response, secrets: list[str]) -> requests.Response:
+    """A copy of ``response`` fit to pickle: body masked, request without headers or body."""
+    import requests  # loaded already: this error holds one of its responses
+
+    shared = requests.Response()
+    shared.status_code = response.status_code
+    shared.reason = response.reason
+    shared.url = mask_text(response.url or "", secrets)
+    shared.encoding = response.encoding
+    shared.elapsed = response.elapsed
+    shared.headers = requests.structures.CaseInsensitiveDict(redact_headers(response.headers))
+    if response.request is not None:
+        request = requests.PreparedRequest()
+        request.method = response.request.method
+        request.url = mask_text(response.request.url or "", secrets)
+        request.headers = requests.structures.CaseInsensitiveDict()
+        shared.request = request
+    read = getattr(response, "_content", None)  # False while a streamed body is unread
+    content = read if isinstance(read, bytes) else b""
+    shared._content = mask_text(content.decode("utf-8", "replace"), secrets).encode()
+    return shared
 
 
 class ConfigurationError(SambaStudioError):
@@ -78,6 +133,15 @@ class InvalidArgumentError(SambaStudioError, ValueError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(message)
         self.argument = argument
+
+
+class MissingDependencyError(SambaStudioError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
+
+
+class PathArgumentError(InvalidArgumentError):
+    """A name or id that would address another resource in the URL: empty, ``.``, ``..``
+    or holding ``/``. Raised before any request."""
 
 
 class APIConnectionError(SambaStudioError):
@@ -220,6 +284,25 @@ class UnsafeArchiveError(SambaStudioError):
     """A downloaded archive holds a member that would land outside the destination."""
 
 
+class LimitExceededError(SambaStudioError):
+    """An answer crossed a bound of :class:`sambastudio.Limits`; ``limit`` names the setting."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__(f"{message}; raise it with Client(limits=Limits({limit}=...))")
+        self.limit = limit
+
+
+class ArchiveLimitError(UnsafeArchiveError, LimitExceededError):
+    """A downloaded archive would unpack to more bytes, or inflate more, than allowed."""
+
+
+class UnexpectedResponseError(SambaStudioError):
+    """An answer does not have the shape the SDK expects (a missing or mistyped field).
+
+    The message names the fields and what is wrong with them, never their values.
+    """
+
+
 class ResponseDecodeError(SambaStudioError):
     """A response body is not the JSON it should be."""
 
@@ -295,7 +378,7 @@ def _parse_body(response: requests.Response) -> object:
         return None
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to decode
         return response.text
 
 

@@ -82,8 +82,8 @@ def test_upload_part_file_query_names_are_the_confirmed_ones() -> None:
 
 
 def test_bind_places_each_argument() -> None:
-    wire = ROUTES["job_info"].bind(project="my project", job="j/1", verbose=True)
-    assert wire.path == "/api/projects/my%20project/jobs/j%2F1"
+    wire = ROUTES["job_info"].bind(project="my project", job="j?1#", verbose=True)
+    assert wire.path == "/api/projects/my%20project/jobs/j%3F1%23"
     assert wire.query == {"verbose": "true"}
     assert wire.json is None
     created = ROUTES["create_project"].bind(project_name="p", description="d")

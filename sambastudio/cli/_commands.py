@@ -11,12 +11,14 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from sambastudio.cli._complete import names_of
 from sambastudio.cli._context import Command, cli_context
 from sambastudio.cli._output import show_done, show_list, show_one
 
@@ -26,13 +28,29 @@ FindAll = Callable[..., Iterable[Any]]
 FindOne = Callable[..., Any]
 """``(client, **options) -> resource``."""
 
-# The options that name resources, spelled as snapi spells them.
-PROJECT = click.option("-p", "--project", required=True, help="Project name or id.")
-JOB = click.option("-j", "--job", required=True, help="Job name or id.")
-ENDPOINT = click.option("-e", "--endpoint", required=True, help="Endpoint name or id.")
-MODEL = click.option("-m", "--model", required=True, help="Model name or id.")
-DATASET = click.option("-d", "--dataset", required=True, help="Dataset name or id.")
-IN_PROJECT = click.option("-p", "--project", help="Only this project.")
+# The options that name resources, spelled as snapi spells them; Tab completes their names.
+PROJECT = click.option(
+    "-p", "--project", required=True, help="Project name or id.", shell_complete=names_of("project")
+)
+JOB = click.option(
+    "-j", "--job", required=True, help="Job name or id.", shell_complete=names_of("job")
+)
+ENDPOINT = click.option(
+    "-e",
+    "--endpoint",
+    required=True,
+    help="Endpoint name or id.",
+    shell_complete=names_of("endpoint"),
+)
+MODEL = click.option(
+    "-m", "--model", required=True, help="Model name or id.", shell_complete=names_of("model")
+)
+DATASET = click.option(
+    "-d", "--dataset", required=True, help="Dataset name or id.", shell_complete=names_of("dataset")
+)
+IN_PROJECT = click.option(
+    "-p", "--project", help="Only this project.", shell_complete=names_of("project")
+)
 """``list``'s optional scope: one project's resources, else every project's."""
 WAIT_TIMEOUT = click.option(
     "--timeout",
@@ -63,21 +81,40 @@ HYPERPARAMS = click.option(
 )
 
 
+def rdus_of(rdu_arch: str, param_hint: str) -> int:
+    """The RDU count an architecture's name ends with (``SN40L-16`` -> 16); assumed, as
+    snapi's ``-r``/``--rdu-arch`` pairing is only seen in use, never documented."""
+    found = re.fullmatch(r".*?-(\d+)", rdu_arch.strip())
+    if found is None or int(found.group(1)) == 0:
+        raise click.BadParameter(
+            f"{rdu_arch!r} does not end in an RDU count, such as SN40L-8", param_hint=param_hint
+        )
+    return int(found.group(1))
+
+
 def label(resource: Any) -> str:
     """How messages name a resource: its name, else its id."""
     return str(getattr(resource, "name", None) or resource.id)
 
 
-def show_created(kind: str, resource: Any, *, then: Callable[[], None] | None = None) -> None:
+def show_created(
+    kind: str,
+    resource: Any,
+    *,
+    then: Callable[[], None] | None = None,
+    message: str | None = None,
+) -> None:
     """Report a new resource; with ``then`` (a wait), only how that ends goes out as JSON, so
-    that a script reads one document."""
-    message = f"Created {kind} {label(resource)} ({resource.id})."
+    that a script reads one document. ``--output snapi`` adds the resource's block."""
+    message = message or f"Created {kind} {label(resource)} ({resource.id})."
     if then is None:
         show_done(message, created=kind, id=resource.id)
-        return
-    if not cli_context().json:
+    elif not cli_context().json:
         click.echo(message)
-    then()
+    if cli_context().snapi:
+        show_one(resource)
+    if then is not None:
+        then()
 
 
 def _a(kind: str) -> str:

@@ -3,12 +3,17 @@
 The options are accepted before the command (``sambastudio --json project list``) and after
 it (``sambastudio project list --json``), as people type both. The access key is never an
 option value, which every user of the machine could read in ``ps``: it comes from
-``SAMBASTUDIO_ACCESS_KEY``, the snapi ``secret.txt``, or ``--access-key-file``.
+``SAMBASTUDIO_ACCESS_KEY``, a profile, the snapi ``secret.txt``, or ``--access-key-file``.
+
+``--output`` picks how results look: ``table`` (people), ``json`` (scripts; ``--json`` is
+short for it) or ``snapi`` (snapi's ``Key : Value`` blocks everywhere, for scripts written
+against snapi). Its default comes from ``SAMBASTUDIO_OUTPUT``, else the profile.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +23,11 @@ import attrs
 import click
 
 from sambastudio._client import Client
+from sambastudio._profiles import Profile, selected_profile
 from sambastudio._redact import LOGGER, RedactingFilter
+
+OUTPUTS = ("table", "json", "snapi")
+ENV_OUTPUT = "SAMBASTUDIO_OUTPUT"
 
 
 @attrs.define
@@ -28,19 +37,62 @@ class CliContext:
     host: str | None = None
     access_key_file: Path | None = None
     tenant: str | None = None
-    json: bool = False
+    profile: str | None = None
+    output: str | None = None
     debug: bool = False
     _client: Client | None = None
+
+    @property
+    def json(self) -> bool:
+        return self.output_mode == "json"
+
+    @property
+    def snapi(self) -> bool:
+        """Whether results keep snapi's shapes (``--output snapi``)."""
+        return self.output_mode == "snapi"
+
+    @property
+    def output_mode(self) -> str:
+        """``--output``, else ``$SAMBASTUDIO_OUTPUT``, else the profile's, else ``table``."""
+        chosen = self.output or os.environ.get(ENV_OUTPUT) or self._profile_output()
+        if chosen not in OUTPUTS:
+            raise click.BadParameter(
+                f"{chosen!r} is not one of {', '.join(OUTPUTS)}", param_hint=ENV_OUTPUT
+            )
+        return chosen
+
+    def _profile_output(self) -> str:
+        try:
+            found = self.selected_profile()
+        except Exception:  # a broken profile file is reported by the command that reads it
+            return "table"
+        return (found.output if found else None) or "table"
+
+    def selected_profile(self) -> Profile | None:
+        """``--profile``, else ``$SAMBASTUDIO_PROFILE``, else the active profile, else none."""
+        return selected_profile(os.environ, self.profile)
 
     @property
     def client(self) -> Client:
         """The client for these options; built once, so a command that needs none sends nothing."""
         if self._client is None:
-            self._client = Client(
-                host_url=self.host, access_key=self.access_key(), tenant=self.tenant
-            )
+            self._client = self.new_client()
             click.get_current_context().call_on_close(self._client.close)
         return self._client
+
+    def new_client(self, **options: Any) -> Client:
+        """A client for these options (``options`` go to :class:`Client`).
+
+        ``--profile`` fills what ``--host``, ``--access-key-file`` and ``--tenant`` leave
+        out; without it the SDK reads ``$SAMBASTUDIO_PROFILE`` or the active profile itself.
+        """
+        chosen = selected_profile(os.environ, self.profile) if self.profile else None
+        return Client(
+            host_url=self.host or (chosen.host_url if chosen else None),
+            access_key=self.access_key() or (chosen.access_key if chosen else None),
+            tenant=self.tenant or (chosen.tenant if chosen else None),
+            **options,
+        )
 
     def access_key(self) -> str | None:
         """The key in ``--access-key-file``, else ``None`` (the environment or snapi decides)."""
@@ -63,6 +115,11 @@ def _setter(attribute: str) -> Callable[[click.Context, click.Parameter, Any], N
             setattr(ctx.ensure_object(CliContext), attribute, value)
 
     return record
+
+
+def _json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(CliContext).output = "json"
 
 
 def _enable_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -111,10 +168,24 @@ def global_options() -> list[click.Parameter]:
             **common,
         ),
         click.Option(
+            ["--profile"],
+            metavar="NAME",
+            callback=_setter("profile"),
+            help="Use this named profile (default: SAMBASTUDIO_PROFILE, else the active one).",
+            **common,
+        ),
+        click.Option(
+            ["--output"],
+            type=click.Choice(OUTPUTS),
+            callback=_setter("output"),
+            help="table (default), json, or snapi's Key : Value blocks.",
+            **common,
+        ),
+        click.Option(
             ["--json"],
             is_flag=True,
-            callback=_setter("json"),
-            help="Print JSON for scripts instead of tables.",
+            callback=_json,
+            help="Print JSON for scripts (same as --output json).",
             **common,
         ),
         click.Option(

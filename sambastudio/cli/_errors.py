@@ -53,5 +53,5 @@ class MainGroup(Group):
             raise
         except Exception as error:
             if ctx.ensure_object(CliContext).debug:
-                click.echo(traceback.format_exc(), err=True, nl=False)
+                click.echo(mask_text(traceback.format_exc()), err=True, nl=False)
             raise _as_click_error(error) from error

@@ -3,7 +3,7 @@
 A resource's JSON is its ``model_dump`` with every secret field masked, so ``--json`` is
 safe to paste into a ticket; a command that shows a secret on request adds it explicitly.
 Blocks keep snapi's ``Key : Value`` shape, so scripts that grep ``Status : Live`` keep
-working.
+working; ``--output snapi`` prints lists and new resources as such blocks too.
 """
 
 from __future__ import annotations
@@ -88,6 +88,13 @@ def show_list(items: Iterable[Any], columns: Sequence[str], *, kind: str) -> Non
         click.echo(json.dumps([dump(item) for item in found], indent=2))
     elif not found:
         click.echo(f"No {kind}s.")
+    elif cli_context().snapi:
+        blocks = (
+            "\n".join(f"{_label(column.rsplit('.', 1)[-1])} : {_text(_get(item, column))}"
+                      for column in columns)
+            for item in found
+        )  # fmt: skip
+        click.echo("\n\n".join(blocks))
     else:
         rows = [[_cut(_text(_get(item, column)), _CELL) for column in columns] for item in found]
         click.echo(table(rows, [header(column) for column in columns]))

@@ -18,7 +18,13 @@ def find(client: Client, app: str) -> App:
 
 @click.group(cls=Group)
 def app() -> None:
-    """ML apps."""
+    """ML apps.
+
+    \b
+    Examples:
+      sambastudio app list --output snapi
+      sambastudio app info --app "Generative Tuning"
+    """
 
 
 add_commands(

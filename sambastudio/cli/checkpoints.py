@@ -31,7 +31,13 @@ def find(client: Client, project: str, job: str, checkpoint: str) -> Checkpoint:
 
 @click.group(cls=Group)
 def checkpoint() -> None:
-    """Checkpoints of train jobs."""
+    """Checkpoints of train jobs (`model add` promotes one).
+
+    \b
+    Examples:
+      sambastudio checkpoint list -p demo -j ft-1
+      sambastudio checkpoint info -p demo -j ft-1 -c <checkpoint>
+    """
 
 
 add_commands(

@@ -25,7 +25,9 @@ from sambastudio.cli._commands import (
     stop_command,
     wait_command,
 )
+from sambastudio.cli._complete import names_of
 from sambastudio.cli._context import Group, cli_context
+from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done, show_one
 from sambastudio.cli._watch import WaitProgress
 from sambastudio.resources.api_keys import ApiKey
@@ -34,6 +36,7 @@ from sambastudio.resources.endpoints import Endpoint
 COLUMNS = ("name", "id", "status", "model_id", "instances", "rdu_arch", "project_id")
 KEY_COLUMNS = ("id", "description", "status", "time_created")
 SHOW_KEY = click.option("--show-key", is_flag=True, help="Print the API key itself (a secret).")
+HIDDEN_KEY = "(hidden; add --show-key to print it)"
 
 
 def find(client: Client, project: str, endpoint: str) -> Endpoint:
@@ -50,8 +53,14 @@ def revealed(key: ApiKey | None, show_key: bool) -> dict[str, str]:
 
 
 def wait_live(endpoint: Endpoint, timeout: float | None) -> None:
-    """Wait with a bar on a terminal; ``EndpointFailed`` if it fails or is stopped."""
-    with WaitProgress(f"endpoint {label(endpoint)}", percent=False) as progress:
+    """Wait with a bar on a terminal; ``EndpointFailed`` if it fails or is stopped. Ctrl-C
+    stops watching only, the deployment goes on."""
+    again = f"sambastudio endpoint wait -p {endpoint.project_id} -e {endpoint.id}"
+    resume = f"The endpoint keeps deploying; wait for it again with: {again}"
+    with (
+        resumable(f"waiting for endpoint {label(endpoint)}", resume),
+        WaitProgress(f"endpoint {label(endpoint)}", percent=False) as progress,
+    ):
         endpoint.wait_until_live(timeout, on_progress=progress)
     show_done(
         f"Endpoint {label(endpoint)} is {endpoint.status}.", id=endpoint.id, status=endpoint.status
@@ -60,13 +69,26 @@ def wait_live(endpoint: Endpoint, timeout: float | None) -> None:
 
 @click.group(cls=Group)
 def endpoint() -> None:
-    """Endpoints (deployed models)."""
+    """Endpoints (deployed models).
+
+    \b
+    Examples:
+      sambastudio endpoint create -p demo -n ep -m my-model -a SN40L-8 -i 1 --wait
+      sambastudio endpoint info -p demo -e ep --show-key | grep "API Key :"
+      sambastudio endpoint predict -p demo -e ep "Hello" --stream
+    """
 
 
 @endpoint.command("create")
 @PROJECT
 @click.option("-n", "--name", required=True, help="Name of the new endpoint.")
-@click.option("-m", "--model", required=True, help="Model to deploy (name or id).")
+@click.option(
+    "-m",
+    "--model",
+    required=True,
+    help="Model to deploy (name or id).",
+    shell_complete=names_of("model"),
+)
 @click.option("-a", "--rdu-arch", required=True, help="RDU architecture, e.g. SN40L-8.")
 @click.option("-i", "--instances", type=click.IntRange(min=1), default=1, show_default=True)
 @HYPERPARAMS
@@ -110,7 +132,10 @@ def create(
 def info(project: str, endpoint: str, show_key: bool) -> None:
     """Show an endpoint; its API key only with --show-key."""
     found = find(cli_context().client, project, endpoint)
-    show_one(found, extra=revealed(found.api_key, show_key))
+    extra = revealed(found.api_key, show_key)
+    if found.api_key is not None and not show_key and not cli_context().json:
+        extra = {"api_key": HIDDEN_KEY}  # says where snapi's API Key line went
+    show_one(found, extra=extra)
 
 
 @endpoint.command("update")

@@ -20,11 +20,14 @@ from sambastudio.cli._commands import (
     json_object,
     label,
     list_command,
+    rdus_of,
     show_created,
     stop_command,
     wait_command,
 )
+from sambastudio.cli._complete import names_of
 from sambastudio.cli._context import Group, cli_context
+from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done, show_list
 from sambastudio.cli._watch import WaitProgress
 from sambastudio.resources import Job
@@ -42,15 +45,29 @@ def find_all(client: Client, project: str | None) -> Any:
 
 
 def wait_for(job: Job, timeout: float | None) -> None:
-    """Wait with a bar on a terminal, then say how it ended (failures raise ``JobFailed``)."""
-    with WaitProgress(f"job {label(job)}", percent=True) as progress:
+    """Wait with a bar on a terminal, then say how it ended (failures raise ``JobFailed``);
+    Ctrl-C stops watching only, the job runs on."""
+    again = f"sambastudio job wait -p {job.project_id} -j {job.id}"
+    resume = f"The job keeps running; wait for it again with: {again}"
+    with (
+        resumable(f"waiting for job {label(job)}", resume),
+        WaitProgress(f"job {label(job)}", percent=True) as progress,
+    ):
         job.wait(timeout, on_progress=progress)
     show_done(f"Job {label(job)} ended {job.status}.", id=job.id, status=job.status)
 
 
 @click.group(cls=Group)
 def job() -> None:
-    """Jobs (train, evaluation, batch_predict)."""
+    """Jobs (train, evaluation, batch_predict).
+
+    \b
+    Examples:
+      sambastudio job create -p demo -j ft-1 -t train -m Meta-Llama-3-8B-Instruct \\
+          -d squad -r 8 -a SN40L-8 -hp '{"num_iterations": 100}' --wait
+      sambastudio job info -p demo -j ft-1 | grep "Status :"
+      sambastudio job download -p demo -j ft-1 --kind results --dest out --extract
+    """
 
 
 @job.command("create")
@@ -65,9 +82,28 @@ def job() -> None:
     show_default=True,
     help="What the job does.",
 )
-@click.option("-m", "--model", required=True, help="Model to start from (name or id).")
-@click.option("-d", "--dataset", required=True, help="Dataset (name or id).")
+@click.option(
+    "-m",
+    "--model",
+    required=True,
+    help="Model to start from (name or id).",
+    shell_complete=names_of("model"),
+)
+@click.option(
+    "-d",
+    "--dataset",
+    required=True,
+    help="Dataset (name or id).",
+    shell_complete=names_of("dataset"),
+)
 @click.option("-a", "--rdu-arch", required=True, help="RDU architecture, e.g. SN40L-8.")
+@click.option(
+    "-r",
+    "--rdu-required",
+    "--rdu_required",
+    type=click.IntRange(min=1),
+    help="RDUs in all (snapi's -r): a multiple of the architecture's, one instance each.",
+)
 @HYPERPARAMS
 @click.option(
     "-hf",
@@ -77,7 +113,9 @@ def job() -> None:
     help="A JSON file of them.",
 )
 @click.option("-l", "--load-state", is_flag=True, help="Load the optimizer state too.")
-@click.option("--parallel-instances", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--parallel-instances", type=click.IntRange(min=1), help="Instances (default: 1, or from -r)."
+)
 @click.option("--description", default="")
 @click.option("--wait", is_flag=True, help="Wait until the job ends.")
 @WAIT_TIMEOUT
@@ -88,17 +126,19 @@ def create(
     model: str,
     dataset: str,
     rdu_arch: str,
+    rdu_required: int | None,
     hyperparams: dict[str, Any] | None,
     hyperparams_file: dict[str, Any] | None,
     load_state: bool,
-    parallel_instances: int,
+    parallel_instances: int | None,
     description: str,
     wait: bool,
     timeout: float | None,
 ) -> None:
-    """Start a job (snapi: job create -p -j -t -m -d -a -hp)."""
+    """Start a job (snapi: job create -p -j -t -m -d -r -a -hp)."""
     if hyperparams is not None and hyperparams_file is not None:
         raise click.UsageError("give -hp or -hf, not both")
+    parallel_instances = _instances(rdu_arch, rdu_required, parallel_instances)
     created = (
         cli_context()
         .client.projects.get(project)
@@ -115,6 +155,21 @@ def create(
         )
     )
     show_created("job", created, then=(lambda: wait_for(created, timeout)) if wait else None)
+
+
+def _instances(rdu_arch: str, rdu_required: int | None, instances: int | None) -> int:
+    """Parallel instances from ``-r`` (RDUs in all) and the architecture's RDUs each."""
+    if rdu_required is None:
+        return instances or 1
+    each = rdus_of(rdu_arch, "-a/--rdu-arch")
+    wanted, rest = divmod(rdu_required, each)
+    if rest or (instances is not None and instances != wanted):
+        raise click.BadParameter(
+            f"{rdu_required} RDUs is not {instances or 'a whole number of'} instance(s) of "
+            f"{rdu_arch} ({each} RDUs each)",
+            param_hint="-r/--rdu-required",
+        )
+    return wanted
 
 
 @job.command("resume")
@@ -160,7 +215,9 @@ def download(project: str, job: str, kind: str, dest: Path, extract: bool) -> No
     """Download a job's logs or (batch_predict) results archive."""
     found = find(cli_context().client, project, job)
     fetch = found.download_logs if kind == "logs" else found.download_results
-    saved = fetch(dest, extract=extract)
+    again = f"sambastudio job download -p {project} -j {job} --kind {kind} --dest {dest}"
+    with resumable(f"the download of the {kind}", f"Continue it with: {again}"):
+        saved = fetch(dest, extract=extract)
     show_done(f"Saved the {kind} of job {label(found)} to {saved}.", path=str(saved))
 
 

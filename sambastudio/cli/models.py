@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -16,9 +17,12 @@ from sambastudio.cli._commands import (
     hidden_alias,
     info_command,
     list_command,
+    rdus_of,
     show_created,
 )
 from sambastudio.cli._context import Group, cli_context
+from sambastudio.cli._errors import Failure
+from sambastudio.cli._output import show_done
 from sambastudio.resources import Model
 
 COLUMNS = ("name", "id", "status", "model_type", "job_types", "version")
@@ -30,7 +34,15 @@ def find(client: Client, model: str) -> Model:
 
 @click.group(cls=Group)
 def model() -> None:
-    """Models."""
+    """Models: the catalogue, promoted checkpoints, bundles and speculative pairs.
+
+    \b
+    Examples:
+      sambastudio model add -p demo -j ft-1 -m <checkpoint> -n my-model -t finetuned
+      sambastudio model add-composite -n my-bundle -e my-model -e Meta-Llama-3-8B-Instruct
+      sambastudio model create-sd-pair --name sd --target Meta-Llama-3-8B-Instruct \\
+          --target-version 1 --draft Meta-Llama-3.2-1B-Instruct --draft-version 1 --rdu-arch SN40L-8
+    """
 
 
 @model.command("add")
@@ -60,6 +72,116 @@ def add(
     found = client.projects.get(project).jobs.get(job).checkpoints.get(checkpoint)
     added = found.promote(name=name, description=description, checkpoint_type=checkpoint_type)
     show_created("model", added)
+
+
+@model.command("add-composite")
+@click.option("-n", "--name", required=True, help="Name of the new composite model.")
+@click.option(
+    "-e",
+    "--dependency",
+    "--dependencies",
+    "dependencies",
+    multiple=True,
+    required=True,
+    help="A model to bundle (name or id; repeatable).",
+)
+@click.option(
+    "--rdu-required", "--rdu_required", type=click.IntRange(min=1), default=8, show_default=True
+)
+@click.option("--description", default="")
+def add_composite(
+    name: str, dependencies: tuple[str, ...], rdu_required: int, description: str
+) -> None:
+    """Bundle models into one composite model (snapi: model add-composite -n -e)."""
+    created = cli_context().client.models.create_composite(
+        name=name, dependencies=list(dependencies), rdu_required=rdu_required,
+        description=description,
+    )  # fmt: skip
+    show_created("model", created)
+
+
+def _pair(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options naming a speculative-decoding pair, as snapi spells them."""
+    for option in reversed(
+        [
+            click.option("--target", required=True, help="The target model (name or id)."),
+            click.option("--target-version", "--target_version", help="Its version."),
+            click.option("--draft", required=True, help="The smaller draft model."),
+            click.option("--draft-version", "--draft_version", help="Its version."),
+            click.option("-a", "--rdu-arch", "--rdu_arch", required=True, help="RDU architecture."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _member(client: Client, ref: str, version: str | None, option: str) -> Model:
+    """The model ``ref``, checked to be ``version`` when one is given."""
+    found = client.models.get(ref)
+    if version is not None and found.version is not None and str(found.version) != version:
+        raise click.BadParameter(
+            f"model {ref} is version {found.version}, not {version}", param_hint=option
+        )
+    return found
+
+
+def _validated(
+    target: str, target_version: str | None, draft: str, draft_version: str | None, arch: str
+) -> tuple[Model, Model, int]:
+    """Both members and the RDUs, once the server said the draft can speculate for the
+    target; a refusal lists every reason and creates nothing."""
+    client = cli_context().client
+    rdus = rdus_of(arch, "--rdu-arch")
+    pair = (
+        _member(client, target, target_version, "--target-version"),
+        _member(client, draft, draft_version, "--draft-version"),
+    )
+    check = client.models.validate_spec_decoding(target=pair[0], draft=pair[1], rdu_required=rdus)
+    if not check.valid:
+        reasons = "; ".join(str(v.get("message", v)) for v in check.validations)
+        raise Failure(f"{draft} cannot be a speculative-decoding draft for {target}: {reasons}")
+    return pair[0], pair[1], rdus
+
+
+@model.command("validate-spec-decoding")
+@_pair
+def validate_spec_decoding(
+    target: str, target_version: str | None, draft: str, draft_version: str | None, rdu_arch: str
+) -> None:
+    """Check that DRAFT can speculate for TARGET; exit 1 with the reasons if not."""
+    _validated(target, target_version, draft, draft_version, rdu_arch)
+    show_done(
+        f"Speculative decoding validated: {draft} can draft for {target} on {rdu_arch}.",
+        valid=True,
+    )
+
+
+@model.command("create-sd-pair")
+@click.option("-n", "--name", required=True, help="Name of the new speculative-decoding pair.")
+@_pair
+@click.option("--description", default="")
+def create_sd_pair(
+    name: str,
+    target: str,
+    target_version: str | None,
+    draft: str,
+    draft_version: str | None,
+    rdu_arch: str,
+    description: str,
+) -> None:
+    """Validate a target/draft pair, then create it as a composite model."""
+    target_model, draft_model, rdus = _validated(
+        target, target_version, draft, draft_version, rdu_arch
+    )
+    names = {"target_model": target_model.name or target, "draft_model": draft_model.name or draft}
+    created = cli_context().client.models.create_composite(
+        name=name,
+        dependencies=[target_model, draft_model],
+        rdu_required=rdus,
+        description=description,
+        config_params=names,
+    )
+    show_created("model", created)
 
 
 _delete = delete_command("model", find, MODEL)

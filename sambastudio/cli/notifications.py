@@ -20,7 +20,13 @@ def find_all(client: Client, levels: tuple[int, ...], kind: Any, archived: bool)
 
 @click.group(cls=Group)
 def notification() -> None:
-    """Notifications."""
+    """Notifications.
+
+    \b
+    Examples:
+      sambastudio notification list --level 40 --level 50
+      sambastudio notification list --type admin --all --json
+    """
 
 
 add_commands(

@@ -27,7 +27,14 @@ def find(client: Client, project: str) -> Project:
 
 @click.group(cls=Group)
 def project() -> None:
-    """Projects."""
+    """Projects: the folders that hold jobs and endpoints.
+
+    \b
+    Examples:
+      sambastudio project create -p demo --description "fine-tuning trials"
+      sambastudio project list
+      sambastudio project info -p demo --output snapi
+    """
 
 
 @project.command("create")

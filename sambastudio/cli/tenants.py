@@ -31,7 +31,14 @@ def find(client: Client, tenant: str) -> Tenant:
 
 @click.group(cls=Group)
 def tenant() -> None:
-    """Tenants."""
+    """Tenants (administrators).
+
+    \b
+    Examples:
+      sambastudio tenant create -n research --display-name "Research"
+      sambastudio tenant update -n research --rdu-node-count 2 --arch SN40L-8
+      sambastudio tenant list
+    """
 
 
 @tenant.command("create")

@@ -19,7 +19,14 @@ USER = click.option("-u", "--user-id", required=True, help="User name (its id)."
 
 @click.group(cls=Group)
 def user() -> None:
-    """Users."""
+    """Users (administrators).
+
+    \b
+    Examples:
+      sambastudio user add -u alice --email alice@example.com
+      sambastudio user delete -u alice --from-tenant research
+      sambastudio user list
+    """
 
 
 @user.command("add")

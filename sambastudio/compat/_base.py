@@ -24,13 +24,16 @@ from sambastudio.compat._envelope import (
     TIMED_OUT,
     envelope,
     failure_dict,
+    refused_dict,
     response_dict,
+    without_sent_secrets,
 )
 from sambastudio.compat._migration import warn_deprecated
 from sambastudio.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    PathArgumentError,
 )
 
 JSONDict: TypeAlias = dict[str, Any]
@@ -90,17 +93,26 @@ class SnSdkBase:
     def _call(self, name: str, /, *, base_url: str | None = None, **arguments: Any) -> JSONDict:
         """Send the route ``name`` bound to ``arguments``; the JSON dict, never an exception."""
         warn_deprecated(name, stacklevel=3)
-        wire = ROUTES[name].bind(**arguments)
+        try:
+            wire = ROUTES[name].bind(**arguments)
+        except PathArgumentError as exc:
+            return refused_dict(exc)
         try:
             response = self._transport.send(wire, raise_for_status=False, base_url=base_url)
         except APIConnectionError as exc:
             return self._failure(exc, arguments)
-        return response_dict(response)
+        result: JSONDict = without_sent_secrets(
+            response_dict(response), _secret_arguments(arguments)
+        )
+        return result
 
     def _download(self, name: str, /, dest_dir: str, **arguments: Any) -> JSONDict:
         """Stream the archive of route ``name`` into ``dest_dir``; ``path`` names the file."""
         warn_deprecated(name, stacklevel=3)
-        wire = ROUTES[name].bind(**arguments)
+        try:
+            wire = ROUTES[name].bind(**arguments)
+        except PathArgumentError as exc:
+            return refused_dict(exc)
         try:
             path = _download.download_to_dir(self._transport, wire, dest_dir, progress_bar=False)
         except APIStatusError as exc:
@@ -112,16 +124,17 @@ class SnSdkBase:
 
     def _failure(self, exc: APIConnectionError, arguments: Mapping[str, Any]) -> JSONDict:
         status = TIMED_OUT if isinstance(exc, APITimeoutError) else CONNECTION_FAILED
-        secrets = [self._transport.settings.access_key, *_secret_values(arguments)]
+        secrets = [self._transport.settings.access_key, *_secret_arguments(arguments).values()]
         return failure_dict(str(exc), status, secrets)
 
 
-def _secret_values(arguments: Mapping[str, Any]) -> list[str]:
-    return [
-        value
+def _secret_arguments(arguments: Mapping[str, Any]) -> dict[str, str]:
+    """The arguments that are secrets (AWS credentials, passwords, keys), by name."""
+    return {
+        name: value
         for name, value in arguments.items()
         if isinstance(value, str) and is_secret_field(name)
-    ]
+    }
 
 
 def hyperparams_text(hyperparams: Hyperparams | None) -> str | None:

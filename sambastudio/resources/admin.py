@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import Field
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import Record, check_name, list_of, object_of
 from sambastudio._pagination import Pager
 from sambastudio.errors import SambaStudioError
@@ -61,13 +62,13 @@ class Admin:
 
     def resource_usage(self) -> ResourceUsage:
         body = self._client._request("admin_resource_usage")
-        return ResourceUsage.model_validate(object_of(body))
+        return parse_answer(ResourceUsage, object_of(body), "usage")
 
 
 def features(client: Client) -> list[Feature]:
     """The server's feature flags (``client.features()``)."""
     body = client._request("get_feature_list")
-    return [Feature.model_validate(item) for item in list_of(body, "features")]
+    return [parse_answer(Feature, item, "feature") for item in list_of(body, "features")]
 
 
 def log_in(client_class: type[C], host_url: str, username: str, password: str, **options: Any) -> C:

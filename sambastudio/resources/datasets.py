@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import AliasChoices, Field
 
 from sambastudio._base import Collection, Resource
+from sambastudio._checks import check_list, check_mapping, check_text
 from sambastudio._progress import ProgressCallback
 from sambastudio._upload import (
     DEFAULT_CHUNK_SIZE,
@@ -83,13 +84,13 @@ class Datasets(Collection[Dataset]):
             self._client._transport,
             name=name,
             path=path,
-            apps=[app.id if isinstance(app, App) else app for app in apps],
-            job_types=job_types,
-            description=description,
-            file_type=file_type,
-            url=url,
-            language=language,
-            metadata=metadata,
+            apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
+            job_types=check_list("job_types", job_types),
+            description=check_text("description", description),
+            file_type=check_text("file_type", file_type),
+            url=check_text("url", url),
+            language=check_text("language", language),
+            metadata=check_mapping("metadata", metadata),
             chunk_size=chunk_size,
             concurrency=concurrency,
             on_progress=on_progress,

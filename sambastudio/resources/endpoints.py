@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
@@ -19,10 +19,13 @@ from sambastudio._base import (
 )
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import EndpointFailed, SambaStudioError
-from sambastudio.resources import predictions
+from sambastudio.resources import chat as conversations
+from sambastudio.resources import embeddings, openai_clients, predictions
 from sambastudio.resources.api_keys import ApiKey, ApiKeyRef, EndpointApiKeys, key_entries
+from sambastudio.resources.chat import ChatCompletion, ChatStream
 from sambastudio.resources.models import Model, Models
 from sambastudio.resources.predictions import Params, Prediction
+from sambastudio.resources.streaming import TokenStream
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
@@ -219,13 +222,55 @@ class Endpoint(Resource):
     def embed(
         self, texts: str | Sequence[str], *, api_key: ApiKeyRef | None = None
     ) -> list[list[float]]:
-        """One vector per text, from an endpoint serving an embedding model."""
-        return predictions.vectors(predictions.outputs(self, texts, None, api_key))
+        """One vector per text, from an endpoint serving an embedding model (on its
+        OpenAI-compatible route if it has one, else on its predict wire)."""
+        return embeddings.embed(self, texts, api_key)
+
+    @overload
+    def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        stream: Literal[False] = False,
+        api_key: ApiKeyRef | None = None,
+        **params: Any,
+    ) -> ChatCompletion: ...
+    @overload
+    def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        stream: Literal[True],
+        api_key: ApiKeyRef | None = None,
+        **params: Any,
+    ) -> ChatStream: ...
+    def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        stream: bool = False,
+        api_key: ApiKeyRef | None = None,
+        **params: Any,
+    ) -> ChatCompletion | ChatStream:
+        """Answer a conversation (``[{"role": "user", "content": "..."}]``).
+
+        ``params`` are OpenAI's (``max_tokens``, ``temperature``, ``stop``, ``n``, ...) and
+        SambaNova's (``top_k``, ``do_sample``, ...). With ``stream=True``, a ``ChatStream``
+        of chunks whose ``usage`` is set after the last. The OpenAI-compatible route is used
+        when the endpoint has one, the V2 predict route otherwise (docs/inference.md).
+        """
+        return conversations.chat(self, messages, params, stream=stream, api_key=api_key)
+
+    def openai_client(self, *, async_: bool = False, api_key: ApiKeyRef | None = None) -> Any:
+        """An ``openai.OpenAI`` (``AsyncOpenAI`` with ``async_=True``) for this endpoint;
+        needs the ``openai`` extra (``pip install 'sambastudio[openai]'``)."""
+        return openai_clients.openai_client(self, api_key, async_)
 
     def stream(
         self, text: str, params: Params | None = None, *, api_key: ApiKeyRef | None = None
-    ) -> Iterator[str]:
-        """The completion of ``text``, token by token as they arrive.
+    ) -> TokenStream:
+        """The completion of ``text``, token by token as they arrive; after the last one,
+        the stream's ``usage`` holds the counts and timing. ``with`` it to close early.
 
         Arguments are checked now; the request is sent when the first token is asked for.
         An error the server reports in the stream raises ``SambaStudioError``.

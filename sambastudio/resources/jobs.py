@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from pydantic import AliasChoices, Field
 from typing_extensions import Self
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import (
     Collection,
     Record,
@@ -23,6 +24,7 @@ from sambastudio._base import (
     list_of,
     object_of,
 )
+from sambastudio._checks import check_bool, check_text
 from sambastudio._download import download_to_dir
 from sambastudio._pagination import Pager
 from sambastudio._progress import ProgressCallback as TransferCallback
@@ -165,7 +167,7 @@ class Job(Resource):
             job_name=self.name or self.id,
             job_type=self.job_type,
             hyperparams=hyperparams_json(hyperparams),
-            load_state=load_state,
+            load_state=check_bool("load_state", load_state),
         )
         return self._absorb_answer(body)
 
@@ -216,7 +218,7 @@ class Job(Resource):
             session_token=session_token,
             region_name=region_name,
         )
-        return ResultsExport.model_validate(object_of(body))
+        return parse_answer(ResultsExport, object_of(body), "export")
 
     def download_results(
         self,
@@ -275,7 +277,7 @@ class Job(Resource):
 
     def _records(self, route_name: str, key: str, model: type[_R], **args: Any) -> list[_R]:
         body = self._request(route_name, **self._at(), **args)
-        return [model.model_validate(item) for item in list_of(body, key)]
+        return [parse_answer(model, item, key) for item in list_of(body, key)]
 
 
 class JobLogs:
@@ -366,6 +368,9 @@ class ProjectJobs(Collection[Job]):
             "hyperparams": hyperparams_json(hyperparams),
             "parallel_instances": check_count("parallel_instances", parallel_instances),
             "rdu_arch": check_name("rdu_arch", rdu_arch),
+            "description": check_text("description", description),
+            "load_state": check_bool("load_state", load_state),
+            "sub_path": check_text("sub_path", sub_path),
         }
         body = self._client._request(
             "create_job",
@@ -373,9 +378,6 @@ class ProjectJobs(Collection[Job]):
             **args,
             model_checkpoint=Models(self._client)._resolve(model),
             dataset=Datasets(self._client)._resolve(dataset),
-            description=description,
-            load_state=load_state,
-            sub_path=sub_path,
             model_version=model_version,
         )
         return self._from_answer(body)

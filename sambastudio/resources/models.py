@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import AliasChoices, Field
 from typing_extensions import Self
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import (
     Collection,
     Record,
@@ -277,7 +278,7 @@ class Models(Collection[Model]):
             rdu_required=rdu_required,
             dependencies=[{"name": target_name}, {"name": draft_name}],
         )
-        return SpecDecodingCheck.model_validate(object_of(body))
+        return parse_answer(SpecDecodingCheck, object_of(body), "check")
 
     def _name_of(self, model: str | Model) -> str:
         """Composites and speculative-decoding pairs name their members."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import Timestamped, check_choice, check_count, list_of, object_of
 from sambastudio._pagination import Page, Pager
 from sambastudio.errors import InvalidArgumentError
@@ -73,7 +74,10 @@ class Notifications:
         def fetch(cursor: object | None) -> Page[Notification]:
             number = first if cursor is None else cursor
             body = self._client._request("list_notifications", page=number, **query)
-            items = [Notification.model_validate(item) for item in list_of(body, "notifications")]
+            items = [
+                parse_answer(Notification, item, "notification")
+                for item in list_of(body, "notifications")
+            ]
             return Page(items, next_page=object_of(body).get("next_page"))
 
         return Pager(fetch, limit=limit)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import AliasChoices, Field
 from typing_extensions import NotRequired, TypedDict
 
+from sambastudio._answers import parse_answer
 from sambastudio._base import Collection, Record, Resource, check_name, list_of
 from sambastudio._pagination import Pager
 from sambastudio.errors import InvalidArgumentError
@@ -121,4 +122,4 @@ class Roles:
 
     def _fetch(self) -> builtins.list[Role]:
         body = self._client._request("list_roles")
-        return [Role.model_validate(item) for item in list_of(body, "roles")]
+        return [parse_answer(Role, item, "role") for item in list_of(body, "roles")]

@@ -2,55 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
-import pytest
-
-from sambastudio import Client
 from sambastudio.emulator import Emulator
-from sambastudio.resources import Job, Model, Project
 from sambastudio.resources.api_keys import fingerprint
-from tests.cli.conftest import ARCH, DEMO_DATA, MODEL, Cli, unique
-
-LATER = 3600.0
-"""Emulated seconds that finish any job or deployment of these tests."""
-
-
-@attrs.frozen
-class World:
-    """What most commands need to exist first, made with the SDK: a project, a finished
-    train job and a model promoted from its last checkpoint."""
-
-    client: Client
-    project: Project
-    job: Job
-    model: Model
-    app: str
-
-
-@pytest.fixture(scope="module")
-def world(emu: Emulator) -> Iterator[World]:
-    with Client(emu.url, emu.access_key) as client:
-        app = client.models.get(MODEL).app_id or ""
-        project = client.projects.create(name=unique("world"))
-        dataset = client.datasets.create(
-            name=unique("world"), path=DEMO_DATA, apps=[app], job_types=["train"]
-        )
-        job = project.jobs.create(
-            type="train",
-            name=unique("world"),
-            model=MODEL,
-            dataset=dataset,
-            rdu_arch=ARCH,
-            hyperparams={"num_iterations": 4, "save_steps": 2},
-        )
-        emu.clock.advance(LATER)
-        job.wait(10, poll_interval=0.01)
-        model = job.checkpoints.list().to_list()[-1].promote(name=unique("world"))
-        yield World(client, project, job, model, app)
+from tests.cli.conftest import ARCH, DEMO_DATA, LATER, MODEL, Cli, World, unique
 
 
 def names(items: list[dict[str, Any]]) -> list[str]:
@@ -72,7 +29,7 @@ def test_project_create_list_info_update_delete(cli: Cli) -> None:
 def test_dataset_add_list_info_and_snapis_remove(cli: Cli, world: World) -> None:
     name = unique("data")
     cli("dataset", "add", "-n", name, "--path", str(DEMO_DATA), "-apps", world.app,
-        "-j", "train", "-j", "evaluation", "--description", "capitals")  # fmt: skip
+        "-j", "train", "-j", "evaluation", "--description", "capitals", "--yes")  # fmt: skip
     assert name in names(cli.json("dataset", "list"))
     info = cli.json("dataset", "info", "-d", name)
     assert sorted(info["job_types"]) == ["evaluation", "train"]
@@ -89,11 +46,14 @@ def test_job_create_stop_resume_wait_delete(cli: Cli, world: World, emu: Emulato
     assert name in names(cli.json("job", "list", "-p", project))
     assert name in names(cli.json("job", "list"))  # across projects
     assert cli.json("job", "stop", "-p", project, "-j", name)["status"] == "STOPPED"
-    failed = cli("job", "wait", "-p", project, "-j", name, code=1)
+    failed = cli("job", "wait", "-p", project, "-j", name, "--timeout", "600", code=1)
     assert "ended with status STOPPED" in failed.stderr
     cli("job", "resume", "-p", project, "-j", name)
     emu.clock.advance(LATER)
-    assert "ended EXIT_WITH_0" in cli("job", "wait", "-p", project, "-j", name).stdout
+    assert (
+        "ended EXIT_WITH_0"
+        in cli("job", "wait", "-p", project, "-j", name, "--timeout", "600").stdout
+    )
     assert "Status : EXIT_WITH_0" in cli("job", "info", "-p", project, "-j", name).stdout
     cli("job", "delete", "-p", project, "-j", name)
     assert name not in names(cli.json("job", "list", "-p", project))
@@ -133,7 +93,7 @@ def test_endpoint_lifecycle_and_keys(cli: Cli, world: World, emu: Emulator) -> N
         "endpoint", "create", "-p", project, "-n", name, "-m", world.model.id, "-a", ARCH, "-i", "1"
     )
     emu.clock.advance(LATER)
-    assert f"Endpoint {name} is Live." in cli("endpoint", "wait", *at).stdout
+    assert f"Endpoint {name} is Live." in cli("endpoint", "wait", *at, "--timeout", "600").stdout
     assert name in names(cli.json("endpoint", "list", "-p", project))
     info = cli.json("endpoint", "info", *at)
     assert "api_key" not in info

@@ -120,7 +120,19 @@ def test_create_with_wait_prints_one_json_document(
         cli = Cli(fast, tmp_path)
         project = unique("wait")
         cli("project", "create", "-p", project)
-        create = ["endpoint", "create", "-p", project, "-m", MODEL, "-a", ARCH, "--wait"]
+        create = [
+            "endpoint",
+            "create",
+            "-p",
+            project,
+            "-m",
+            MODEL,
+            "-a",
+            ARCH,
+            "--wait",
+            "--timeout",
+            "600",
+        ]
         assert cli.json(*create, "-n", "quiet")["status"] == "Live"
         lines = cli(*create, "-n", "talkative").stdout.splitlines()
         assert lines[0].startswith("Created endpoint talkative (")

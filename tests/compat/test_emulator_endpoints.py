@@ -6,7 +6,6 @@ names instead of ids, the tenant given by name, ``api_keys``, ``targets``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sambastudio.compat import SnSdk
@@ -86,5 +85,4 @@ def test_endpoint_api_keys_and_predictions(sdk: SnSdk, emu: Emulator, tmp_path: 
     assert (revoked["status"], revoked["description"]) == ("Revoked", "rotated")
     refused = sdk.nlp_predict(pid, eid, added_key, "Hello")
     assert refused["status_code"] == 401
-    assert added_key not in json.dumps(refused)
     ok(sdk.delete_endpoint(pid, eid))

@@ -354,6 +354,21 @@ def _put(path: str = "a/f.bin", number: int = 1, **ids: str) -> Call:
     return call
 
 
+def _hostile_put(encoded_path: str) -> Call:
+    """A PUT the SDK refuses to build (a '..' segment), sent by hand to test the server."""
+
+    def call(api: Api, known: dict[str, str]) -> Any:
+        return api.session.put(
+            f"{api.emulator.url}/api/v1beta/upload/file/{encoded_path}",
+            params={"folderId": known["folder"], "uploadId": known["upload"], "partNumber": 1},
+            data=b"x",
+            headers={"key": api.emulator.access_key},
+            timeout=30,
+        )
+
+    return call
+
+
 def _folder(files: list[str], dataset: str | None = None) -> Call:
     def call(api: Api, known: dict[str, str]) -> Any:
         return api("create_folder_upload", dataset_id=dataset or known["dataset"], file_list=files)
@@ -423,7 +438,7 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
         (_put(upload=UNKNOWN), 404, f"upload {UNKNOWN} not found"),
         (_put(folder=UNKNOWN), 400, "belongs to folder"),
         (_put(path="a/other.bin"), 400, "is for 'a/f.bin', not 'a/other.bin'"),
-        (_put(path="../a/f.bin"), 400, "may not contain '..'"),
+        (_hostile_put("..%2Fa%2Ff.bin"), 400, "may not contain '..'"),
         (_folder(["../escape.txt"]), 400, "may not contain '..'"),
         (_folder(["/etc/passwd"]), 400, "must be a relative path"),
         (_folder(["a//b.txt"]), 400, "no empty or '.' segments"),

@@ -108,7 +108,10 @@ def test_bad_create_arguments_are_refused_before_sending(
 def test_wait_until_live_reports_progress_and_backs_off(project: Project, clock: FakeClock) -> None:
     endpoint = deploy(project)
     seen: list[str | None] = []
-    assert endpoint.wait_until_live(on_progress=lambda e: seen.append(e.status)) is endpoint
+    assert (
+        endpoint.wait_until_live(timeout=3600, on_progress=lambda e: seen.append(e.status))
+        is endpoint
+    )
     assert endpoint.status == "Live"
     assert seen == ["Deploying", "Deploying", "SettingUp", "SettingUp", "Live"]
     assert clock.sleeps == [5, 7.5, 11.25, 16.875]
@@ -118,7 +121,7 @@ def test_a_failed_deployment_raises_with_the_endpoint_and_the_server_message(
     client: Client, project: Project, emulator: Emulator
 ) -> None:
     broken = client.models.import_model(model=BASE_MODEL, path="ckpts/b", name=unique("broken"))
-    broken.wait()
+    broken.wait(timeout=3600)
     emulator.fail_on(model=broken.id, message="weights are corrupt")
     endpoint = deploy(project, model=broken.id)
     with pytest.raises(EndpointFailed) as caught:
@@ -146,7 +149,7 @@ def test_bad_wait_arguments_are_refused_before_polling(
 ) -> None:
     endpoint = deploy(project)
     with refused_before_sending(client, argument):
-        endpoint.wait_until_live(**{argument: value})  # type: ignore[arg-type]
+        endpoint.wait_until_live(**{"timeout": 600, argument: value})  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -201,7 +204,7 @@ def test_stop_then_restart(project: Project) -> None:
     assert endpoint.stop() is endpoint
     assert endpoint.status == "Stopped"
     with pytest.raises(EndpointFailed):
-        endpoint.wait_until_live()
+        endpoint.wait_until_live(timeout=3600)
     endpoint.update(instances=1)
     assert endpoint.wait_until_live(timeout=600).status == "Live"
 
@@ -287,9 +290,9 @@ def test_no_secret_in_repr_str_dumps_errors_or_logs(
     with pytest.raises(WaitTimeout) as timeout:
         endpoint.wait_until_live(timeout=1)
     broken = client.models.import_model(model=BASE_MODEL, path="ckpts/s", name=unique("bad"))
-    emulator.fail_on(model=broken.wait().id)
+    emulator.fail_on(model=broken.wait(timeout=3600).id)
     with pytest.raises(EndpointFailed) as failed:
-        deploy(project, model=broken.id).wait_until_live()
+        deploy(project, model=broken.id).wait_until_live(timeout=3600)
     texts += [str(timeout.value), str(failed.value), repr(failed.value), caplog.text]
     for secret in secrets_of(client, endpoint):
         for text in texts:

@@ -106,7 +106,7 @@ def test_a_failed_job_raises_with_the_server_message(
     emulator.fail_on(hyperparam=("learning_rate", "0.9"), message="loss diverged")
     job = start(project, dataset, hyperparams={**SHORT, "learning_rate": "0.9"})
     with pytest.raises(JobFailed) as caught:
-        job.wait()
+        job.wait(timeout=3600)
     assert caught.value.job is job
     assert job.status == "EXIT_WITH_1"
     assert "loss diverged" in str(caught.value)
@@ -158,9 +158,9 @@ def test_stop_then_resume(project: Project, dataset: Dataset) -> None:
         job.wait(timeout=30)
     assert job.stop().status == "STOPPED"
     with pytest.raises(JobFailed, match="STOPPED"):
-        job.wait()
+        job.wait(timeout=3600)
     assert job.resume().status != "STOPPED"
-    assert job.wait().status == "EXIT_WITH_0"
+    assert job.wait(timeout=3600).status == "EXIT_WITH_0"
 
 
 def test_update_and_delete(project: Project, dataset: Dataset) -> None:
@@ -177,7 +177,7 @@ def test_update_and_delete(project: Project, dataset: Dataset) -> None:
 
 
 def test_metrics_and_logs(project: Project, dataset: Dataset) -> None:
-    job = start(project, dataset).wait()
+    job = start(project, dataset).wait(timeout=3600)
     metrics = job.metrics()
     assert [point.step for point in metrics.train_loss][-1] == 10
     assert metrics["train_loss"] == metrics.train_loss
@@ -188,7 +188,7 @@ def test_metrics_and_logs(project: Project, dataset: Dataset) -> None:
 
 
 def test_downloads(project: Project, dataset: Dataset, tmp_path: Path) -> None:
-    job = start(project, dataset, type="batch_predict", hyperparams={}).wait()
+    job = start(project, dataset, type="batch_predict", hyperparams={}).wait(timeout=3600)
     results = job.download_results(tmp_path / "results")
     assert results.is_file()
     assert results.name.endswith(".tar.gz")
@@ -199,7 +199,7 @@ def test_downloads(project: Project, dataset: Dataset, tmp_path: Path) -> None:
 
 
 def test_results_export_to_s3(project: Project, dataset: Dataset) -> None:
-    job = start(project, dataset, type="batch_predict", hyperparams={}).wait()
+    job = start(project, dataset, type="batch_predict", hyperparams={}).wait(timeout=3600)
     export = job.export_to_s3(
         bucket="my-bucket",
         folder="runs/1",

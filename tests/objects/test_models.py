@@ -57,7 +57,9 @@ def test_an_import_wait_times_out(client: Client) -> None:
 
 
 def test_export_wait_list_and_delete(client: Client) -> None:
-    model = client.models.import_model(model=BASE_MODEL, path="ckpts/e", name=unique("m")).wait()
+    model = client.models.import_model(model=BASE_MODEL, path="ckpts/e", name=unique("m")).wait(
+        timeout=3600
+    )
     export = client.models.get(model.id).export()
     assert isinstance(export, ModelExport)
     assert export.model_id == model.id
@@ -73,7 +75,9 @@ def test_sambanova_models_cannot_be_deleted(client: Client) -> None:
 
 
 def test_delete_an_own_model(client: Client) -> None:
-    model = client.models.import_model(model=BASE_MODEL, path="ckpts/d", name=unique("m")).wait()
+    model = client.models.import_model(model=BASE_MODEL, path="ckpts/d", name=unique("m")).wait(
+        timeout=3600
+    )
     client.models.get(model.id).delete()
     assert model.id not in {m.id for m in client.models.list()}
 

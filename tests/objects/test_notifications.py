@@ -58,6 +58,9 @@ def test_the_pager_follows_pages_and_limit_caps_the_total(
     with routes_sent(client) as sent:
         assert client.notifications.list(page_size=2, limit=3).to_list() == everything[:3]
     assert sent == ["list_notifications"] * 2
+    with routes_sent(client) as sent:
+        assert client.notifications.list(page_size=2, limit=4).to_list() == everything[:4]
+    assert sent == ["list_notifications"] * 2  # the limit ends on a page: no third request
     assert client.notifications.list(page=2, page_size=2).first() == everything[2]
 
 

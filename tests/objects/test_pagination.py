@@ -35,6 +35,15 @@ def test_limit_is_a_total_and_stops_fetching() -> None:
     assert pages.asked == [None, 1]
 
 
+@pytest.mark.parametrize(("limit", "asked"), [(3, [None]), (6, [None, 1]), (9, [None, 1, 2])])
+def test_a_limit_on_a_page_boundary_fetches_no_further_page(
+    limit: int, asked: list[object | None]
+) -> None:
+    pages = Pages()
+    assert Pager(pages, limit=limit).to_list() == list(range(limit))
+    assert pages.asked == asked
+
+
 def test_first_fetches_one_page() -> None:
     pages = Pages()
     assert Pager(pages).first() == 0
@@ -76,3 +85,8 @@ def test_a_limit_below_one_is_refused(limit: int) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         Pager(Pages(), limit=limit)
     assert caught.value.argument == "limit"
+    assert str(caught.value).endswith(f"limit must be a positive whole number, not {limit}")
+
+
+def test_a_one_page_list_keeps_its_limit() -> None:
+    assert Pager.one_page(lambda: ["a", "b", "c"], limit=2).to_list() == ["a", "b"]

@@ -34,6 +34,8 @@ ACCEPTORS: Acceptors[Thing] = Acceptors(
 
 
 def waiter(outcomes: Sequence[str | Exception], clock: FakeClock, **options: Any) -> Waiter[Thing]:
+    """A waiter over ``outcomes``; bounded (an hour of ``clock``) unless the test says otherwise."""
+    options.setdefault("timeout", 3600)
     steps: Iterator[str | Exception] = iter(outcomes)
 
     def poll() -> Thing:

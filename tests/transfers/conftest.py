@@ -46,9 +46,11 @@ class FakeServer:
         self.corrupt: Callable[[str, int, bytes], bytes] = lambda path, number, data: data
         self.refuse_part: Callable[[str, int], bool] = lambda path, number: False
         self.part_faults: dict[tuple[str, int], list[int]] = {}
+        """Statuses a part is answered with, in turn, once its body has been read."""
         self.lose_add_answer = False
         """add_dataset creates the dataset, then answers 500 (once)."""
-        """Statuses a part is answered with, in turn, once its body has been read."""
+        self.completion: dict[str, str] = {}
+        """Added to complete_multipart's answer, e.g. the whole file's ``crc32``."""
         routes: dict[tuple[str, str], Handler] = {
             ("GET", "/api/apps"): self.list_apps,
             ("GET", "/api/datasets/search"): self.search_dataset,
@@ -131,7 +133,8 @@ class FakeServer:
         if digest is not None and digest != crc(data):
             return reply({"detail": "digest mismatch"}, 400)
         self.files[body["filePath"]] = data
-        return reply({"filePath": body["filePath"], "size": len(data), "status": "Completed"})
+        answer = {"filePath": body["filePath"], "size": len(data), "status": "Completed"}
+        return reply({**answer, **self.completion})
 
     def complete_folder(self, request: Request) -> Response:
         return reply({"status": "Completed"})

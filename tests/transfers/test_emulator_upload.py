@@ -147,7 +147,7 @@ def test_a_killed_upload_resumes_with_only_the_missing_parts(tmp_path: Path) -> 
         for _ in range(10):  # ten parts acknowledged, then the process dies
             assert child.stdout.readline()
         child.send_signal(signal.SIGKILL)
-        child.wait()
+        child.wait(timeout=20)
         acknowledged = {
             r["part"] for r in Journal("killed", folder).records() if r["kind"] == "part"
         }

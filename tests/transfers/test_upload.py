@@ -13,7 +13,7 @@ from sambastudio._crc import crc32_combine, crc32_of_parts
 from sambastudio._progress import TransferProgress
 from sambastudio._transport import Transport
 from sambastudio._upload import resume_upload, upload_dataset
-from sambastudio._upload_plan import PlannedFile, plan_upload
+from sambastudio._upload_plan import Journal, PlannedFile, plan_upload
 from sambastudio.errors import BadRequestError, InvalidArgumentError, UploadError
 from tests.transfers.conftest import FakeServer
 
@@ -285,3 +285,88 @@ def test_crc32_combine_matches_zlib() -> None:
     whole = zlib.crc32(b"".join(chunks))
     assert crc32_of_parts((zlib.crc32(c), len(c)) for c in chunks) == whole
     assert crc32_combine(zlib.crc32(b"ab"), zlib.crc32(b"c"), 1) == zlib.crc32(b"abc")
+
+
+def test_a_wrong_whole_file_crc_reported_on_completion_is_refused(
+    transport: Transport, server: FakeServer, tmp_path: Path
+) -> None:
+    """The server says it assembled other bytes than the parts' crc32s combine to."""
+    (tmp_path / "big.bin").write_bytes(os.urandom(3 * CHUNK + 1))
+    server.completion = {"crc32": "deadbeef"}
+
+    with pytest.raises(UploadError, match="assembled with crc32 deadbeef, expected"):
+        upload(transport, tmp_path)
+    assert "add_dataset" not in server.calls
+
+
+def test_the_right_whole_file_crc_reported_on_completion_is_accepted(
+    transport: Transport, server: FakeServer, tmp_path: Path
+) -> None:
+    data = os.urandom(3 * CHUNK + 1)
+    (tmp_path / "big.bin").write_bytes(data)
+    server.completion = {"hashDigest": format(zlib.crc32(data), "08X")}  # any case
+
+    assert upload(transport, tmp_path)["dataset_name"] == "squad"
+    assert server.files == {"big.bin": data}
+
+
+@pytest.mark.parametrize("change", ["append", "truncate"])
+def test_a_file_modified_while_it_is_uploaded_fails_the_upload(
+    transport: Transport, server: FakeServer, tmp_path: Path, change: str
+) -> None:
+    target = tmp_path / "big.bin"
+    target.write_bytes(os.urandom(4 * CHUNK))
+
+    def modify(path: str, number: int, data: bytes) -> bytes:
+        if number == 1:  # the first part is on the server: change the file under the client
+            if change == "append":
+                with target.open("ab") as out:
+                    out.write(b"more")
+                os.utime(target, ns=(10**18, 10**18))
+            else:
+                target.write_bytes(data)
+        return data
+
+    server.corrupt = modify
+
+    with pytest.raises(UploadError, match="changed during the upload"):
+        upload(transport, tmp_path, concurrency=1)
+    assert "complete_multipart" not in server.calls
+    assert "add_dataset" not in server.calls
+
+
+def test_resume_checks_the_parts_the_server_lists_against_the_journal(
+    transport: Transport, server: FakeServer, tmp_path: Path
+) -> None:
+    """A part the server holds with other bytes than the journal recorded is sent again."""
+    big = os.urandom(4 * CHUNK)
+    (tmp_path / "big.bin").write_bytes(big)
+    server.refuse_part = lambda path, number: number == 4
+    with pytest.raises(BadRequestError):
+        upload(transport, tmp_path, concurrency=1)
+    server.refuse_part = lambda path, number: False
+    (upload_id,) = server.parts
+    server.parts[upload_id][2] = b"not what was sent" + bytes(CHUNK - 17)
+    server.put_parts.clear()
+
+    upload(transport, tmp_path, concurrency=1)
+
+    assert sorted(server.put_parts) == [("big.bin", 2), ("big.bin", 4)]
+    assert server.files == {"big.bin": big}
+
+
+def test_the_journal_is_removed_after_a_success(
+    transport: Transport, server: FakeServer, tmp_path: Path
+) -> None:
+    (tmp_path / "big.bin").write_bytes(os.urandom(3 * CHUNK))
+    server.refuse_part = lambda path, number: number == 3
+    with pytest.raises(BadRequestError):
+        upload(transport, tmp_path)
+    journal = Journal("squad", tmp_path.absolute())
+    assert journal.path.exists()  # the interrupted upload left it to resume from
+    server.refuse_part = lambda path, number: False
+
+    upload(transport, tmp_path)
+
+    assert not journal.path.exists()
+    assert journal.records() == []

@@ -1,0 +1,136 @@
+"""How much a server may make the client hold, nest or unpack, and the checks that enforce it.
+
+A hostile or broken server can answer a 10 GB JSON document, one nested 100,000 levels
+deep (which blows Python's recursion limit in ``json.loads``), or an archive that inflates
+a thousandfold. :class:`Limits` bounds each; every bound is a setting
+(``Client(..., limits=Limits(max_json_bytes=...))``) and crossing it raises
+:class:`~sambastudio.errors.LimitExceededError` naming the setting to raise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import IO, Any, Final
+
+import attrs
+import requests
+
+from sambastudio.errors import ArchiveLimitError, LimitExceededError
+
+_MIB: Final = 1 << 20
+_GIB: Final = 1 << 30
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a number > 0, not {value!r}")
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on what a server can make the client do; each can be raised or lowered."""
+
+    max_json_bytes: int = attrs.field(default=64 * _MIB, validator=_positive)
+    """Largest JSON answer read into memory."""
+    max_json_depth: int = attrs.field(default=100, validator=_positive)
+    """Deepest nesting of objects and arrays accepted in a JSON answer."""
+    max_extract_bytes: int = attrs.field(default=512 * _GIB, validator=_positive)
+    """Most bytes an archive may unpack to (checkpoints are large; bombs are larger)."""
+    max_extract_ratio: float = attrs.field(default=200.0, validator=_positive)
+    """Most an archive may inflate: unpacked bytes over the archive's own size."""
+
+
+DEFAULT_LIMITS: Final = Limits()
+
+# A JSON string (escapes included), or one bracket: what a depth count needs to see.
+_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of ``text``, counted without recursion (brackets in strings skipped)."""
+    depth = deepest = 0
+    for match in _TOKENS.finditer(text):
+        found = match.group()
+        if found in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif found in "]}":
+            depth -= 1
+    return deepest
+
+
+def decode_json(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """``json.loads(text)`` once its size and depth are within ``limits``."""
+    if len(text) > limits.max_json_bytes:
+        raise LimitExceededError(
+            "max_json_bytes",
+            f"the JSON answer is larger than max_json_bytes ({limits.max_json_bytes} bytes)",
+        )
+    if json_depth(text) > limits.max_json_depth:
+        raise LimitExceededError(
+            "max_json_depth",
+            f"the JSON answer nests deeper than max_json_depth ({limits.max_json_depth})",
+        )
+    return json.loads(text)
+
+
+def read_capped(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """A (streamed) response's body, refused once it passes ``max_json_bytes``.
+
+    The body is read chunk by chunk and the connection closed at the limit, so a server
+    cannot make the client hold more than the limit in memory.
+    """
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limits.max_json_bytes:
+        response.close()
+        raise LimitExceededError(
+            "max_json_bytes",
+            f"the answer declares {declared} bytes, more than max_json_bytes "
+            f"({limits.max_json_bytes})",
+        )
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_MIB):
+        size += len(chunk)
+        if size > limits.max_json_bytes:
+            response.close()
+            raise LimitExceededError(
+                "max_json_bytes",
+                f"the answer is larger than max_json_bytes ({limits.max_json_bytes} bytes)",
+            )
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    response._content = body  # later readers (error messages, .json()) see the same bytes
+    return body
+
+
+def check_archive_size(declared: int, archive_size: int, limits: Limits) -> None:
+    """Refuse an archive whose members declare more than the limits allow, before writing."""
+    if declared > limits.max_extract_bytes:
+        raise ArchiveLimitError(
+            "max_extract_bytes",
+            f"the archive unpacks to {declared} bytes, more than max_extract_bytes "
+            f"({limits.max_extract_bytes})",
+        )
+    if declared > limits.max_extract_ratio * max(archive_size, 1):
+        raise ArchiveLimitError(
+            "max_extract_ratio",
+            f"the archive inflates {declared / max(archive_size, 1):.0f}-fold, more than "
+            f"max_extract_ratio ({limits.max_extract_ratio:g})",
+        )
+
+
+@attrs.define
+class ExtractBudget:
+    """Counts the bytes actually written, in case an archive's headers under-declare them."""
+
+    limits: Limits
+    archive_size: int
+    written: int = 0
+
+    def copy(self, source: IO[bytes], out: IO[bytes], chunk_size: int) -> None:
+        while chunk := source.read(chunk_size):
+            self.written += len(chunk)
+            check_archive_size(self.written, self.archive_size, self.limits)
+            out.write(chunk)

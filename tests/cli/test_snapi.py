@@ -1,0 +1,208 @@
+"""snapi's command lines, as scripts run them, against the emulator: their effect on the
+server's state and their ``Key : Value`` output (``--output snapi``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sambastudio.emulator import Emulator
+from tests.cli.conftest import ARCH, DEMO_DATA, LATER, MODEL, Cli, World, unique
+
+TARGET = "Meta-Llama-3-8B-Instruct"
+SNAPI = ("--output", "snapi")
+
+
+def value(output: str, key: str) -> str:
+    """What a grep-based script reads: the value on the ``Key : Value`` line."""
+    found = re.search(rf"^{re.escape(key)} : (.*)$", output, re.MULTILINE)
+    assert found is not None, (key, output)
+    return found.group(1)
+
+
+def test_version(cli: Cli) -> None:
+    assert re.fullmatch(r"sambastudio \S+\n", cli("version").stdout)
+
+
+def test_project_create_and_app_list_blocks(cli: Cli, world: World) -> None:
+    name = unique("proj")
+    cli("project", "create", "--project", name)
+    assert world.client.projects.get(name).name == name
+    blocks = cli("app", "list", *SNAPI).stdout.split("\n\n")
+    first = blocks[0]
+    assert value(first, "Name") == "Generative Tuning"
+    assert value(first, "ID") == world.app
+    assert value(first, "Playground") in ("True", "False")
+    assert "Prediction Input : " in first
+
+
+def test_dataset_add_from_a_source_file_after_echo_yes(
+    cli: Cli, world: World, tmp_path: Path
+) -> None:
+    source = tmp_path / "src.json"
+    source.write_text(json.dumps({"source_path": str(DEMO_DATA)}))
+    name = unique("data")
+    added = cli("dataset", "add", "--dataset-name", name, "--apps", world.app,
+                "--job_type", "train", "--job_type", "evaluation", "--source_type", "local",
+                "--source_file", str(source), "--description", "capitals",
+                "--application_field", "geography", "--language", "english",
+                input="yes\n")  # fmt: skip
+    assert "Are you sure you want to proceed? (yes/no)" in added.stderr
+    assert "Dataset added successfully." in added.stdout
+    dataset = world.client.datasets.get(name)
+    assert sorted(dataset.job_types) == ["evaluation", "train"]
+    assert dataset.description == "capitals"
+    info = cli("dataset", "info", "--dataset", name, *SNAPI).stdout
+    assert value(info, "Name") == name
+    cli("dataset", "remove", "--dataset", name)
+    assert name not in [d.name for d in world.client.datasets.list()]
+
+
+def test_dataset_add_short_flags_and_yaml_source(cli: Cli, world: World, tmp_path: Path) -> None:
+    source = tmp_path / "src.yaml"
+    source.write_text(f"source_path: '{DEMO_DATA}'\n")
+    name = unique("data")
+    out = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+              "-st", "localMachine", "-sf", str(source), "-d", "short", "-ft", "jsonl",
+              "-u", "https://example.com/data", "-l", "english", "-af", "geography",
+              *SNAPI, input="yes\n")  # fmt: skip
+    assert value(out.stdout, "Name") == name
+    assert world.client.datasets.get(name).description == "short"
+
+
+def test_dataset_add_not_confirmed_uploads_nothing(cli: Cli, world: World) -> None:
+    name = unique("data")
+    refused = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+                  "--path", str(DEMO_DATA), input="no\n", code=2)  # fmt: skip
+    assert "nothing was uploaded" in refused.stderr
+    assert name not in [d.name for d in world.client.datasets.list()]
+
+
+def test_dataset_add_refuses_aws_and_unknown_flags_before_sending(
+    cli: Cli, world: World, tmp_path: Path
+) -> None:
+    source = tmp_path / "aws.json"
+    source.write_text(json.dumps({"bucket": "b", "secretAccessKey": "aws-secret-value-123"}))
+    name = unique("data")
+    aws = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+              "-st", "aws", "-sf", str(source), "--yes", code=2)  # fmt: skip
+    assert "AWS S3 is not supported" in aws.stderr
+    assert "aws-secret-value-123" not in aws.output
+    test = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+               "--path", str(DEMO_DATA), "-t", "--yes", code=2)  # fmt: skip
+    assert "--test/-t" in test.stderr
+    assert name not in [d.name for d in world.client.datasets.list()]
+
+
+def test_job_create_with_rdus_info_checkpoints_model_add_and_delete(
+    cli: Cli, world: World, emu: Emulator, tmp_path: Path
+) -> None:
+    project, name = world.project.name or "", unique("job")
+    hyperparams = tmp_path / "hp.json"
+    hyperparams.write_text('{"num_iterations": 4, "save_steps": 2}')
+    dataset = world.job.dataset_id or ""
+    cli("job", "create", "-p", project, "-j", name, "-t", "train", "-m", MODEL, "-d", dataset,
+        "-r", "16", "-a", ARCH, "-hf", str(hyperparams), "-l")  # fmt: skip
+    job = world.project.jobs.get(name)
+    assert job.parallel_instances == 2
+    assert job.load_state is True
+    emu.clock.advance(LATER)
+    job.wait(10, poll_interval=0.01)
+    info = cli("job", "info", "-p", project, "-j", name).stdout
+    assert value(info, "Status") == "EXIT_WITH_0"
+    first = cli("checkpoint", "list", "-p", project, "-j", name).stdout.splitlines()[1]
+    checkpoint = first.split()[0]
+    model = unique("model")
+    cli("model", "add", "-m", checkpoint, "-n", model, "-p", project, "-j", name, "-t",
+        "pretrained")  # fmt: skip
+    assert world.client.models.get(model).checkpoint_type == "pretrained"
+    assert model in cli("model", "list").stdout
+    cli("model", "remove", "-m", model)
+    cli("job", "delete", "-p", project, "-j", name)
+    assert name not in [j.name for j in world.project.jobs.list()]
+
+
+def test_job_create_refuses_rdus_that_do_not_fit_the_arch(cli: Cli, world: World) -> None:
+    name = unique("job")
+    out = cli("job", "create", "-p", world.project.id, "-j", name, "-m", MODEL,
+              "-d", world.job.dataset_id or "", "-r", "12", "-a", ARCH, code=2)  # fmt: skip
+    assert "-r/--rdu-required" in out.stderr
+    assert name not in [j.name for j in world.project.jobs.list()]
+
+
+def test_endpoint_create_info_hides_the_key_stop_delete(
+    cli: Cli, world: World, emu: Emulator
+) -> None:
+    project, name = world.project.name or "", unique("ep")
+    cli("endpoint", "create", "-p", project, "-n", name, "-m", world.model.id, "-a", ARCH,
+        "-i", "1")  # fmt: skip
+    emu.clock.advance(LATER)
+    key = world.project.endpoints.get(name).api_key
+    assert key is not None
+    info = cli("endpoint", "info", "-p", project, "-e", name).stdout
+    assert value(info, "Status") == "Live"
+    assert value(info, "URL").endswith(world.project.endpoints.get(name).id)
+    assert value(info, "API Key") == "(hidden; add --show-key to print it)"
+    assert key.reveal() not in info
+    shown = cli("endpoint", "info", "-p", project, "-e", name, "--show-key").stdout
+    assert value(shown, "API Key") == key.reveal()
+    cli("endpoint", "stop", f"--project={project}", f"--endpoint={name}")
+    assert world.project.endpoints.get(name).status == "Stopped"
+    cli("endpoint", "delete", "-p", project, "-e", name)
+    assert name not in [e.name for e in world.project.endpoints.list()]
+
+
+def test_model_add_composite_and_remove(cli: Cli, world: World) -> None:
+    name = unique("bundle")
+    out = cli("model", "add-composite", "-n", name, "-e", MODEL, "-e", TARGET, *SNAPI).stdout
+    bundle = world.client.models.get(name)
+    assert value(out, "ID") == bundle.id
+    assert bundle.composition == "Composite"
+    assert [d["name"] for d in bundle.dependencies] == [MODEL, TARGET]
+    cli("model", "remove", "-m", name)
+
+
+def test_validate_spec_decoding_and_create_sd_pair(cli: Cli, world: World) -> None:
+    pair = ["--target", TARGET, "--target-version", "1", "--draft", MODEL,
+            "--draft-version", "1", "--rdu-arch", ARCH]  # fmt: skip
+    assert "validated" in cli("model", "validate-spec-decoding", *pair).stdout
+    name = unique("sd")
+    cli("model", "create-sd-pair", "--name", name, *pair)
+    created = world.client.models.get(name)
+    assert created.config["target_model"] == TARGET
+    assert created.config["draft_model"] == MODEL
+    assert created.config["rdu_required"] == 8
+    backwards = ["--target", MODEL, "--draft", TARGET, "--rdu-arch", ARCH]
+    refused = cli("model", "create-sd-pair", "--name", unique("sd"), *backwards, code=1)
+    assert "draft model must be smaller" in refused.stderr
+    wrong = cli("model", "validate-spec-decoding", *pair[:3], "7", *pair[4:], code=2)
+    assert "version 1, not 7" in wrong.stderr
+
+
+def test_import_model_create(cli: Cli, world: World, emu: Emulator) -> None:
+    name = unique("imported")
+    out = cli("import", "model", "create", "--model-name", name, "--app", world.app,
+              "--source-type", "LOCAL", "--source-path", "imports/ckpt", "--model-arch", MODEL,
+              "--parameter-count", "1b", "--sequence-length", "8192", "--vocab-size", "128256",
+              "-ni", "--publisher", "me")  # fmt: skip
+    assert "--publisher is accepted for snapi but not sent" in out.stderr
+    imported = world.client.models.get(name)
+    emu.clock.advance(LATER)
+    assert imported.import_status().status == "Available"
+    mismatch = cli("import", "model", "create", "--model-name", unique("imported"),
+                   "--source-path", "p", "--model-arch", MODEL, "--vocab-size", "32000",
+                   code=2)  # fmt: skip
+    assert "--vocab-size" in mismatch.stderr
+
+
+@pytest.mark.parametrize("group", ["project", "job", "dataset", "model", "endpoint", "config",
+                                   "import", "completion", "checkpoint", "app", "tenant", "user",
+                                   "notification"])  # fmt: skip
+def test_each_group_help_shows_examples(cli: Cli, group: str) -> None:
+    help_text = cli(group, "--help").stdout
+    examples = help_text.split("Examples:")[1].split("Options:")[0]
+    lines = [line for line in examples.splitlines() if line.strip().startswith("sambastudio")]
+    assert 2 <= len(lines) <= 3, help_text
