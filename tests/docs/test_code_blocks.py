@@ -17,6 +17,12 @@ from sambastudio.emulator import Emulator
 from tests.docs.code_blocks import REPO, Block, pages, python_blocks
 
 DEMO_DATA = REPO / "sambastudio" / "demo_data"
+PRINTED = {
+    "README.md": ("EXIT_WITH_0",),  # the lifecycle's job succeeded
+    "docs/guide.md": ("EXIT_WITH_0",),
+    "docs/inference.md": ("emulated", "1024"),  # an emulated answer; the vectors' length
+}
+"""What some pages' examples must print: proof that they did their work, not only ran."""
 RUNNABLE = {
     str(page.relative_to(REPO)): runnable
     for page in pages()
@@ -26,9 +32,10 @@ RUNNABLE = {
 
 @pytest.mark.parametrize("page", sorted(RUNNABLE))
 def test_the_page_runs_top_to_bottom(
-    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copytree(DEMO_DATA, tmp_path / "capitals")
+    for folder in ("capitals", "squad"):  # the names the pages give their training files
+        shutil.copytree(DEMO_DATA, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SNAPI_CLI_CONFIG_DIR", str(tmp_path / "no-snapi"))
     with Emulator(port=0, speed=100_000) as emu, warnings.catch_warnings():
@@ -36,8 +43,15 @@ def test_the_page_runs_top_to_bottom(
         monkeypatch.setenv("SAMBASTUDIO_HOST_URL", emu.url)
         monkeypatch.setenv("SAMBASTUDIO_ACCESS_KEY", emu.access_key)
         namespace: dict[str, object] = {"host_url": emu.url, "access_key": emu.access_key}
-        for block in RUNNABLE[page]:
-            _run(block, namespace)
+        try:
+            for block in RUNNABLE[page]:
+                _run(block, namespace)
+        finally:
+            for value in namespace.values():  # an emulator a page started and left running
+                if isinstance(value, Emulator) and value is not emu:
+                    value.stop()
+    printed = capsys.readouterr().out
+    assert [text for text in PRINTED.get(page, ()) if text not in printed] == []
 
 
 def _run(block: Block, namespace: dict[str, object]) -> None:
@@ -49,7 +63,9 @@ def _run(block: Block, namespace: dict[str, object]) -> None:
 
 
 def test_every_exemption_says_why() -> None:
-    exempt = [block for page in pages() for block in python_blocks(page) if block.not_run is not None]
+    exempt = [
+        block for page in pages() for block in python_blocks(page) if block.not_run is not None
+    ]
     assert [f"{b.page}:{b.line}" for b in exempt if not b.not_run] == []
 
 
