@@ -224,40 +224,34 @@ def list_cost(url: str, count: int, rounds: int) -> Figure:
 
 
 # ------------------------------------------------------------------------ transfers
-def upload(size_mib: int, runs: int) -> list[Figure]:
-    rounds = transfers.upload_rounds(size_mib, runs)
+def _transfer(
+    name: str, baseline: str, work: str, rounds: list[tuple[float, float, float]]
+) -> list[Figure]:
+    """Throughput in every round (raw seconds over SDK seconds) and the worst memory growth."""
     goal, check = _at_least(0.95)
     ratios = [raw / sdk for raw, sdk, _ in rounds]
     growth = max(rss for _, _, rss in rounds)
-    work = f"upload {size_mib} MiB, {runs} runs"
     return [
         Figure(
-            "upload", work, f"worst {min(ratios):.2f}, median {statistics.median(ratios):.2f}",
-            "one raw PUT", min(ratios), goal + " every run", all(map(check, ratios)),
+            name, work, f"worst {min(ratios):.2f}, median {statistics.median(ratios):.2f}",
+            baseline, min(ratios), goal + " every run", all(map(check, ratios)),
         ),
         Figure(
-            "upload memory", work, f"{growth:.0f} MiB RSS growth", "-", None, "< 100 MiB",
+            f"{name} memory", work, f"{growth:.0f} MiB RSS growth", "-", None, "< 100 MiB",
             growth < 100,
         ),
     ]  # fmt: skip
+
+
+def upload(size_mib: int, runs: int) -> list[Figure]:
+    rounds = transfers.upload_rounds(size_mib, runs)
+    return _transfer("upload", "one raw PUT", f"upload {size_mib} MiB, {runs} runs", rounds)
 
 
 def download(url: str, size_mib: int, runs: int) -> list[Figure]:
     rounds = transfers.download_rounds(url, runs)
-    goal, check = _at_least(0.95)
-    ratios = [raw / sdk for raw, sdk, _ in rounds]
-    growth = max(rss for _, _, rss in rounds)
     work = f"download {size_mib} MiB, {runs} runs"
-    return [
-        Figure(
-            "download", work, f"worst {min(ratios):.2f}, median {statistics.median(ratios):.2f}",
-            "one streamed GET to disk", min(ratios), goal + " every run", all(map(check, ratios)),
-        ),
-        Figure(
-            "download memory", work, f"{growth:.0f} MiB RSS growth", "-", None, "< 100 MiB",
-            growth < 100,
-        ),
-    ]  # fmt: skip
+    return _transfer("download", "one streamed GET to disk", work, rounds)
 
 
 def main() -> int:
