@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.docs.code_blocks import REPO, python_blocks
 
 CHECKED = REPO / "tests" / "typing" / "check_readme.py"
-HEADER = '"""README.md\'s main example, type-checked by CI (tests/docs/test_readme_types.py)."""\n\n'
+HEADER = '"""README.md\'s main example, type-checked by CI (see tests/docs)."""\n\n'
 
 
 def readme_example() -> str:

@@ -1,4 +1,4 @@
-"""README.md's main example, type-checked by CI (tests/docs/test_readme_types.py)."""
+"""README.md's main example, type-checked by CI (see tests/docs)."""
 
 from sambastudio import Client
 
@@ -24,5 +24,5 @@ job.wait(timeout=3600, on_progress=lambda j: print(j.status))
 best = min(job.checkpoints.list(), key=lambda c: c.metrics.train_loss)
 model = best.promote(name="my-model")
 endpoint = project.endpoints.create(name="ep", model=model, instances=1, rdu_arch="SN40L-8")
-endpoint.wait_until_live(timeout=1800)
+endpoint.wait(timeout=1800)
 print(endpoint.predict("What is the capital of Portugal?").text)
