@@ -17,9 +17,7 @@ _VARIABLE = re.compile(r"[\"'`]((?:SAMBASTUDIO|SNAPI)_[A-Z0-9_]+)[\"'`]")
 
 def variables_read() -> set[str]:
     """Every ``SAMBASTUDIO_*``/``SNAPI_*`` name quoted in the package's source."""
-    return {
-        name for path in PACKAGE.rglob("*.py") for name in _VARIABLE.findall(path.read_text())
-    }
+    return {name for path in PACKAGE.rglob("*.py") for name in _VARIABLE.findall(path.read_text())}
 
 
 def test_every_environment_variable_is_documented() -> None:
