@@ -40,6 +40,7 @@ from sambastudio._config import (
     check_max_retries,
     check_timeout,
 )
+from sambastudio._diagnose import explained
 from sambastudio._redact import (
     LOGGER,
     configure_logging_from_env,
@@ -248,7 +249,7 @@ class Pipeline:
                     APIResponse(response, response.elapsed, self.settings.limits, request.route)
                 )
             if raise_for_status and status >= 400:
-                raise error_from_response(response)
+                raise explained(error_from_response(response), self, request)
             return response
 
     def request(

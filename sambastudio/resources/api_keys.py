@@ -20,9 +20,10 @@ from typing_extensions import Self
 from sambastudio._base import Collection, Resource, Routes, UnknownStatus
 from sambastudio._checks import check_text
 from sambastudio._envelopes import object_of
+from sambastudio._hints import Parent
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
-from sambastudio._resolve import pick_one
+from sambastudio._resolve import not_found, pick_one
 from sambastudio._response import APIResponse
 from sambastudio.errors import SambaStudioError
 
@@ -199,8 +200,14 @@ class EndpointApiKeys(Collection[ApiKey], model=ApiKey, routes=Routes()):
         described = [key for key in keys if key.description == wanted]
         safe = isinstance(ref, ApiKey) or (bool(described) and not exact)
         shown = wanted if safe else fingerprint(wanted)
-        found = pick_one(self._model.kind, shown, [key.id for key in exact or described])
+        matches = [key.id for key in exact or described]
+        if not matches:  # no suggestions: the reference may be a key, compared to nothing
+            raise not_found(self._model.kind, shown, names=list, parents=self._parents())
+        found = pick_one(self._model.kind, shown, matches)
         return next(key for key in keys if key.id == found)
+
+    def _parents(self) -> list[Parent]:
+        return [("project", self._project_id), ("endpoint", self._endpoint_id)]
 
     def _from_answer(self, answer: APIResponse, *, key: str | None = None) -> ApiKey:
         """The key ``key`` (a fingerprint) from an answer that carries it, else fetched."""

@@ -11,6 +11,7 @@ from typing_extensions import Self
 
 from sambastudio._arguments import check_count, check_name, hyperparams_json
 from sambastudio._base import Collection, Record, Routes, UnknownStatus, Waitable
+from sambastudio._hints import Parent
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import EndpointFailed, SambaStudioError
 from sambastudio.resources import chat as conversations
@@ -309,12 +310,16 @@ class ProjectEndpoints(
 ):
     """``project.endpoints``: the endpoints of one project."""
 
-    def __init__(self, client: Client, project_id: str) -> None:
+    def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
         super().__init__(client)
         self._project_id = project_id
+        self._project_name = project_name
 
     def _scope(self) -> dict[str, Any]:
         return {"project": self._project_id}
+
+    def _parents(self) -> list[Parent]:
+        return [("project", self._project_name or self._project_id)]
 
     def _inherited(self) -> dict[str, Any]:
         return {"project_id": self._project_id}

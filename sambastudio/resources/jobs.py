@@ -25,6 +25,7 @@ from sambastudio._base import (
 )
 from sambastudio._checks import check_bool, check_text
 from sambastudio._envelopes import object_of
+from sambastudio._hints import Parent
 from sambastudio._wait_progress import LossOf
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import JobFailed, SambaStudioError
@@ -214,7 +215,7 @@ class Job(Waitable):
     # ------------------------------------------------------------------ outputs
     @property
     def checkpoints(self) -> Checkpoints:
-        return Checkpoints(self.client, self._project(), self.id)
+        return Checkpoints(self.client, self._project(), self.id, job_name=self.name)
 
     @property
     def logs(self) -> JobLogs:
@@ -353,12 +354,16 @@ class ProjectJobs(
 ):
     """``project.jobs``: the jobs of one project."""
 
-    def __init__(self, client: Client, project_id: str) -> None:
+    def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
         super().__init__(client)
         self._project_id = project_id
+        self._project_name = project_name
 
     def _scope(self) -> dict[str, Any]:
         return {"project": self._project_id}
+
+    def _parents(self) -> list[Parent]:
+        return [("project", self._project_name or self._project_id)]
 
     def _list_args(self) -> dict[str, Any]:
         return {"project_id": self._project_id}
