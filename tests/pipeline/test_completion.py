@@ -15,7 +15,7 @@ endpoint = project.endpoints.get("e")
 VERBS = {
     "client.projects.": {"create", "delete", "get", "id_of", "list"},
     "project.jobs.": {"create", "delete", "get", "id_of", "list"},
-    "job.checkpoints.": {"delete", "get", "id_of", "list"},
+    "job.checkpoints.": {"best", "delete", "get", "id_of", "list"},
     "endpoint.api_keys.": {"create", "get", "id_of", "list"},
 }
 
