@@ -75,6 +75,7 @@ class FaultInjection:
             await self.app(scope, receive, send)
             return
         correlation = str(uuid.uuid4()).encode()
+        scope.setdefault("state", {})["correlation_id"] = correlation.decode()  # error bodies
 
         async def tagged(message: Message) -> None:
             if message["type"] == "http.response.start":

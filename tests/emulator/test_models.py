@@ -163,14 +163,11 @@ def test_import_reports_progress_until_available(emulator: Emulator, api: Api) -
         import_model_name="byoc",
         storage_type="local",
     )
-    assert (started["status"], started["progress"], started["stage"]) == (
-        "Importing",
-        0,
-        "download",
-    )
+    assert (started["status"], started["progress"], started["stage"]) == ("", 0, "Copy")
     emulator.clock.advance(15)
+    assert api.ok("model_info", model="byoc", job_type="deploy")["status"] == "Importing"
     halfway = api.ok("import_status", model_id="byoc")
-    assert halfway["status"] == "Importing"
+    assert halfway["status"] == ""
     assert 0 < halfway["progress"] < 100
     assert halfway["stage"] == "validate"
     emulator.clock.advance(60)
