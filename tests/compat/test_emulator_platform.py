@@ -7,6 +7,7 @@ datasets are in the other test_emulator_* modules.
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import ANY
 
 import requests
 
@@ -68,6 +69,15 @@ def test_bundles_speculative_decoding_imports_and_exports(sdk: SnSdk, emu: Emula
     assert checked["valid"] is True
     assert checked["validations"] == []
     assert ok(sdk.validate_spec_decoding(DRAFT, BASE, 8, []))["valid"] is False
+    assert ok(sdk.validate_model_bundle(dependencies, 8)) == {
+        "valid": True,
+        "validations": [],
+        "status_code": 200,
+        "headers": checked["headers"] | {"x-correlation-id": ANY, "date": ANY},
+    }
+    refused = ok(sdk.validate_model_bundle([{"name": BASE}, {"name": BASE}], 12))
+    assert [v["reason"] for v in refused["validations"]] == ["duplicate", "rdu_required"]
+    assert sdk.validate_model_bundle([{"name": "no-such-model"}], 8)["status_code"] == 404
 
     name = unique("imported")
     started = ok(sdk.import_model(BASE, "checkpoints/my-llama", name, "LOCAL", 0))

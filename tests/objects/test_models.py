@@ -89,6 +89,12 @@ def test_composite_and_speculative_decoding(client: Client) -> None:
     bad = client.models.validate_spec_decoding(target=BASE_MODEL, draft=target.id)
     assert not bad.valid
     assert any(v["reason"] == "parameter_count" for v in bad.validations)
+    assert client.models.validate_bundle(dependencies=[target, BASE_MODEL], rdu_required=16).valid
+    twice = client.models.validate_bundle(dependencies=[BASE_MODEL, BASE_MODEL], rdu_required=8)
+    assert (twice.valid, [v["reason"] for v in twice.validations]) == (False, ["duplicate"])
+    with pytest.raises(InvalidArgumentError) as refused:
+        client.models.validate_bundle(dependencies=[], rdu_required=8)
+    assert refused.value.argument == "dependencies"
     name = unique("bundle")
     bundle = client.models.create_composite(
         name=name, dependencies=[target, BASE_MODEL], rdu_required=16, app=APP

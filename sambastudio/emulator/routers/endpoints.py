@@ -41,7 +41,6 @@ def endpoint_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
         "url": url(),
         "stream_url": url(stream=True),
         "api_key": active[0] if active else "",
-        "api_keys": keys,
         "targets": doc["targets"],
         "hyperparams": doc["hyperparams"],
         "inference_api_openai_compatible": doc["inference_api_openai_compatible"],
@@ -69,6 +68,7 @@ def endpoint_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
             "owner": doc["user_id"],
             "permissions": [],
         },
+        "api_keys": keys,
     }
 
 
