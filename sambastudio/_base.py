@@ -63,16 +63,20 @@ from __future__ import annotations
 import builtins
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio import _display
 from sambastudio._answers import parse_answer
+from sambastudio._checks import CheckedArguments
+from sambastudio._hints import Parent
 from sambastudio._pagination import Page, Pager
-from sambastudio._resolve import ids_in_search, resolve
+from sambastudio._reconcile import CreatePolicy, fields_match
+from sambastudio._resolve import ids_in_search, not_found, resolve
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
 from sambastudio.errors import (
     InvalidArgumentError,
@@ -234,7 +238,7 @@ class Timestamped(Record):
 _MESSAGE_FIELDS = ("status_message", "error_message", "message", "error", "reason", "detail")
 
 
-class Resource(Timestamped):
+class Resource(Timestamped, CheckedArguments):
     """A server object with behaviour, bound to the client that fetched it.
 
     Equality and hashing go by kind and id. The repr shows ``repr_fields`` only, so secrets
@@ -335,6 +339,10 @@ class Resource(Timestamped):
         values = ((name, getattr(self, name)) for name in self.repr_fields)
         return [(name, value) for name, value in values if value is not None]
 
+    def _repr_html_(self) -> str:
+        """A card in Jupyter (``sambastudio._display``); no secret is ever shown."""
+        return _display.resource_html(self)
+
     def __getstate__(self) -> dict[Any, Any]:
         state = super().__getstate__()
         state["__pydantic_private__"] = {
@@ -354,7 +362,7 @@ class Resource(Timestamped):
 # ----------------------------------------------------------------------- collections
 
 
-class Collection(Generic[R]):
+class Collection(Generic[R], CheckedArguments):
     """Where resources of one kind are found; the routes it uses are declared as data.
 
     ``list_route``/``list_key`` list them, ``info_route``/``id_arg`` fetch one (found
@@ -381,6 +389,10 @@ class Collection(Generic[R]):
         scope = ", ".join(f"{name}={value!r}" for name, value in self._scope().items())
         return f"{type(self).__name__}({scope})"
 
+    def _repr_html_(self) -> str:
+        """Its resources as a table in Jupyter (fetched now: a collection is a query)."""
+        return _display.titled(repr(self), _display.list_html(self.list()))
+
     # ----------------------------------------------------------------- public verbs
     def get(self, ref: str | R) -> R:
         """One resource, by name, id or the object itself (fetched fresh)."""
@@ -400,12 +412,31 @@ class Collection(Generic[R]):
     def _inherited(self) -> dict[str, Any]:
         return {}
 
+    def _parents(self) -> builtins.list[Parent]:
+        """The scopes this collection lives in, outermost first, as errors name them
+        (``[("project", "demo")]``); top-level collections have none."""
+        return []
+
     # -------------------------------------------------------------------- machinery
     def _resolve(self, ref: str | R) -> str:
         """The id (or route key) of a name, an id or an object."""
         if isinstance(ref, Resource):
             return ref._route_key()
-        return resolve(ref, kind=self.model.kind, find_ids=self._find_ids)
+        try:
+            return resolve(ref, kind=self.model.kind, find_ids=self._find_ids)
+        except NameNotFoundError as error:
+            raise self._not_found(error.name) from None
+
+    def _not_found(self, name: str) -> NameNotFoundError:
+        """The error for a name not found here, with close names and how to list them."""
+        tenant = None if self.model.kind == "tenant" else self._client.settings.tenant
+        return not_found(
+            self.model.kind,
+            name,
+            names=lambda: (item.name for item in self.list()),
+            parents=self._parents(),
+            tenant=tenant,
+        )
 
     def _find_ids(self, name: str) -> builtins.list[str]:
         if self.search_route is None:
@@ -422,7 +453,7 @@ class Collection(Generic[R]):
         if self.info_route is None:
             found = next((item for item in self.list() if item._route_key() == key), None)
             if found is None:
-                raise NameNotFoundError(self.model.kind, key)
+                raise self._not_found(key)
             return found
         body = self._client._request(self.info_route, **self._scope(), **{self.id_arg: key})
         return self._build(object_of(body, self.info_key))
@@ -434,6 +465,39 @@ class Collection(Generic[R]):
     def _build(self, data: Mapping[str, Any]) -> R:
         resource = parse_answer(self.model, {**self._inherited(), **data}, self.model.kind)
         return resource.attach(self._client)
+
+    def _create(
+        self,
+        operation: str,
+        /,
+        *,
+        called: str,
+        expected: Mapping[str, Any] | None = None,
+        answer: Callable[[Any], R] | None = None,
+        repeat: Callable[[], R] | None = None,
+        **args: Any,
+    ) -> R:
+        """Send the create ``operation`` of the resource ``called``; the one call site of every
+        create, so a lost answer is reconciled by name (see ``sambastudio._reconcile``).
+        ``expected`` are the attributes the resource found by name must have to be ours;
+        ``answer`` builds the resource from the answer (default: ``_from_answer``);
+        ``repeat``, for creates idempotent by a value the client chose, see ``CreatePolicy``."""
+        build = answer or self._from_answer
+        policy: CreatePolicy[R] = CreatePolicy(
+            send=lambda: build(self._client._request(operation, **args)),
+            find=lambda: self._named(called),
+            matches=fields_match(expected or {}),
+            attempts=self._client.settings.max_retries + 1,
+            clock=self._client._clock,
+            repeat=repeat,
+        )
+        return policy.run()
+
+    def _named(self, name: str) -> R | None:
+        """The one resource called ``name``, or ``None``."""
+        ids = self._find_ids(name)
+        found: R | None = self._fetch(ids[0]) if len(ids) == 1 else None
+        return found
 
     def _from_answer(self, body: Any, *, key: str | None = None) -> R:
         """The resource a create or update answered with, whole.

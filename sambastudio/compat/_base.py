@@ -8,6 +8,7 @@ policy, one auth code path); only the result differs: the raw JSON dict, never a
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
@@ -16,8 +17,8 @@ import requests
 
 from sambastudio import _download
 from sambastudio._config import Settings
+from sambastudio._overrides import answer_of, resolve_routes
 from sambastudio._redact import is_secret_field, remember_secret
-from sambastudio._routes import ROUTES
 from sambastudio._transport import Transport
 from sambastudio.compat._envelope import (
     CONNECTION_FAILED,
@@ -48,6 +49,38 @@ _NO_KEY = "no-access-key-yet"
 """Stands in the settings of an ``SnSdk`` built without a key; it is never sent: every call
 that needs a key answers :data:`NOT_LOGGED_IN` until ``login`` installs one."""
 
+SNAPI_COMMANDS = frozenset(
+    {"app", "checkpoint", "config", "dataset", "endpoint", "export", "import", "job"}
+    | {"model", "project", "tenant", "user", "version"}
+)
+"""The snapi CLI's command groups (api-evidence.md §4): the values ``command`` takes."""
+
+
+def _is_command(value: str) -> bool:
+    words = value.split()
+    if words[:1] == ["snapi"]:
+        words = words[1:]
+    return bool(words) and words[0] in SNAPI_COMMANDS
+
+
+def _tenant_in_command(command: str | None, tenant_id: str | None) -> str | None:
+    """The tenant a third positional argument meant, if it is one (with a warning).
+
+    The seed puts ``command`` third; the 2025 SnSdk and SambaStudio's own example put
+    ``tenant_id`` there. A value that is not a snapi command is a tenant: dropping it
+    would send every call to the wrong tenant without a word.
+    """
+    if not command or tenant_id is not None or _is_command(command):
+        return tenant_id
+    warnings.warn(
+        f"SnSdk's third positional argument is `command`, but {command!r} is not a snapi "
+        f"command: it is used as tenant_id. Pass tenant_id={command!r} by keyword to say "
+        "so (docs/migration-shim.md).",
+        UserWarning,
+        stacklevel=3,
+    )
+    return command
+
 
 class SnSdkBase:
     """Construction, public attributes and the one call path of :class:`SnSdk`."""
@@ -62,7 +95,9 @@ class SnSdkBase:
         tenant_id: str | None = None,
         disable_ssl_verify: bool = False,
     ) -> None:
-        del command  # SnSdk's hook for the snapi CLI; accepted and ignored.
+        tenant_id = _tenant_in_command(command, tenant_id)
+        # A deployment fact, like the host: SAMBASTUDIO_ROUTES corrects the wire contract.
+        self._routes = resolve_routes(config_dir=False)
         self._host_url = host_url
         self._has_key = bool(access_key.strip())  # legacy scripts pass "" and login() later
         settings = Settings(
@@ -106,7 +141,7 @@ class SnSdkBase:
 
     def _without_key(self, name: str) -> JSONDict | None:
         """The seed's error dict for a call that needs the access key before there is one."""
-        if self._has_key or ROUTES[name].auth != "platform":
+        if self._has_key or self._routes[name].auth != "platform":
             return None
         message = f"{name} needs an access key: pass one to SnSdk(), or call login() first"
         return {"detail": message, "status_code": NOT_LOGGED_IN, "headers": {}}
@@ -114,8 +149,9 @@ class SnSdkBase:
     def _call(self, name: str, /, *, base_url: str | None = None, **arguments: Any) -> JSONDict:
         """Send the route ``name`` bound to ``arguments``; the JSON dict, never an exception."""
         warn_deprecated(name, stacklevel=3)
+        route = self._routes[name]
         try:
-            wire = ROUTES[name].bind(**arguments)
+            wire = route.bind(**arguments)
         except PathArgumentError as exc:
             return refused_dict(exc)
         refused = self._without_key(name)
@@ -128,13 +164,17 @@ class SnSdkBase:
         result: JSONDict = without_sent_secrets(
             response_dict(response), _secret_arguments(arguments)
         )
-        return result
+        if not route.answer or response.status_code >= 400:
+            return result
+        meta = {"status_code": result.pop("status_code"), "headers": result.pop("headers")}
+        answer = answer_of(route, result)
+        return {**answer, **meta} if isinstance(answer, dict) else {"data": answer, **meta}
 
     def _download(self, name: str, /, dest_dir: str, **arguments: Any) -> JSONDict:
         """Stream the archive of route ``name`` into ``dest_dir``; ``path`` names the file."""
         warn_deprecated(name, stacklevel=3)
         try:
-            wire = ROUTES[name].bind(**arguments)
+            wire = self._routes[name].bind(**arguments)
         except PathArgumentError as exc:
             return refused_dict(exc)
         refused = self._without_key(name)
