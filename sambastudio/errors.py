@@ -7,9 +7,10 @@ echoes a request or a response goes through :func:`sambastudio._redact.mask_text
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from typing_extensions import Self
@@ -201,7 +202,14 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIStatusError(SambaStudioError):
-    """The server answered with an error status; ``body`` is its parsed JSON, or text."""
+    """The server answered with an error status; ``body`` is its parsed JSON, or text.
+
+    A grpc-gateway answer (``{code, message, details}``, api-evidence §1.3 and §7) also
+    gives ``code`` (the grpc code, an int), ``server_message`` and ``details``;
+    ``correlation_id`` is the id SambaStudio's support asks for (the answer's
+    ``correlation_id``, the one an internal error's details cite, or the
+    ``x-correlation-id`` header).
+    """
 
     def __init__(
         self,
@@ -217,6 +225,11 @@ class APIStatusError(SambaStudioError):
         self.request_id = request_id
         self.body = body
         self.response = response
+        grpc = _grpc_fields(body)
+        self.code: int | None = grpc.code
+        self.server_message: str | None = grpc.message
+        self.details: list[Any] = grpc.details
+        self.correlation_id: str | None = grpc.correlation_id or request_id
 
 
 class BadRequestError(APIStatusError):
@@ -404,6 +417,31 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+_CITED_ID = re.compile(r"correlation ID ([0-9A-Za-z-]+)", re.IGNORECASE)
+
+
+class _Grpc(NamedTuple):
+    code: int | None
+    message: str | None
+    details: list[Any]
+    correlation_id: str | None
+
+
+def _grpc_fields(body: object) -> _Grpc:
+    """The grpc-gateway fields of an error body (snapi's variant sends ``code`` as a string)."""
+    if not isinstance(body, dict):
+        return _Grpc(None, None, [], None)
+    raw_code, message = body.get("code"), body.get("message")
+    code = int(str(raw_code)) if str(raw_code).lstrip("-").isdigit() else None
+    details = body.get("details")
+    details = details if isinstance(details, list) else []
+    cited = body.get("correlation_id")
+    for item in details:
+        found = _CITED_ID.search(str(item.get("message", ""))) if isinstance(item, dict) else None
+        cited = cited or (found.group(1) if found else None)
+    return _Grpc(code, message if isinstance(message, str) else None, details, cited or None)
+
+
 def _error_class(status: int) -> type[APIStatusError]:
     if status >= 500:
         return InternalServerError
@@ -491,8 +529,13 @@ def error_from_response(response: requests.Response) -> APIStatusError:
     words = _server_words(body) if body is not None else ""
     if words:
         message += f": {words}"
+    grpc = _grpc_fields(body)
+    if grpc.code is not None:
+        message += f" (grpc code {grpc.code})"
     if request_id:
         message += f" (request id {request_id})"
+    if grpc.correlation_id and grpc.correlation_id != request_id:
+        message += f" (correlation id {grpc.correlation_id})"
     return _error_class(status)(
         mask_text(message, _sent_secrets(response.request)),
         status_code=status,

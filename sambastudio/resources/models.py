@@ -57,6 +57,10 @@ class SpecDecodingCheck(Record):
     validations: builtins.list[dict[str, Any]] = Field(default_factory=list)
 
 
+class BundleCheck(SpecDecodingCheck):
+    """Whether models can be bundled into a composite model, and why not."""
+
+
 class _Transfer(Resource):
     """An import or export in progress; ``wait()`` until it is done."""
 
@@ -287,6 +291,20 @@ class Models(Collection[Model]):
             dependencies=[{"name": target_name}, {"name": draft_name}],
         )
         return parse_answer(SpecDecodingCheck, object_of(body), "check")
+
+    def validate_bundle(
+        self, *, dependencies: Sequence[str | Model], rdu_required: int
+    ) -> BundleCheck:
+        """Whether ``dependencies`` can be bundled by ``create_composite`` on these RDUs."""
+        check_count("rdu_required", rdu_required)
+        if not dependencies or isinstance(dependencies, str):
+            raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
+        body = self._client._request(
+            "validate_model_bundle",
+            dependencies=[{"name": self._name_of(model)} for model in dependencies],
+            rdu_required=rdu_required,
+        )
+        return parse_answer(BundleCheck, object_of(body), "check")
 
     def _name_of(self, model: str | Model) -> str:
         """Composites and speculative-decoding pairs name their members."""
