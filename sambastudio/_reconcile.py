@@ -21,6 +21,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from sambastudio._transport import retry_after
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 from sambastudio.errors import (
     APIConnectionError,
@@ -35,18 +36,11 @@ T = TypeVar("T")
 LOST_STATUSES: Final = frozenset({502, 503, 504})
 """Statuses a gateway answers when the server may have acted but its answer did not come."""
 
-MAX_WAIT: Final = 60.0
-"""The longest ``Retry-After`` honoured; a longer one is cut to this."""
-
 
 def _retry_after(error: APIStatusError) -> float | None:
-    """The server's ``Retry-After`` in seconds, when it sent one as a number."""
-    response = error.response
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return min(max(float(value), 0.0), MAX_WAIT) if value is not None else None
-    except ValueError:
-        return None
+    """The server's ``Retry-After`` in seconds (a number or an HTTP date), as the transport
+    reads it."""
+    return None if error.response is None else retry_after(error.response)
 
 
 def not_acted(error: SambaStudioError) -> float | None:

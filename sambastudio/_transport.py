@@ -56,7 +56,7 @@ from sambastudio.errors import (
     request_id_of,
 )
 
-__all__ = ["RETRY_STATUSES", "Transport", "json_body"]
+__all__ = ["RETRY_STATUSES", "Transport", "json_body", "retry_after"]
 
 RETRY_STATUSES: Final = frozenset({408, 429, 502, 503, 504})
 INITIAL_BACKOFF: Final = 0.5
@@ -218,7 +218,7 @@ class Transport:
                 and replay is not None
                 and request.idempotent
             ):
-                delay = _retry_after(response)
+                delay = retry_after(response)
                 response.close()
                 self._wait(request, self._backoff(attempt) if delay is None else delay)
                 continue
@@ -367,7 +367,7 @@ class _Failure:
         return error_class(mask_text(message), method=request.method, path=request.path)
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def retry_after(response: requests.Response) -> float | None:
     """The server's Retry-After in seconds (a number or an HTTP date), capped at 60 s."""
     value = response.headers.get("retry-after")
     if value is None:

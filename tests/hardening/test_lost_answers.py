@@ -8,6 +8,8 @@ it; or none, and the SDK raised.
 
 from __future__ import annotations
 
+import email.utils
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -161,3 +163,32 @@ def test_another_callers_resource_of_that_name_is_not_taken_for_ours(
     ):
         client.projects.create(name=name, description="asked")
     assert caught.value.status_code == 502
+
+
+def _in_seconds(seconds: float) -> str:
+    return email.utils.formatdate(time.time() + seconds, usegmt=True)
+
+
+@pytest.mark.parametrize("form", ["seconds", "http-date"])
+def test_a_503_with_retry_after_in_either_form_is_sent_again_after_the_wait(
+    emulator: Emulator,
+    world: World,
+    through: Callable[[str], Client],
+    clock: FakeClock,
+    form: str,
+) -> None:
+    """A 503 with Retry-After says the server did not act, whether it gives seconds or an
+    HTTP date: the create is sent again after that wait, not reconciled as a lost answer."""
+    name = unique("busy")
+    retry_after = "3" if form == "seconds" else _in_seconds(4)
+    losing = lambda method, path: method == "POST" and path == "/api/projects"  # noqa: E731
+    with (
+        lossy_proxy(emulator.url, losing, "busy", retry_after=retry_after) as (url, lost),
+        through(url) as client,
+    ):
+        created = client.projects.create(name=name, description="asked")
+    assert lost == ["POST /api/projects"]
+    assert created.name == name
+    assert _named(world.client.projects.list(), name) == 1
+    assert len(clock.sleeps) == 1
+    assert 2.0 <= clock.sleeps[0] <= 4.0
