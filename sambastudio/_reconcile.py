@@ -2,10 +2,11 @@
 
 A create is not idempotent, so the transport never sends it twice. But its answer can be
 lost after the server acted (the connection reset, the read timed out, a proxy answered
-502/503/504): raising then leaves the caller with a resource it does not know of, and its
-retry meets a conflict (projects) or adds a second one (API keys). So, on such a loss,
-:class:`CreatePolicy` looks the resource up by its name and returns it when it is what was
-asked; when it is not there, the server did not act and the original error is raised.
+502/503/504, the server failed with a 500): raising then leaves the caller with a resource
+it does not know of, and its retry meets a conflict (projects) or adds a second one (API
+keys). So, on such a loss, :class:`CreatePolicy` looks the resource up by its name and
+returns it when it is what was asked; when it is not there, the server did not act and
+the original error is raised.
 
 A 429, or a 503 with ``Retry-After``, says the server did not act: the create is sent
 again after the wait the server asked for. A conflict ("already exists") met on such a
@@ -33,8 +34,9 @@ from sambastudio.errors import (
 
 T = TypeVar("T")
 
-LOST_STATUSES: Final = frozenset({502, 503, 504})
-"""Statuses a gateway answers when the server may have acted but its answer did not come."""
+LOST_STATUSES: Final = frozenset({500, 502, 503, 504})
+"""Statuses that leave open whether the server acted: a gateway's (the answer did not
+come), and a server error (it may fail after acting)."""
 
 
 def _retry_after(error: APIStatusError) -> float | None:

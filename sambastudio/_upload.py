@@ -471,7 +471,7 @@ def _transfer(
 
 def _add_dataset(transport: Transport, routes: Routes, start: Json) -> Json:
     """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
-    dataset's name, and the dataset found is ours only if it holds the id reserved for it."""
+    dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
     source = {
         "source_type": "localMachine",
@@ -489,7 +489,7 @@ def _add_dataset(transport: Transport, routes: Routes, start: Json) -> Json:
     policy: CreatePolicy[Json] = CreatePolicy(
         send=lambda: _send(transport, routes["add_dataset"], **dataset, source=source),
         find=find,
-        matches=lambda found: start["dataset_id"] in (found.get("id"), found.get("dataset_id")),
+        matches=lambda found: found.get("description") == dataset["description"],
         attempts=transport.settings.max_retries + 1,
     )
     return policy.run()
