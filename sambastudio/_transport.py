@@ -28,6 +28,7 @@ import requests.adapters
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, ReadTimeoutError
 
+from sambastudio._bodies import read_at_most
 from sambastudio._config import (
     NOT_GIVEN,
     NotGiven,
@@ -198,11 +199,12 @@ class Transport:
                     files=dict(request.files) if request.files else None,
                     headers=headers,
                     timeout=timeout,
-                    stream=stream,
+                    stream=True,  # the body is read here, within the limits (_read_body)
                     # Explicit, so REQUESTS_CA_BUNDLE cannot override session.verify = False.
                     verify=self.session.verify,
                     hooks={"response": self._drop_secrets_on_foreign_redirect},
                 )
+                self._read_body(response, stream)
             except requests.RequestException as exc:
                 failure = _Failure.of(exc)
                 self._log(request, type(exc).__name__, started, None, attempt, attempts)
@@ -223,11 +225,19 @@ class Transport:
                 self._wait(request, self._backoff(attempt) if delay is None else delay)
                 continue
             if raise_for_status and status >= 400:
-                if stream:
-                    with suppress(requests.RequestException):
-                        response.content  # noqa: B018 - read it so the error can quote it
                 raise error_from_response(response)
             return response
+
+    def _read_body(self, response: requests.Response, stream: bool) -> None:
+        """Read the body now unless the caller streams it: an error body always, and only
+        up to ``max_error_bytes`` (it is quoted, never used whole); a JSON answer up to
+        ``max_json_bytes`` (:class:`~sambastudio.errors.LimitExceededError` past it)."""
+        limits = self.settings.limits
+        if response.status_code >= 400:
+            with suppress(requests.RequestException):  # what came of it is quoted
+                read_at_most(response, limits.max_error_bytes)
+        elif not stream:
+            read_capped(response, limits)
 
     def _headers(self, request: WireRequest) -> dict[str, str]:
         headers = dict(request.headers)
