@@ -37,6 +37,7 @@ from sambastudio._config import (
     check_max_retries,
     check_timeout,
 )
+from sambastudio._diagnose import explained
 from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
 from sambastudio._redact import (
     LOGGER,
@@ -225,7 +226,7 @@ class Transport:
                 self._wait(request, self._backoff(attempt) if delay is None else delay)
                 continue
             if raise_for_status and status >= 400:
-                raise error_from_response(response)
+                raise explained(error_from_response(response), self, request)
             return response
 
     def _read_body(self, response: requests.Response, stream: bool) -> None:
