@@ -94,11 +94,20 @@ def decode_json(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
 
 
 def read_capped(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """:func:`read_within`, with a connection that drops in the middle reported as an
+    :class:`~sambastudio.errors.APIConnectionError`."""
+    try:
+        return read_within(response, limits)
+    except requests.RequestException as error:
+        raise _broken_off(response, error) from error
+
+
+def read_within(response: requests.Response, limits: Limits) -> bytes:
     """A (streamed) response's body, refused once it passes ``max_json_bytes``.
 
     The body is read chunk by chunk and the connection closed at the limit, so a server
-    cannot make the client hold more than the limit in memory. A connection that drops
-    in the middle is an :class:`~sambastudio.errors.APIConnectionError`.
+    cannot make the client hold more than the limit in memory. A dropped connection is
+    requests' own error here (the transport retries on it).
     """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_json_bytes:
@@ -108,10 +117,7 @@ def read_capped(response: requests.Response, limits: Limits = DEFAULT_LIMITS) ->
             f"the answer declares {declared} bytes, more than max_json_bytes "
             f"({limits.max_json_bytes})",
         )
-    try:
-        body, more = read_at_most(response, limits.max_json_bytes)
-    except requests.RequestException as error:
-        raise _broken_off(response, error) from error
+    body, more = read_at_most(response, limits.max_json_bytes)
     if more:
         response._content = b""  # not kept: it is refused
         raise LimitExceededError(

@@ -38,7 +38,7 @@ from sambastudio._config import (
     check_timeout,
 )
 from sambastudio._diagnose import explained
-from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
+from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped, read_within
 from sambastudio._redact import (
     LOGGER,
     configure_logging_from_env,
@@ -238,7 +238,7 @@ class Transport:
             with suppress(requests.RequestException):  # what came of it is quoted
                 read_at_most(response, limits.max_error_bytes)
         elif not stream:
-            read_capped(response, limits)
+            read_within(response, limits)
 
     def _headers(self, request: WireRequest) -> dict[str, str]:
         headers = dict(request.headers)
