@@ -9,7 +9,7 @@ from pydantic import AliasChoices, Field
 from sambastudio._base import Collection, Record, Resource, check_choice, check_name
 from sambastudio._hints import Parent
 from sambastudio._resolve import looks_like_id, pick_one
-from sambastudio.errors import NameNotFoundError, NotFoundError
+from sambastudio.errors import InvalidArgumentError, NameNotFoundError, NotFoundError
 from sambastudio.resources.models import Model, Models
 
 if TYPE_CHECKING:
@@ -134,3 +134,16 @@ class Checkpoints(Collection[Checkpoint]):
 
     def delete(self, checkpoint: str | Checkpoint) -> None:
         self._client._request("delete_checkpoint", checkpoint=self._resolve(checkpoint))
+
+    def best(self, metric: str = "train_loss", *, highest: bool = False) -> Checkpoint:
+        """The checkpoint with the lowest ``metric`` (the highest with ``highest=True``).
+
+        Checkpoints that do not report the metric are passed over, so choosing one is a
+        single typed call instead of a ``min`` over optional floats.
+        """
+        scored = [(value, c) for c in self.list() if (value := c.metrics.get(metric)) is not None]
+        if not scored:
+            job = self.job_name or self.job_id
+            raise InvalidArgumentError("metric", f"no checkpoint of job {job!r} reports {metric!r}")
+        pick = max if highest else min
+        return pick(scored, key=lambda pair: pair[0])[1]
