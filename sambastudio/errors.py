@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from typing_extensions import Self
 
 from sambastudio import _hints
+from sambastudio._bodies import ERROR_BODY_BYTES, read_at_most
 from sambastudio._hints import Audience, Hint
 from sambastudio._redact import (
     mask_text,
@@ -492,8 +493,11 @@ def _validation_item(item: object) -> str:
     return f"{where}: {item.get('msg')}" if where else str(item.get("msg"))
 
 
-def _parse_body(response: requests.Response) -> object:
-    """The body as JSON when it parses, else as text; ``None`` when empty."""
+def _parse_body(response: requests.Response, max_bytes: int) -> object:
+    """The body (its first ``max_bytes``) as JSON when it parses, else as text; ``None``
+    when empty. A body cut at ``max_bytes`` is no JSON: its start is quoted as text."""
+    with suppress(OSError):  # a body that broke off (requests' errors are OSErrors)
+        read_at_most(response, max_bytes)
     if not response.content:
         return None
     try:
@@ -514,14 +518,17 @@ def _sent_secrets(request: requests.PreparedRequest | None) -> list[str]:
     return secrets
 
 
-def error_from_response(response: requests.Response) -> APIStatusError:
+def error_from_response(
+    response: requests.Response, *, max_bytes: int = ERROR_BODY_BYTES
+) -> APIStatusError:
     """The exception for an error response: its class by status, its message in plain words.
 
     The message names the method, path and status, says what the server said, and carries
     the request id; any secret the request sent is masked, even if the server echoed it.
+    Only the first ``max_bytes`` of an unread body are read (``Limits.max_error_bytes``).
     """
     status = response.status_code
-    body = _parse_body(response)
+    body = _parse_body(response, max_bytes)
     request_id = request_id_of(response)
     message = f"{describe_request(response)} returned {status}"
     if response.reason:

@@ -158,12 +158,13 @@ class SnSdkBase:
         if refused is not None:
             return refused
         try:
-            response = self._transport.send(wire, raise_for_status=False, base_url=base_url)
+            response = self._transport.send(
+                wire, stream=True, raise_for_status=False, base_url=base_url
+            )
+            answered = response_dict(response, self._transport.settings.limits)
         except APIConnectionError as exc:
             return self._failure(exc, arguments)
-        result: JSONDict = without_sent_secrets(
-            response_dict(response), _secret_arguments(arguments)
-        )
+        result: JSONDict = without_sent_secrets(answered, _secret_arguments(arguments))
         if not route.answer or response.status_code >= 400:
             return result
         meta = {"status_code": result.pop("status_code"), "headers": result.pop("headers")}

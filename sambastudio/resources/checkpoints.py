@@ -63,19 +63,21 @@ class Checkpoint(Resource):
     def promote(
         self, *, name: str, description: str = "", checkpoint_type: CheckpointType = "finetuned"
     ) -> Model:
-        """A new model made from this checkpoint (``add_model``)."""
-        body = self._request(
+        """A new model made from this checkpoint (``add_model``); a lost answer is
+        reconciled by the model's name (see ``sambastudio._reconcile``)."""
+        return Models(self.client)._create(
             "add_model",
+            called=check_name("name", name),
+            expected={"description": description},
             project=self.project_id,
             job=self.job_id,
             model_checkpoint=self._route_key(),
-            model_checkpoint_name=check_name("name", name),
+            model_checkpoint_name=name,
             description=description,
             checkpoint_type=check_choice(
                 "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
             ),
         )
-        return Models(self.client)._from_answer(body)
 
     def delete(self) -> None:
         self._home().delete(self)

@@ -236,15 +236,17 @@ class Models(Collection[Model]):
         """
         check_name("path", path)
         check_name("name", name)
-        body = self._client._request(
+        imports = _Imports(self._client)
+        return imports._create(
             "import_model",
+            called=name,
+            answer=lambda body: imports._build(object_of(body)),
             model_id=self._resolve(model),
             import_path=path,
             import_model_name=name,
             storage_type=storage_type,
             steps=steps,
         )
-        return _Imports(self._client)._build(object_of(body))
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""
@@ -326,3 +328,8 @@ class _Imports(Collection[ModelImport]):
 
     model = ModelImport
     info_route, id_arg = "import_status", "model_id"
+
+    def _named(self, name: str) -> ModelImport | None:
+        """The import of the model called ``name``: an import's id is its model's."""
+        model = Models(self._client)._named(name)
+        return None if model is None else self._fetch(model.id)
