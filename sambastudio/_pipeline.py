@@ -24,7 +24,6 @@ import math
 import random as _random
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import suppress
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any, Final, Literal
 
@@ -59,7 +58,7 @@ from sambastudio.errors import (
     request_id_of,
 )
 
-__all__ = ["RETRY_STATUSES", "Pipeline", "RequestOptions", "ResponseHook"]
+__all__ = ["RETRY_STATUSES", "Pipeline", "RequestOptions", "ResponseHook", "retry_after"]
 
 RETRY_STATUSES: Final = frozenset({408, 429, 502, 503, 504})
 INITIAL_BACKOFF: Final = 0.5
@@ -236,13 +235,10 @@ class Pipeline:
                 and replay is not None
                 and request.idempotent
             ):
-                delay = _retry_after(response)
+                delay = retry_after(response)
                 response.close()
                 self._wait(request, self._backoff(attempt) if delay is None else delay)
                 continue
-            if raise_for_status and status >= 400 and stream:
-                with suppress(requests.RequestException):
-                    response.content  # noqa: B018 - read it so the error can quote it
             response.elapsed = timedelta(seconds=time.monotonic() - started)
             if settled.on_response is not None:
                 settled.on_response(
@@ -385,7 +381,7 @@ class _Failure:
         return error_class(mask_text(message), method=request.method, path=request.path)
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def retry_after(response: requests.Response) -> float | None:
     """The server's Retry-After in seconds (a number or an HTTP date), capped at 60 s."""
     value = response.headers.get("retry-after")
     if value is None:

@@ -661,6 +661,18 @@ _ROUTE_LIST: tuple[Route, ...] = (
         safe_to_retry=True,
         seed=False,
     ),
+    Route(
+        name="validate_model_bundle",
+        method="POST",
+        path="/api/models/validate-model-bundle",
+        args=_body("dependencies", "rdu_required"),
+        evidence="assumed",
+        source="S1",
+        summary="Check that models can be bundled into a composite model on rdu_required RDUs.",
+        response="{valid, validations: [{level, message, reason}]}",
+        safe_to_retry=True,
+        seed=False,
+    ),
     # --------------------------------------------------------------------- apps
     Route(
         name="list_apps",

@@ -40,8 +40,9 @@ import requests.adapters
 import urllib3
 from urllib3.exceptions import InsecureRequestWarning
 
+from sambastudio._bodies import read_at_most
 from sambastudio._config import Settings, Timeout
-from sambastudio._limits import Limits, read_capped
+from sambastudio._limits import Limits, read_within
 from sambastudio._redact import is_secret_header, remember_secret
 
 __all__ = ["DeadlineExceeded", "RefusedRedirect", "Transport"]
@@ -217,7 +218,7 @@ class Transport:
                 verify=self.session.verify,
             )
             if not response.is_redirect:
-                if not stream:
+                if not stream or response.status_code >= 400:
                     # An upload's deadline starts when its response does (module docstring).
                     body_deadline = Deadline.start(timeout) if request.streams_body else deadline
                     _read_by(response, body_deadline, self._limits)
@@ -228,18 +229,28 @@ class Transport:
         raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
 
+def _read_body(response: requests.Response, limits: Limits) -> None:
+    """An error body up to ``max_error_bytes`` (it is quoted, never used whole; what came of
+    it is enough), an answer up to ``max_json_bytes`` (``LimitExceededError`` past it)."""
+    if response.status_code >= 400:
+        with suppress(requests.RequestException):
+            read_at_most(response, limits.max_error_bytes)
+    else:
+        read_within(response, limits)
+
+
 def _read_by(response: requests.Response, deadline: Deadline, limits: Limits) -> None:
-    """Read the whole body (up to ``limits``), cutting the connection at the deadline."""
+    """Read the body (:func:`_read_body`), cutting the connection at the deadline."""
     left = deadline.remaining()
     if left is None:
-        read_capped(response, limits)
+        _read_body(response, limits)
         return
     watchdog = _Watchdog(response)
     timer = threading.Timer(left, watchdog.cut)
     timer.daemon = True
     timer.start()
     try:
-        read_capped(response, limits)
+        _read_body(response, limits)
     except requests.RequestException as exc:
         if watchdog.fired:
             raise DeadlineExceeded("the response was still arriving at the deadline") from exc

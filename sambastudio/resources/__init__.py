@@ -19,6 +19,7 @@ from sambastudio.resources.jobs import (
     ResultsExport,
 )
 from sambastudio.resources.models import (
+    BundleCheck,
     HyperparamSpec,
     Model,
     ModelExport,
@@ -40,6 +41,7 @@ __all__ = [
     "ApiKey",
     "App",
     "Apps",
+    "BundleCheck",
     "ChatChunk",
     "ChatCompletion",
     "ChatStream",

@@ -15,7 +15,12 @@ from sambastudio._envelopes import object_of
 from sambastudio._pagination import Pager
 from sambastudio._resolve import looks_like_id
 from sambastudio._waiting import Acceptors
-from sambastudio.errors import InvalidArgumentError, ResourceFailed
+from sambastudio.errors import (
+    AmbiguousNameError,
+    InvalidArgumentError,
+    NameNotFoundError,
+    ResourceFailed,
+)
 from sambastudio.resources.apps import App
 
 ModelStatus = Literal["Available", "AvailableToDownload"] | UnknownStatus
@@ -52,6 +57,10 @@ class SpecDecodingCheck(Record):
 
     valid: bool = False
     validations: builtins.list[dict[str, Any]] = Field(default_factory=list)
+
+
+class BundleCheck(SpecDecodingCheck):
+    """Whether models can be bundled into a composite model, and why not."""
 
 
 class _Transfer(Waitable):
@@ -207,18 +216,19 @@ class Models(
     ) -> Model:
         """A new model made from the checkpoint named ``checkpoint`` of a job (``add_model``);
         ``checkpoint.promote(name=...)`` says the same from the checkpoint."""
-        answer = self._client._request(
+        return self._create(  # a lost answer is reconciled by the model's name
             "add_model",
+            called=check_name("name", name),
+            expected={"description": description},
             project=project,
             job=job,
             model_checkpoint=checkpoint,
-            model_checkpoint_name=check_name("name", name),
+            model_checkpoint_name=name,
             description=description,
             checkpoint_type=check_choice(
                 "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
             ),
         )
-        return self._from_answer(answer)
 
     def delete(self, model: str | Model) -> None:
         self._client._request("delete_model", model=self._resolve(model))
@@ -238,15 +248,17 @@ class Models(
         """
         check_name("path", path)
         check_name("name", name)
-        answer = self._client._request(
+        imports = _Imports(self._client)
+        return imports._create(
             "import_model",
+            called=name,
+            answer=lambda answer: imports._build(object_of(answer.json()), answer),
             model_id=self._resolve(model),
             import_path=path,
             import_model_name=name,
             storage_type=storage_type,
             steps=steps,
         )
-        return ModelImport._from_data(object_of(answer.json()), self._client, answer)
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""
@@ -294,6 +306,20 @@ class Models(
         )
         return parse_answer(SpecDecodingCheck, object_of(answer.json()), "check")
 
+    def validate_bundle(
+        self, *, dependencies: Sequence[str | Model], rdu_required: int
+    ) -> BundleCheck:
+        """Whether ``dependencies`` can be bundled by ``create_composite`` on these RDUs."""
+        check_count("rdu_required", rdu_required)
+        if not dependencies or isinstance(dependencies, str):
+            raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
+        answer = self._client._request(
+            "validate_model_bundle",
+            dependencies=[{"name": self._name_of(model)} for model in dependencies],
+            rdu_required=rdu_required,
+        )
+        return parse_answer(BundleCheck, object_of(answer.json()), "check")
+
     def _name_of(self, model: str | Model) -> str:
         """Composites and speculative-decoding pairs name their members."""
         if isinstance(model, str) and not looks_like_id(model):
@@ -316,3 +342,11 @@ class _Imports(
     routes=Routes(info="import_status", id_arg="model_id"),
 ):
     """Where an import's progress is read (``import_status``); never listed."""
+
+    def _named(self, name: str) -> ModelImport | None:
+        """The import of the model called ``name``: an import's id is its model's."""
+        try:
+            model = self._client.models.get(name)
+        except (NameNotFoundError, AmbiguousNameError):
+            return None
+        return self._fetch(model.id)

@@ -40,16 +40,14 @@ import attrs
 
 from sambastudio._overrides import answer_of
 from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
+from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
 from sambastudio._response import json_body
 from sambastudio._routes import ROUTES, Route
 from sambastudio.errors import (
-    APIConnectionError,
     APIStatusError,
-    InternalServerError,
     InvalidArgumentError,
     NotFoundError,
-    RateLimitError,
     UploadError,
 )
 from sambastudio.transfers.crc import crc32_of_parts, crc_hex
@@ -89,7 +87,6 @@ _RETRY_STATUSES = RETRY_STATUSES | {500}
 """What the upload flow retries: a repeated part, file or folder request is harmless."""
 _MISMATCH_RETRIES = 2
 """How often a part whose crc32 the server read differently is sent again."""
-_ADD_ATTEMPTS = 3
 SMALL_FILE = 8 * MiB
 """A one-part file up to this size is read whole before its create, which then carries
 its digest for free; anything larger is streamed from disk."""
@@ -475,25 +472,29 @@ def _transfer(
 
 
 def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
-    """add_dataset, reconciled: when its answer is lost, look for the dataset before retrying,
-    so a lost answer never turns into a duplicate or a confusing name conflict."""
+    """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
+    dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
     source = {
         "source_type": "localMachine",
         "dataset_id": start["dataset_id"],
         "dataset_path": start["dataset_path"],
     }
-    for attempt in range(1, _ADD_ATTEMPTS + 1):
-        try:
-            return _send(pipeline, routes["add_dataset"], **dataset, source=source)
-        except (APIConnectionError, InternalServerError, RateLimitError):
-            if attempt == _ADD_ATTEMPTS:
-                raise
-            ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
-            if ids:
-                info = _send(pipeline, routes["dataset_info"], dataset=ids[0])
-                return dict(info.get("data") or info)
-    raise AssertionError("unreachable")
+
+    def find() -> Json | None:
+        ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
+        if len(ids) != 1:
+            return None
+        info = _send(pipeline, routes["dataset_info"], dataset=ids[0])
+        return dict(info.get("data") or info)
+
+    policy: CreatePolicy[Json] = CreatePolicy(
+        send=lambda: _send(pipeline, routes["add_dataset"], **dataset, source=source),
+        find=find,
+        matches=lambda found: found.get("description") == dataset["description"],
+        attempts=pipeline.settings.max_retries + 1,
+    )
+    return policy.run()
 
 
 def _run(
