@@ -132,7 +132,7 @@ def test_a_grpc_error_carries_the_correlation_id_its_details_cite(
         body, status=500, headers={"x-correlation-id": "hdr-1"}
     )
     with pytest.raises(InternalServerError) as caught:
-        transport.send(LIST, max_retries=0)
+        transport.send(LIST, options=RequestOptions(max_retries=0))
     assert (caught.value.correlation_id, caught.value.request_id) == (cited, "hdr-1")
     assert str(caught.value).endswith(f"(grpc code 13) (request id hdr-1) (correlation id {cited})")
 
