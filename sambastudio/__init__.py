@@ -64,6 +64,7 @@ if TYPE_CHECKING:
         Prediction,
         Project,
         Role,
+        S3Source,
         Tenant,
         User,
     )
@@ -92,6 +93,7 @@ def _exports() -> dict[str, str]:
             "Prediction",
             "Project",
             "Role",
+            "S3Source",
             "Tenant",
             "User",
         ),
@@ -155,6 +157,7 @@ __all__ = [
     "RateLimitError",
     "ResourceFailed",
     "Role",
+    "S3Source",
     "SambaStudioError",
     "SnSdk",
     "Tenant",
