@@ -237,16 +237,33 @@ def _describe(resource: object) -> str:
 
 
 class WaitTimeout(SambaStudioError):  # noqa: N818 - the public name of the design
-    """A ``wait...`` call ran out of time; the resource may still finish later."""
+    """A ``wait...`` call ran out of time; the resource may still finish later.
 
-    def __init__(self, resource: object, seconds: float, last_status: str | None) -> None:
-        super().__init__(
-            f"gave up waiting for {_describe(resource)} after {seconds:g} s "
-            f"(last status: {last_status})"
-        )
+    ``waiting_for_capacity`` says it was still waiting for its tenant's RDUs (PENDING_RDU,
+    AwaitingRDU): other work holds them, so waiting longer or freeing some is the remedy.
+    """
+
+    def __init__(
+        self,
+        resource: object,
+        seconds: float,
+        last_status: str | None,
+        *,
+        waiting_for_capacity: bool = False,
+    ) -> None:
+        message = f"gave up waiting for {_describe(resource)} after {seconds:g} s"
+        if waiting_for_capacity:
+            message += (
+                f" while it waited for RDU capacity (last status: {last_status}): the "
+                "tenant's RDUs are held by other jobs and endpoints; free some, or wait longer"
+            )
+        else:
+            message += f" (last status: {last_status})"
+        super().__init__(message)
         self.resource = resource
         self.seconds = seconds
         self.last_status = last_status
+        self.waiting_for_capacity = waiting_for_capacity
 
 
 class ResourceFailed(SambaStudioError):  # noqa: N818 - the family of JobFailed/EndpointFailed

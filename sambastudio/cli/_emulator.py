@@ -73,6 +73,20 @@ def emulator() -> None:
     help="Inject faults only on this route (repeatable).",
 )
 @click.option("--seed", type=int, help="Make ids, keys and faults reproducible.")
+@click.option(
+    "--rdu-nodes",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="RDU nodes (8 RDUs each) of each new tenant; work beyond them waits for RDUs.",
+)
+@click.option(
+    "--max-body-bytes",
+    default=64 << 20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="The largest request body accepted (413 above it; dataset parts excepted).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -85,6 +99,8 @@ def serve_command(
     fault_rate: float,
     fault_routes: tuple[str, ...],
     seed: int | None,
+    rdu_nodes: int,
+    max_body_bytes: int,
 ) -> None:
     """Serve until Ctrl-C; prints the URL and the admin's access key."""
     from sambastudio.emulator import Config, serve
@@ -106,6 +122,8 @@ def serve_command(
         fault_rate=fault_rate,
         fault_routes=fault_routes or None,
         seed=seed,
+        rdu_nodes=rdu_nodes,
+        max_body_bytes=max_body_bytes,
     )
     try:
         with contextlib.suppress(KeyboardInterrupt):

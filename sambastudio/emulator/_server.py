@@ -58,6 +58,8 @@ class Emulator:
     ``speed=0`` freezes time (only ``emu.clock.advance()`` moves it) and ``epoch`` (epoch
     seconds or ISO-8601) says where a fresh emulator's time starts, for reproducible
     timestamps; a ``data_dir`` that already holds a clock keeps its own time.
+    ``rdu_nodes`` sets each new tenant's capacity (8 RDUs a node; jobs and endpoints beyond
+    it wait in PENDING_RDU/AwaitingRDU), ``max_body_bytes`` the largest request body.
     """
 
     def __init__(
@@ -74,6 +76,8 @@ class Emulator:
         fault_rate: float = 0.0,
         fault_routes: Iterable[str] | None = None,
         seed: int | None = None,
+        rdu_nodes: int = 4,
+        max_body_bytes: int = 64 << 20,
     ) -> None:
         self.config = Config(
             host=host,
@@ -87,6 +91,8 @@ class Emulator:
             fault_rate=fault_rate,
             fault_routes=fault_routes,
             seed=seed,
+            rdu_nodes=rdu_nodes,
+            max_body_bytes=max_body_bytes,
         )
         self._state: EmulatorState | None = None
         self._server: uvicorn.Server | None = None

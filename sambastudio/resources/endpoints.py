@@ -36,6 +36,7 @@ ENDPOINT_ACCEPTORS: Acceptors[Any] = Acceptors(
     success=frozenset({"Live"}),
     failure=frozenset({"Failed", "Stopped"}),
     error=EndpointFailed,
+    capacity=frozenset({"AwaitingRDU"}),
 )
 """A stopped endpoint will not come up by itself, so waiting on it fails at once."""
 

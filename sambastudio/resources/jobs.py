@@ -56,6 +56,7 @@ JOB_ACCEPTORS: Acceptors[Any] = Acceptors(
     success=frozenset({"EXIT_WITH_0"}),
     failure=frozenset({"EXIT_WITH_1", "FAILED", "STOPPED"}),
     error=JobFailed,
+    capacity=frozenset({"PENDING_RDU"}),
 )
 """A stopped job will not finish either, so waiting on it fails at once."""
 

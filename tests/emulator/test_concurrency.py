@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -69,6 +70,13 @@ def worker(emulator: Emulator, number: int) -> tuple[Counter[int], set[str], set
             call("list_jobs", project_id=project)
     api.session.close()
     return statuses, jobs, keys
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """RDUs for every job and endpoint at once: this test is about concurrency, not queues."""
+    with Emulator(port=0, seed=0, rdu_nodes=1024) as emu:
+        yield emu
 
 
 @pytest.mark.timeout(120)  # 3,200 requests: seconds alone, far more beside other test runs

@@ -44,7 +44,8 @@ def _no_user_config(
 
 @pytest.fixture(scope="session", params=["current", "legacy"])
 def emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    with Emulator(flavor=request.param, seed=7) as emu:
+    # The session's tests share one tenant and leave their endpoints up: RDUs for all.
+    with Emulator(flavor=request.param, seed=7, rdu_nodes=1024) as emu:
         yield emu
 
 
