@@ -103,6 +103,9 @@ class Route:
     safe_to_retry: bool = False
     streams: bool = False
     seed: bool = True
+    answer: str = ""
+    """The key the answer sits under on this host (``a.b`` for a nested one); empty: the
+    whole body. Only a route override sets it (see :mod:`sambastudio._overrides`)."""
 
     @property
     def idempotent(self) -> bool:
@@ -1007,12 +1010,12 @@ _ROUTE_LIST: tuple[Route, ...] = (
     Route(
         "tenant_default_tenant",
         "GET",
-        "/api/users/me/default-tenant",
+        "/api/v2/tenants:defaultTenant",
         (),
-        "assumed",
-        "",
-        "The current user's default tenant.",
-        "{data: {tenant_id, tenant_name}}",
+        "inferred",
+        "N1",
+        "The current user's default tenant (modern SnSdk calls it from its constructor).",
+        "{data: {tenant_id, tenant_name, ...}}",
     ),
     Route(
         "list_users",

@@ -26,6 +26,7 @@ __all__ = [
     "APITimeoutError",
     "AmbiguousNameError",
     "ArchiveLimitError",
+    "ArgumentTypeError",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -35,6 +36,7 @@ __all__ = [
     "InvalidArgumentError",
     "JobFailed",
     "LimitExceededError",
+    "MissingDependencyError",
     "NameNotFoundError",
     "NotFoundError",
     "PathArgumentError",
@@ -79,6 +81,12 @@ class SambaStudioError(Exception):
         # A pickle may be logged, queued or stored: it keeps what the server answered, never
         # what the request carried (the key header, a password in the body, the transport).
         return (_restore, (type(self), self.args), _shareable_state(self.__dict__))
+
+    def _repr_html_(self) -> str:
+        """The error in Jupyter: its type, status, request id and message, escaped."""
+        from sambastudio._display import error_html
+
+        return error_html(self)
 
 
 def _shareable_state(state: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +141,11 @@ class InvalidArgumentError(SambaStudioError, ValueError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(message)
         self.argument = argument
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (a string where a list is expected, ``"yes"`` for a
+    boolean), found before any request; a ``TypeError`` and an ``InvalidArgumentError``."""
 
 
 class MissingDependencyError(SambaStudioError, ImportError):

@@ -87,6 +87,19 @@ def emulator() -> None:
     type=click.IntRange(min=1),
     help="The largest request body accepted (413 above it; dataset parts excepted).",
 )
+@click.option(
+    "--api",
+    type=click.Choice(["v1", "v2"]),
+    default="v1",
+    show_default=True,
+    help="Serve management routes at the route table's paths (v1) or grpc-gateway style "
+    "under /api/v2 (v2; see docs/real-hosts.md).",
+)
+@click.option(
+    "--no-api-docs",
+    is_flag=True,
+    help="Do not serve the API description (clients must find paths by probing).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -101,6 +114,8 @@ def serve_command(
     seed: int | None,
     rdu_nodes: int,
     max_body_bytes: int,
+    api: str,
+    no_api_docs: bool,
 ) -> None:
     """Serve until Ctrl-C; prints the URL and the admin's access key."""
     from sambastudio.emulator import Config, serve
@@ -124,6 +139,8 @@ def serve_command(
         seed=seed,
         rdu_nodes=rdu_nodes,
         max_body_bytes=max_body_bytes,
+        api=api,  # type: ignore[arg-type]
+        api_docs=not no_api_docs,
     )
     try:
         with contextlib.suppress(KeyboardInterrupt):

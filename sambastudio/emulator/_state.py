@@ -26,6 +26,9 @@ from sambastudio.emulator._permissions import Role
 from sambastudio.emulator._store import GLOBAL, Conflict, Store
 
 Flavor = Literal["current", "legacy"]
+Api = Literal["v1", "v2"]
+"""Which path family the management routes answer on: the route table's (``v1``) or a
+grpc-gateway one under ``/api/v2`` (:mod:`sambastudio.emulator._v2`)."""
 ADMIN_USER = "admin"
 DEFAULT_TENANT = "default"
 DB_NAME = "emulator.sqlite3"
@@ -75,6 +78,9 @@ class Config:
     max_body_bytes: int = attrs.field(default=64 << 20, validator=attrs.validators.gt(0))
     """The largest request body accepted (413 above it); dataset parts have their own
     bound, the chunk size their upload declared."""
+    api: Api = attrs.field(default="v1", validator=attrs.validators.in_(("v1", "v2")))
+    api_docs: bool = True
+    """Whether the API description is served (off: clients must find paths by probing)."""
 
 
 def tenant_roles(user: dict[str, Any]) -> dict[str, Role]:

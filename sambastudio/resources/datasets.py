@@ -166,6 +166,7 @@ class Datasets(Collection[Dataset]):
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_answer(body)
 
@@ -227,6 +228,7 @@ class Datasets(Collection[Dataset]):
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_answer(body)
 

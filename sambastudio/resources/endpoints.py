@@ -17,6 +17,7 @@ from sambastudio._base import (
     check_name,
     hyperparams_json,
 )
+from sambastudio._wait_progress import WaitBar
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import EndpointFailed, SambaStudioError
 from sambastudio.resources import chat as conversations
@@ -52,7 +53,7 @@ class EndpointTarget(Record):
 
 
 class Endpoint(Resource):
-    """A deployed model; ``wait_until_live()``, then ``predict()`` or ``stream()``.
+    """A deployed model; ``wait()`` until it is live, then ``predict()`` or ``stream()``.
 
     ``api_key`` is the key calls use unless told otherwise; ``api_keys`` manages them all.
     """
@@ -142,6 +143,31 @@ class Endpoint(Resource):
     def _at(self) -> dict[str, str]:
         return {"project": self._home().project_id, "endpoint": self.id}
 
+    def wait(
+        self,
+        timeout: float | None = None,
+        *,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_progress: ProgressCallback[Endpoint] | None = None,
+        progress_bar: bool | None = None,
+    ) -> Self:
+        """Until the endpoint is Live; ``EndpointFailed`` if it fails or is stopped.
+
+        ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
+        The status shows beside the time waited on a terminal or in a notebook;
+        ``progress_bar`` forces that on or off.
+        """
+        desc = f"endpoint {self.name or self.id}"
+        with WaitBar[Endpoint](desc, enabled=progress_bar, percent=False) as bar:
+            return self._wait(
+                ENDPOINT_ACCEPTORS,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                on_progress=bar.follow(on_progress),
+            )
+
     def wait_until_live(
         self,
         timeout: float | None = None,
@@ -149,17 +175,15 @@ class Endpoint(Resource):
         poll_interval: float = 5.0,
         max_poll_interval: float = 60.0,
         on_progress: ProgressCallback[Endpoint] | None = None,
+        progress_bar: bool | None = None,
     ) -> Self:
-        """Until the endpoint is Live; ``EndpointFailed`` if it fails or is stopped.
-
-        ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
-        """
-        return self._wait(
-            ENDPOINT_ACCEPTORS,
-            timeout=timeout,
+        """``wait()``, by the name it had first."""
+        return self.wait(
+            timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             on_progress=on_progress,
+            progress_bar=progress_bar,
         )
 
     def update(
@@ -323,18 +347,20 @@ class ProjectEndpoints(_EndpointCollection):
         model_version: int | str | None = None,
         openai_compatible: bool = False,
     ) -> Endpoint:
-        """Deploy ``model`` (a name, an id or the object); ``wait_until_live()`` on the result.
+        """Deploy ``model`` (a name, an id or the object); ``wait()`` on the result.
 
         Every argument is checked before the first request.
         """
-        args = {
+        args: dict[str, Any] = {
             "endpoint_name": check_name("name", name),
             "rdu_arch": check_name("rdu_arch", rdu_arch),
             "instances": check_count("instances", instances),
             "hyperparams": hyperparams_json(hyperparams),
         }
-        body = self._client._request(
+        return self._create(
             "create_endpoint",
+            called=name,
+            expected={"description": description},
             project=self.project_id,
             **args,
             model_checkpoint=Models(self._client)._resolve(model),
@@ -342,7 +368,6 @@ class ProjectEndpoints(_EndpointCollection):
             model_version=model_version,
             inference_api_openai_compatible=openai_compatible,
         )
-        return self._from_answer(body)
 
     def delete(self, endpoint: str | Endpoint) -> None:
         self._client._request(

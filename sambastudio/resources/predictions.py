@@ -21,7 +21,7 @@ from pydantic import AliasChoices, Field
 from sambastudio._answers import parse_answer
 from sambastudio._base import Record
 from sambastudio._redact import mask_text
-from sambastudio._routes import WireRequest, route
+from sambastudio._routes import WireRequest
 from sambastudio._transport import Transport
 from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
 from sambastudio.resources.streaming import Records, TokenStream
@@ -270,7 +270,7 @@ def stream(
     wire = wire_of(endpoint)
     if not isinstance(text, str):
         raise InvalidArgumentError("text", "stream() takes one string")
-    request = route(wire.stream_route).bind(
+    request = endpoint.client._route(wire.stream_route).bind(
         **_target(endpoint, api_key),
         **wire.stream_input(text),
         params=wire_params(wire, params),

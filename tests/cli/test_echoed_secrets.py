@@ -107,10 +107,10 @@ def test_the_unexpected_error_path_does_not_print_a_key_it_quotes(
     """A bug (any exception that is not the SDK's) whose message quotes the server's answer,
     which repeats the key: the CLI's last-resort message and traceback mask it."""
 
-    def buggy(self: EndpointApiKeys, body: object, *, key: str | None = None) -> ApiKey:
+    def buggy(self: EndpointApiKeys, body: object, **_: str) -> ApiKey:
         raise RuntimeError(f"cannot read {body}")
 
-    monkeypatch.setattr(EndpointApiKeys, "_from_answer", buggy)
+    monkeypatch.setattr(EndpointApiKeys, "_new_key", buggy)
     httpserver.expect_request(f"/api/projects/{PROJECT}/endpoints/{ENDPOINT}").respond_with_json(
         endpoint([])
     )

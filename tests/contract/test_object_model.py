@@ -20,7 +20,7 @@ from sambastudio._progress import TransferProgress
 from sambastudio.errors import AuthenticationError, JobFailed, UploadError
 from sambastudio.resources import Dataset, Endpoint, Job, Project
 from sambastudio.resources.predictions import WIRES, Wire
-from sambastudio.testing import Target, fake_api_key
+from sambastudio.testing import Target
 from tests.compat.helpers import TRAINING_DATA
 from tests.contract._world import (
     APP,
@@ -214,7 +214,7 @@ def test_endpoint_lifecycle(client: Client, project: Project) -> None:
 
 
 def test_endpoint_api_keys(live_endpoint: Endpoint) -> None:
-    key = live_endpoint.api_keys.create(description="ci", key=fake_api_key(1))
+    key = live_endpoint.api_keys.create(description="ci")
     assert live_endpoint.predict("Hello", api_key=key).text
     assert key.revoke().status == "Revoked"
     with pytest.raises(AuthenticationError):
