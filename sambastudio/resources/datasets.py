@@ -189,8 +189,6 @@ class Datasets(Collection[Dataset]):
         until it is Available. The credentials go to the server in this one request and are
         not stored there (S8). Everything is checked first, as for :meth:`create`.
         """
-        if not isinstance(source, S3Source):
-            raise InvalidArgumentError("source", "source must be an S3Source(bucket=..., ...)")
         check_name("name", name)
         for job_type in check_list("job_types", job_types):
             check_choice("job_types", job_type, JOB_TYPES)

@@ -109,7 +109,7 @@ def test_bad_input_is_refused_before_the_keys_are_sent(client: Client, sent: lis
         client.datasets.import_from_s3(
             name=unique("s3"), source=source, apps=[APP], job_types=["deploy"]
         )
-    with pytest.raises(InvalidArgumentError, match="source must be an S3Source"):
+    with pytest.raises(InvalidArgumentError, match="source must be a S3Source, not dict"):
         client.datasets.import_from_s3(
             name=unique("s3"),
             source={"bucket": "my-bucket"},  # type: ignore[arg-type]
