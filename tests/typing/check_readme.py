@@ -21,7 +21,7 @@ job = project.jobs.create(
     rdu_arch="SN40L-8",
 )
 job.wait(timeout=3600, on_progress=lambda j: print(j.status))
-best = min(job.checkpoints.list(), key=lambda c: c.metrics.train_loss)
+best = job.checkpoints.best()  # the lowest train_loss
 model = best.promote(name="my-model")
 endpoint = project.endpoints.create(name="ep", model=model, instances=1, rdu_arch="SN40L-8")
 endpoint.wait(timeout=1800)
