@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[2]
+DEMO_DATA = REPO / "sambastudio" / "demo_data"
+"""The demo's dataset: the examples upload it as ``./capitals`` (or ``./squad``)."""
 _FENCE = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<code>.*?)^```", re.M | re.S)
 _NOT_RUN = re.compile(r"<!--\s*not run:(?P<why>.*?)-->\s*\Z", re.S)
 
@@ -45,3 +47,9 @@ def python_blocks(page: Path) -> list[Block]:
             )
         )
     return blocks
+
+
+def readme_example() -> str:
+    """README's main example: the lifecycle block (the one that builds ``Client()``)."""
+    (block,) = [b.code for b in python_blocks(REPO / "README.md") if "client = Client()" in b.code]
+    return block

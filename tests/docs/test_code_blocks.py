@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from sambastudio.emulator import Emulator
-from tests.docs.code_blocks import REPO, Block, pages, python_blocks
+from tests.docs.code_blocks import DEMO_DATA, REPO, Block, pages, python_blocks
 
-DEMO_DATA = REPO / "sambastudio" / "demo_data"
 PRINTED = {
     "README.md": ("EXIT_WITH_0",),  # the lifecycle's job succeeded
     "docs/guide.md": ("EXIT_WITH_0",),

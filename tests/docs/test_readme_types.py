@@ -3,15 +3,10 @@ example, word for word, and CI runs mypy over tests/typing. This test keeps the 
 
 from __future__ import annotations
 
-from tests.docs.code_blocks import REPO, python_blocks
+from tests.docs.code_blocks import REPO, readme_example
 
 CHECKED = REPO / "tests" / "typing" / "check_readme.py"
 HEADER = '"""README.md\'s main example, type-checked by CI (see tests/docs)."""\n\n'
-
-
-def readme_example() -> str:
-    (block,) = [b.code for b in python_blocks(REPO / "README.md") if "client = Client()" in b.code]
-    return block
 
 
 def test_the_type_checked_copy_is_the_readme_example() -> None:
