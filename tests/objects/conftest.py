@@ -26,6 +26,7 @@ pytest.register_assert_rewrite("tests.objects._endpoint_fixtures")
 BASE_MODEL = "Meta-Llama-3.2-1B-Instruct"
 APP = "Generative Tuning"
 RDU_ARCH = "SN40L-8"
+EPOCH = "2025-01-01T00:00:00Z"
 
 _counter = itertools.count()
 
@@ -44,7 +45,9 @@ def _no_user_config(
 
 @pytest.fixture(scope="session", params=["current", "legacy"])
 def emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    with Emulator(flavor=request.param, seed=7) as emu:
+    """Frozen at ``EPOCH`` (only the tests' waits move it) with a fixed seed: what the
+    emulator answers is known exactly."""
+    with Emulator(flavor=request.param, seed=7, speed=0, epoch=EPOCH) as emu:
         yield emu
 
 

@@ -85,7 +85,7 @@ def test_a_limit_below_one_is_refused(limit: int) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         Pager(Pages(), limit=limit)
     assert caught.value.argument == "limit"
-    assert str(caught.value).endswith(f"limit must be a positive number, not {limit}")
+    assert str(caught.value).endswith(f"limit must be a positive whole number, not {limit}")
 
 
 def test_a_one_page_list_keeps_its_limit() -> None:
