@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ pytest.register_assert_rewrite("tests.objects._endpoint_fixtures")
 BASE_MODEL = "Meta-Llama-3.2-1B-Instruct"
 APP = "Generative Tuning"
 RDU_ARCH = "SN40L-8"
-EPOCH = "2025-01-01T00:00:00Z"
+EPOCH = "2025-01-01T08:30:00.123456Z"
+"""Where the emulators' frozen clocks start: with microseconds, which timestamps must keep."""
 
 _counter = itertools.count()
 
@@ -65,6 +67,18 @@ def client(emulator: Emulator, clock: FakeClock) -> Iterator[Client]:
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{next(_counter)}"
+
+
+def emulated_now(emulator: Emulator) -> datetime:
+    """The emulator's frozen time: the stamp of whatever it creates until a wait moves it."""
+    return datetime.fromtimestamp(emulator.clock.now(), timezone.utc)
+
+
+def default_key(emulator: Emulator, endpoint_id: str) -> str:
+    """The key the emulator drew from its seeded generator when it created the endpoint."""
+    doc = emulator.state.store.get("endpoint", endpoint_id)
+    assert doc is not None, endpoint_id
+    return str(doc["api_keys"][0]["api_key"])
 
 
 @pytest.fixture

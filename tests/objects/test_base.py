@@ -190,9 +190,14 @@ def test_with_options_shares_the_connection_pool(client: Client) -> None:
 
 
 def test_the_client_is_autospec_friendly() -> None:
+    """A caller's test double made by ``create_autospec`` refuses what the client would."""
     fake = mock.create_autospec(Client, instance=True)
-    fake.projects.get.return_value = Project.model_validate({"id": "p"})
-    assert fake.projects.get("demo").id == "p"
+    fake.projects.get("demo")
+    fake.projects.get.assert_called_once_with("demo")
+    with pytest.raises(AttributeError):
+        _ = fake.projets  # misspelt: the spec knows the client's collections
+    with pytest.raises(TypeError):
+        fake.close("now")  # the spec knows the client's own signatures
 
 
 def test_login_trades_a_password_for_a_client(emulator: Emulator) -> None:
