@@ -21,7 +21,12 @@ from sambastudio._base import (
 )
 from sambastudio._client import Client
 from sambastudio.emulator import Emulator
-from sambastudio.errors import AuthenticationError, InvalidArgumentError, SambaStudioError
+from sambastudio.errors import (
+    AuthenticationError,
+    InvalidArgumentError,
+    SambaStudioError,
+    UnexpectedResponseError,
+)
 from sambastudio.resources import App, Checkpoint, Dataset, Job, Model, Project
 from tests.objects.conftest import unique
 
@@ -84,7 +89,7 @@ def test_list_of_reads_every_shape(body: dict[str, Any]) -> None:
 
 
 def test_a_response_without_the_list_is_an_error_not_an_empty_list() -> None:
-    with pytest.raises(SambaStudioError, match="projects"):
+    with pytest.raises(UnexpectedResponseError, match="projects"):
         list_of({"detail": "nope"}, "projects")
 
 

@@ -184,8 +184,10 @@ def test_metrics_and_logs(project: Project, dataset: Dataset) -> None:
     assert [point.step for point in metrics.train_loss][-1] == 10
     assert metrics["train_loss"] == metrics.train_loss
     logs = job.logs.list().to_list()
-    assert logs
-    assert job.logs.preview(logs[0])
+    assert [log.name for log in logs] == ["job.log", "training.log"]  # a train job's two
+    events = job.logs.preview(logs[0]).splitlines()
+    assert events[0].endswith(f"job {job.name} created (train)")
+    assert events[-1].endswith("ended EXIT_WITH_0")
     assert job.logs.preview(logs[0].name) == job.logs.preview(logs[0])
 
 

@@ -15,6 +15,7 @@ from sambastudio.emulator import Emulator
 from sambastudio.errors import (
     APIStatusError,
     AuthenticationError,
+    InternalServerError,
     InvalidArgumentError,
     SambaStudioError,
 )
@@ -170,7 +171,7 @@ def test_without_an_active_key_nothing_is_sent(
 
 
 def test_an_endpoint_on_its_way_answers_503(project: Project) -> None:
-    with pytest.raises(APIStatusError) as caught:
+    with pytest.raises(InternalServerError) as caught:
         deploy(project).predict("Hello")
     assert caught.value.status_code == 503
 
