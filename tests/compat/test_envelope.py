@@ -1,0 +1,60 @@
+"""The dicts the shim returns, built on their own: shapes, truncation and masking.
+
+The shim's tests read these dicts through the emulator; these pin the edges a real server
+reaches and the emulator does not: long plain-text error pages, bodies that are not
+objects, and a failure message that repeats a secret the caller sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sambastudio.compat._envelope import envelope, failure_dict
+
+LIMIT = 300
+"""How much of a plain-text error the shim keeps (``SnSdk`` cut its ``detail`` too)."""
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "expected"),
+    [
+        ({"a": 1}, 200, {"a": 1}),
+        (None, 200, {}),
+        ("", 204, {}),
+        ([1, 2], 200, {"data": [1, 2]}),
+        ("plain text", 200, {"data": "plain text"}),  # a string is an error only from 400 on
+        ("  Bad\n gateway  ", 502, {"detail": "Bad gateway"}),
+        ("Bad request", 400, {"detail": "Bad request"}),
+    ],
+)
+def test_every_body_becomes_a_dict(body: Any, status: int, expected: dict[str, Any]) -> None:
+    assert envelope(body, status, {"X-A": "1"}) == {
+        **expected,
+        "status_code": status,
+        "headers": {"X-A": "1"},
+    }
+
+
+def test_the_server_body_is_copied_not_changed() -> None:
+    body = {"a": 1}
+    envelope(body, 200, {})
+    assert body == {"a": 1}
+
+
+def test_an_error_text_is_kept_whole_up_to_the_limit_then_cut() -> None:
+    exact = "x" * LIMIT
+    assert envelope(exact, 500, {})["detail"] == exact
+    longer = "y" * (LIMIT + 1)
+    assert envelope(longer, 500, {})["detail"] == "y" * (LIMIT - 3) + "..."
+
+
+def test_a_failure_masks_the_secrets_the_caller_sent() -> None:
+    sent = "plain-words-the-caller-chose"  # not shaped like a secret: only the value masks it
+    result = failure_dict(f"proxy refused {sent} at the door", 503, [sent])
+    assert result == {
+        "detail": "proxy refused *** at the door",
+        "status_code": 503,
+        "headers": {},
+    }
