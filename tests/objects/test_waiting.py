@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
 import pytest
 
-from sambastudio._waiting import Acceptors, Backoff, Waiter
+from sambastudio._waiting import Acceptors, Backoff, SystemClock, Waiter
 from sambastudio.errors import (
     APIConnectionError,
     InternalServerError,
@@ -122,6 +123,33 @@ def test_a_transient_error_at_the_deadline_becomes_the_timeouts_cause() -> None:
         waiter(["A"] + [error] * 50, FakeClock(), timeout=30).wait()
     assert caught.value.last_status == "A"
     assert caught.value.__cause__ is error
+
+
+def test_a_deadline_before_any_answer_reports_the_status_the_wait_began_with() -> None:
+    error = APIConnectionError("reset", method="GET", path="/x")
+    with pytest.raises(WaitTimeout) as caught:
+        waiter([error] * 50, FakeClock(), timeout=30).wait()
+    assert (caught.value.resource, caught.value.last_status) == (Thing("t", "NEW"), "NEW")
+    assert caught.value.__cause__ is error
+
+
+def test_status_changes_and_transient_errors_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    error = InternalServerError("down for a moment", status_code=503)
+    with caplog.at_level(logging.DEBUG, logger="sambastudio"):
+        waiter(["A", "A", error, "DONE"], FakeClock()).wait()
+    # one line per change of status (not per poll), one per error ridden out
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.DEBUG, f"{Thing('t', 'A', 'server says A')!r} is now A"),
+        (logging.INFO, "transient error while waiting, polling on: down for a moment"),
+        (logging.DEBUG, f"{Thing('t', 'DONE', 'server says DONE')!r} is now DONE"),
+    ]
+
+
+def test_the_system_clock_sleeps_for_real() -> None:
+    clock = SystemClock()
+    before = clock.now()
+    clock.sleep(0.01)
+    assert clock.now() - before >= 0.01
 
 
 def test_other_errors_propagate() -> None:
