@@ -61,7 +61,7 @@ def test_a_missing_name_raises_not_found_naming_the_kind(client: Client) -> None
 
 
 def test_a_taken_name_is_a_conflict(client: Client, project: Project) -> None:
-    assert project.name is not None
+    assert project.name.startswith("project-")  # the fixture's unique("project")
     with pytest.raises(ConflictError) as caught:
         client.projects.create(name=project.name)
     assert caught.value.status_code == 409

@@ -93,6 +93,21 @@ def test_timeout_says_how_long_and_the_last_status() -> None:
     assert "20 s" in str(caught.value)
 
 
+def test_the_deadline_counts_from_when_the_wait_began() -> None:
+    clock = FakeClock()
+    clock.time = 1000.0  # a monotonic clock starts anywhere
+    with pytest.raises(WaitTimeout):
+        waiter(["A"] * 100, clock, timeout=20).wait()
+    assert clock.sleeps == [5, 7.5, 7.5]  # the third sleep is cut to the deadline
+
+
+def test_a_deadline_less_than_a_second_away_is_still_waited_for() -> None:
+    clock = FakeClock()
+    with pytest.raises(WaitTimeout):
+        waiter(["A"] * 100, clock, timeout=5.5, backoff=Backoff(5, 5)).wait()
+    assert clock.sleeps == [5, 0.5]
+
+
 def test_no_timeout_means_no_limit() -> None:
     clock = FakeClock()
     waiter(["A"] * 200 + ["DONE"], clock, timeout=None).wait()
@@ -162,15 +177,27 @@ def test_an_unknown_status_keeps_waiting() -> None:
 
 
 @pytest.mark.parametrize(
-    ("make", "argument"),
+    ("make", "argument", "message"),
     [
-        (lambda: waiter([], FakeClock(), timeout=-1), "timeout"),
-        (lambda: Backoff(poll_interval=0), "poll_interval"),
-        (lambda: Backoff(max_poll_interval=-5), "max_poll_interval"),
-        (lambda: Backoff(poll_interval=10, max_poll_interval=5), "max_poll_interval"),
+        (
+            lambda: waiter([], FakeClock(), timeout=-1),
+            "timeout",
+            "timeout must be >= 0 seconds, or None",
+        ),
+        (lambda: Backoff(poll_interval=0), "poll_interval", "poll_interval must be positive"),
+        (
+            lambda: Backoff(max_poll_interval=-5),
+            "max_poll_interval",
+            "max_poll_interval must be positive",
+        ),
+        (
+            lambda: Backoff(poll_interval=10, max_poll_interval=5),
+            "max_poll_interval",
+            "max_poll_interval must not be below poll_interval",
+        ),
     ],
 )
-def test_bad_options_are_refused(make: Callable[[], object], argument: str) -> None:
+def test_bad_options_are_refused(make: Callable[[], object], argument: str, message: str) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         make()
-    assert caught.value.argument == argument
+    assert (caught.value.argument, str(caught.value)) == (argument, message)
