@@ -63,15 +63,18 @@ from __future__ import annotations
 import builtins
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio import _display
 from sambastudio._answers import parse_answer
+from sambastudio._checks import CheckedArguments
 from sambastudio._pagination import Page, Pager
+from sambastudio._reconcile import CreatePolicy, fields_match
 from sambastudio._resolve import ids_in_search, resolve
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
 from sambastudio.errors import (
@@ -234,7 +237,7 @@ class Timestamped(Record):
 _MESSAGE_FIELDS = ("status_message", "error_message", "message", "error", "reason", "detail")
 
 
-class Resource(Timestamped):
+class Resource(Timestamped, CheckedArguments):
     """A server object with behaviour, bound to the client that fetched it.
 
     Equality and hashing go by kind and id. The repr shows ``repr_fields`` only, so secrets
@@ -335,6 +338,10 @@ class Resource(Timestamped):
         values = ((name, getattr(self, name)) for name in self.repr_fields)
         return [(name, value) for name, value in values if value is not None]
 
+    def _repr_html_(self) -> str:
+        """A card in Jupyter (``sambastudio._display``); no secret is ever shown."""
+        return _display.resource_html(self)
+
     def __getstate__(self) -> dict[Any, Any]:
         state = super().__getstate__()
         state["__pydantic_private__"] = {
@@ -354,7 +361,7 @@ class Resource(Timestamped):
 # ----------------------------------------------------------------------- collections
 
 
-class Collection(Generic[R]):
+class Collection(Generic[R], CheckedArguments):
     """Where resources of one kind are found; the routes it uses are declared as data.
 
     ``list_route``/``list_key`` list them, ``info_route``/``id_arg`` fetch one (found
@@ -380,6 +387,10 @@ class Collection(Generic[R]):
     def __repr__(self) -> str:
         scope = ", ".join(f"{name}={value!r}" for name, value in self._scope().items())
         return f"{type(self).__name__}({scope})"
+
+    def _repr_html_(self) -> str:
+        """Its resources as a table in Jupyter (fetched now: a collection is a query)."""
+        return _display.titled(repr(self), _display.list_html(self.list()))
 
     # ----------------------------------------------------------------- public verbs
     def get(self, ref: str | R) -> R:
@@ -434,6 +445,39 @@ class Collection(Generic[R]):
     def _build(self, data: Mapping[str, Any]) -> R:
         resource = parse_answer(self.model, {**self._inherited(), **data}, self.model.kind)
         return resource.attach(self._client)
+
+    def _create(
+        self,
+        operation: str,
+        /,
+        *,
+        called: str,
+        expected: Mapping[str, Any] | None = None,
+        answer: Callable[[Any], R] | None = None,
+        repeat: Callable[[], R] | None = None,
+        **args: Any,
+    ) -> R:
+        """Send the create ``operation`` of the resource ``called``; the one call site of every
+        create, so a lost answer is reconciled by name (see ``sambastudio._reconcile``).
+        ``expected`` are the attributes the resource found by name must have to be ours;
+        ``answer`` builds the resource from the answer (default: ``_from_answer``);
+        ``repeat``, for creates idempotent by a value the client chose, see ``CreatePolicy``."""
+        build = answer or self._from_answer
+        policy: CreatePolicy[R] = CreatePolicy(
+            send=lambda: build(self._client._request(operation, **args)),
+            find=lambda: self._named(called),
+            matches=fields_match(expected or {}),
+            attempts=self._client.settings.max_retries + 1,
+            clock=self._client._clock,
+            repeat=repeat,
+        )
+        return policy.run()
+
+    def _named(self, name: str) -> R | None:
+        """The one resource called ``name``, or ``None``."""
+        ids = self._find_ids(name)
+        found: R | None = self._fetch(ids[0]) if len(ids) == 1 else None
+        return found
 
     def _from_answer(self, body: Any, *, key: str | None = None) -> R:
         """The resource a create or update answered with, whole.

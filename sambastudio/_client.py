@@ -7,15 +7,17 @@ class, so ``unittest.mock.create_autospec(Client)`` sees them (databricks-sdk-py
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
 from sambastudio._limits import Limits
-from sambastudio._routes import route
+from sambastudio._overrides import answer_of, resolve_routes
+from sambastudio._routes import Route
 from sambastudio._transport import Transport, json_body
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 from sambastudio.resources import admin
@@ -29,6 +31,9 @@ from sambastudio.resources.notifications import Notifications
 from sambastudio.resources.projects import Projects
 from sambastudio.resources.tenants import Tenants
 from sambastudio.resources.users import Roles, Users
+
+if TYPE_CHECKING:
+    from sambastudio.doctor import DoctorReport
 
 
 class Client:
@@ -59,7 +64,9 @@ class Client:
         user_agent: str | None = None,
         clock: Clock | None = None,
         limits: Limits | None = None,
+        routes: str | os.PathLike[str] | None = None,
     ) -> None:
+        self._routes = resolve_routes(routes)
         settings = Settings.resolve(
             host_url=host_url,
             access_key=access_key,
@@ -89,6 +96,7 @@ class Client:
         user_agent: str | None = None,
         clock: Clock | None = None,
         limits: Limits | None = None,
+        routes: str | os.PathLike[str] | None = None,
     ) -> Self:
         """A client for the access key SambaStudio gives ``username`` for ``password``."""
         return admin.log_in(
@@ -104,13 +112,15 @@ class Client:
             user_agent=user_agent,
             clock=clock,
             limits=limits,
+            routes=routes,
         )
 
     @classmethod
-    def _over(cls, transport: Transport, clock: Clock) -> Self:
+    def _over(cls, transport: Transport, clock: Clock, routes: Mapping[str, Route]) -> Self:
         client = cls.__new__(cls)
         client._transport = transport
         client._clock = clock
+        client._routes = routes
         return client
 
     @property
@@ -126,7 +136,7 @@ class Client:
     ) -> Self:
         """A client with other request options that shares this one's connection pool."""
         transport = self._transport.with_options(timeout=timeout, max_retries=max_retries)
-        return self._over(transport, self._clock)
+        return self._over(transport, self._clock, self._routes)
 
     # ------------------------------------------------------------------ collections
     @property
@@ -180,12 +190,34 @@ class Client:
         """The server's feature flags."""
         return admin.features(self)
 
+    def doctor(self, *, allow_writes: bool = False) -> DoctorReport:
+        """Check this host against the wire contract (see ``sambastudio doctor``).
+
+        Read-only unless ``allow_writes``: then a throwaway project is created, read,
+        updated and deleted. The report's ``overrides`` are what a routes file would need.
+        """
+        from sambastudio.doctor import run_doctor
+
+        return run_doctor(self, allow_writes=allow_writes)
+
     # --------------------------------------------------------------------- plumbing
+    def _route(self, operation: str) -> Route:
+        """The route of ``operation`` on this host (the table, as a routes file corrects it)."""
+        try:
+            return self._routes[operation]
+        except KeyError:
+            raise KeyError(f"no route named {operation!r} in the wire contract") from None
+
+    def _with_routes(self, routes: Mapping[str, Route]) -> Self:
+        """A client over the same connections whose table also holds ``routes``."""
+        return self._over(self._transport, self._clock, {**self._routes, **routes})
+
     def _request(self, operation: str, /, **args: Any) -> Any:
         """Send one operation of the wire contract; its parsed JSON body (``{}`` if empty)."""
-        response = self._transport.send(route(operation).bind(**args), stream=True)
+        route = self._route(operation)
+        response = self._transport.send(route.bind(**args), stream=True)
         body = json_body(response, self.settings.limits)
-        return {} if body is None else body
+        return {} if body is None else answer_of(route, body)
 
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""

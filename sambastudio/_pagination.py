@@ -10,11 +10,15 @@ without breaking callers (openai's ``SyncPage``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
+from sambastudio import _display, _frames
 from sambastudio.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    import pandas
 
 T = TypeVar("T")
 
@@ -86,3 +90,12 @@ class Pager(Generic[T]):
     def first(self) -> T | None:
         """The first item, or ``None`` when there is none; fetches one page at most."""
         return next(iter(self), None)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """Every item (up to ``limit``) as a data frame, one column per field shown in a table
+        (needs pandas: ``pip install 'sambastudio[pandas]'``)."""
+        return _frames.items_frame(self.to_list())
+
+    def _repr_html_(self) -> str:
+        """The first items as a table in Jupyter; checkpoints as a comparison, best first."""
+        return _display.list_html(self)

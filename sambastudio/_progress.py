@@ -1,24 +1,25 @@
-"""Progress for long transfers (and waits): a TTY-aware tqdm bar and a callback for programs.
-
-Bars go to stderr only when it is a terminal: in CI logs and pipes a bar is noise that can
-even block the program on log back-pressure (huggingface_hub#978, PR#2000). They are off
-everywhere with ``SAMBASTUDIO_DISABLE_PROGRESS_BARS=1``; an explicit ``progress_bar=True``
-or ``False`` from the caller wins over both. Programs pass ``on_progress`` instead.
+"""Progress for long transfers: a bar where one fits (``sambastudio._bars``: a terminal, a
+notebook, or nowhere) and a callback for programs, which pass ``on_progress`` instead.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from collections.abc import Callable, Hashable
 from types import TracebackType
-from typing import Any, TextIO
 
 import attrs
-from tqdm import tqdm
 
-DISABLE_ENV = "SAMBASTUDIO_DISABLE_PROGRESS_BARS"
+from sambastudio._bars import DISABLE_ENV, bars_enabled, make_bar
+
+__all__ = [
+    "DISABLE_ENV",
+    "ProgressCallback",
+    "ProgressReporter",
+    "TransferProgress",
+    "bars_enabled",
+    "make_bar",
+]
 
 
 @attrs.frozen
@@ -40,39 +41,6 @@ class TransferProgress:
 
 ProgressCallback = Callable[[TransferProgress], None]
 """Called from worker threads after each part or chunk; keep it quick."""
-
-
-def bars_enabled(stream: TextIO | None = None) -> bool:
-    """Whether an automatic bar should show: stderr is a terminal and bars are not disabled."""
-    if os.environ.get(DISABLE_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
-        return False
-    stream = sys.stderr if stream is None else stream
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def make_bar(
-    total: int | None,
-    *,
-    desc: str,
-    unit: str = "B",
-    initial: int = 0,
-    enabled: bool | None = None,
-) -> tqdm[Any] | None:
-    """A tqdm bar on stderr (bytes shown as KiB/MiB with rate and ETA), or ``None`` when off."""
-    if not (bars_enabled() if enabled is None else enabled):
-        return None
-    is_bytes = unit == "B"
-    return tqdm(
-        total=total,
-        initial=initial,
-        desc=desc,
-        unit=unit,
-        unit_scale=is_bytes,
-        unit_divisor=1024 if is_bytes else 1000,
-        file=sys.stderr,
-        dynamic_ncols=True,
-    )
 
 
 class ProgressReporter:

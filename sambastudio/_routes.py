@@ -103,6 +103,9 @@ class Route:
     safe_to_retry: bool = False
     streams: bool = False
     seed: bool = True
+    answer: str = ""
+    """The key the answer sits under on this host (``a.b`` for a nested one); empty: the
+    whole body. Only a route override sets it (see :mod:`sambastudio._overrides`)."""
 
     @property
     def idempotent(self) -> bool:
@@ -1004,12 +1007,12 @@ _ROUTE_LIST: tuple[Route, ...] = (
     Route(
         "tenant_default_tenant",
         "GET",
-        "/api/users/me/default-tenant",
+        "/api/v2/tenants:defaultTenant",
         (),
-        "assumed",
-        "",
-        "The current user's default tenant.",
-        "{data: {tenant_id, tenant_name}}",
+        "inferred",
+        "N1",
+        "The current user's default tenant (modern SnSdk calls it from its constructor).",
+        "{data: {tenant_id, tenant_name, ...}}",
     ),
     Route(
         "list_users",
@@ -1227,75 +1230,116 @@ _ROUTE_LIST: tuple[Route, ...] = (
         "{data: [...]}",
         auth="endpoint",
     ),
-    Route(
-        "openai_chat_completions",
-        "POST",
-        "/v1/{endpoint_id}/chat/completions",
-        (
-            Arg("endpoint_id", "path"),
-            Arg("key", "header", "Authorization"),
-            *_body("model", "messages"),
-            *_body(
-                "max_tokens",
-                "temperature",
-                "top_p",
-                "top_k",
-                "stream",
-                "stream_options",
-                required=False,
-            ),
-        ),
-        "confirmed",
-        "S6 S12 S15",
-        "OpenAI-compatible chat completions (Authorization: Bearer <endpoint key>); "
-        "stream=true answers SSE ending with 'data: [DONE]'.",
-        "OpenAI chat.completion object",
-        auth="bearer",
-        seed=False,
+)
+
+_SAMPLING = (
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "top_k",
+    "n",
+    "stop",
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+    "repetition_penalty",
+    "logit_bias",
+    "do_sample",
+    "select_expert",
+    "user",
+    "stream",
+    "stream_options",
+)
+OPENAI_PARAMS: Mapping[str, tuple[str, ...]] = {
+    "chat/completions": (
+        *_SAMPLING,
+        "max_completion_tokens",
+        "response_format",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "logprobs",
+        "top_logprobs",
+        "process_prompt",
     ),
-    Route(
-        "openai_completions",
-        "POST",
-        "/v1/{endpoint_id}/completions",
-        (
-            Arg("endpoint_id", "path"),
-            Arg("key", "header", "Authorization"),
-            *_body("model", "prompt"),
-            *_body("max_tokens", "temperature", "top_p", "top_k", "stream", required=False),
-        ),
-        "confirmed",
-        "S6",
-        "OpenAI-compatible text completions.",
-        "OpenAI text_completion object",
-        auth="bearer",
-        seed=False,
+    "completions": (*_SAMPLING, "echo", "best_of", "logprobs", "suffix"),
+    "embeddings": ("model", "encoding_format", "dimensions", "user"),
+    "models": (),
+}
+"""The optional body fields of each OpenAI-compatible operation: OpenAI's set and
+SambaNova's own, as real clients send them (api-evidence.md §7.1)."""
+
+_OPENAI_REQUIRED = {
+    "chat/completions": ("model", "messages"),
+    "completions": ("model", "prompt"),
+    "embeddings": ("input",),
+    "models": (),
+}
+_OPENAI_OPERATIONS = {
+    "chat/completions": (
+        "chat_completions",
+        "Chat completions; stream=true answers SSE ending with 'data: [DONE]'.",
+        "OpenAI chat.completion object; usage adds SambaNova's statistics",
     ),
-    Route(
-        "openai_project_chat_completions",
-        "POST",
-        "/openai/v1/{project}/{endpoint}/chat/completions",
-        (
-            *_path("project", "endpoint"),
-            Arg("key", "header", "Authorization"),
-            *_body("model", "messages"),
-            *_body(
-                "max_tokens",
-                "temperature",
-                "top_p",
-                "top_k",
-                "stream",
-                "stream_options",
-                required=False,
-            ),
-        ),
-        "confirmed",
-        "S15 S17",
-        "OpenAI-compatible chat completions, 2024 URL form.",
-        "OpenAI chat.completion object",
-        auth="bearer",
-        seed=False,
+    "completions": ("completions", "Text completions.", "OpenAI text_completion object"),
+    "embeddings": (
+        "embeddings",
+        "Embeddings of the input texts (embedding models).",
+        "{object: list, data: [{object: embedding, index, embedding}], model, usage}",
+    ),
+    "models": ("models", "The model the endpoint serves.", "{object: list, data: [{id, ...}]}"),
+}
+_OPENAI_FORMS = (
+    # name prefix, base path, path args, {operation: (evidence, source)}
+    (
+        "openai_",
+        "/v1/{endpoint_id}",
+        ("endpoint_id",),
+        {"chat/completions": ("confirmed", "S6 S12 S15"), "completions": ("confirmed", "S6")},
+    ),
+    (
+        "openai_project_",
+        "/openai/v1/{project}/{endpoint}",
+        ("project", "endpoint"),
+        {"chat/completions": ("confirmed", "S15 S17")},
+    ),
+    (
+        "openai_v1_project_",
+        "/v1/{project}/{endpoint}",
+        ("project", "endpoint"),
+        {"chat/completions": ("confirmed", "S15")},
     ),
 )
+
+
+def _openai_routes() -> Iterator[Route]:
+    """Each OpenAI-compatible operation on each of the three URL forms in use (api-evidence
+    §1.8, §7.1). Embeddings are inferred from the clients that call them; the model list
+    is OpenAI's, assumed."""
+    for prefix, base, path_args, known in _OPENAI_FORMS:
+        for operation, (suffix, summary, response) in _OPENAI_OPERATIONS.items():
+            default = ("assumed", "") if operation == "models" else ("inferred", "S12 S13")
+            evidence, source = known.get(operation, default)
+            yield Route(
+                prefix + suffix,
+                "GET" if operation == "models" else "POST",
+                f"{base}/{operation}",
+                (
+                    *_path(*path_args),
+                    Arg("key", "header", "Authorization"),
+                    *_body(*_OPENAI_REQUIRED[operation]),
+                    *_body(*OPENAI_PARAMS[operation], required=False),
+                ),
+                evidence,  # type: ignore[arg-type]
+                source,
+                f"OpenAI-compatible ({base}/...): {summary}",
+                response,
+                auth="bearer",
+                seed=False,
+            )
+
+
+_ROUTE_LIST += tuple(_openai_routes())
 
 ROUTES: Mapping[str, Route] = {route.name: route for route in _ROUTE_LIST}
 """Every operation by name; seed operations carry the ``SnSdk`` method's name."""

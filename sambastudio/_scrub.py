@@ -8,14 +8,17 @@ whether it is met in a request (scrubbed again on replay, before matching) or a 
 - the recorded host (an emulator's loopback URL, or a real server) becomes
   :data:`PLACEHOLDER_HOST`, in URLs, headers and bodies;
 - the access key becomes :data:`ACCESS_KEY_PLACEHOLDER`;
-- a key in an ``api_key`` or ``key`` field becomes ``<api-key:…>`` or ``<key:…>``, named by
-  a short hash of the value, so that it keeps its identity across a cassette (created,
-  listed, used, revoked) without being readable; keys are long random strings, so the
-  hash gives nothing away;
+- a key in an ``api_key`` or ``key`` field becomes ``<api-key:…>`` or ``<key:…>``, so that
+  it keeps its identity across a cassette (created, listed, used, revoked) without being
+  readable. A key the client *sends* before any answer named it is one the client chose
+  (a new endpoint key, a random UUID): it is named by its rank among such keys
+  (``<api-key:sent-1>``), so a replay, which draws another random key, sends the same
+  placeholder. A key first met in an answer is named by a short hash of its value (keys
+  are long random strings, so the hash gives nothing away);
 - any other secret field (:data:`~sambastudio._redact.SECRET_FIELDS`: passwords, AWS
   secrets, tokens) becomes ``<field-name>``, without a hash: a password may be guessable;
-- values that are placeholders already, or the fixed keys of :func:`fake_api_key`, are kept,
-  so scrubbing is idempotent;
+- values that are placeholders already are kept, so scrubbing is idempotent; no other
+  value is exempt, however fake it looks;
 - request headers are cut down to what the wire contract names (content type, the routes'
   header arguments), with credentials replaced; response headers to what the SDK reads, so
   volatile ones (``date``, ``server``, correlation ids) never make a re-recording differ.
@@ -27,6 +30,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, Final, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -42,8 +46,7 @@ ACCESS_KEY_PLACEHOLDER: Final = "<access-key>"
 
 REDACTED: Final = "<redacted>"
 
-_PLACEHOLDER = re.compile(r"<[a-z0-9_-]+(?::[0-9a-f]{8})?>")
-_TEST_KEY = re.compile(r"00000000-0000-4000-8000-[0-9]{12}")
+_PLACEHOLDER = re.compile(r"<[a-z0-9_-]+(?::(?:[0-9a-f]{8}|sent-[0-9]+))?>")
 
 REQUEST_HEADERS: Final = frozenset(
     {"content-type", "cookie"}
@@ -73,15 +76,9 @@ _MIN_TEXT_SECRET: Final = 8
 """Shorter secrets are replaced in their fields only: in free text they would garble words."""
 
 
-def fake_api_key(number: int) -> str:
-    """The ``number``-th endpoint API key a test client generates: UUID-shaped, as servers
-    expect, fixed, and known to be fake, so it may stay in a cassette as it is."""
-    return f"00000000-0000-4000-8000-{number:012d}"
-
-
 def is_placeholder(value: str) -> bool:
     """A value a cassette may hold in a secret's place."""
-    return bool(_PLACEHOLDER.fullmatch(value) or _TEST_KEY.fullmatch(value))
+    return bool(_PLACEHOLDER.fullmatch(value))
 
 
 class RecordedRequest(Protocol):
@@ -123,6 +120,7 @@ class Scrubber:
             self._hosts[f"{parts.scheme}://{parts.netloc}"] = PLACEHOLDER_HOST
             self._hosts[parts.netloc] = urlsplit(PLACEHOLDER_HOST).netloc
         self._secrets: dict[str, str] = {}
+        self._sent_keys = 0
         for value, placeholder in (secrets or {}).items():
             self._learn(value, placeholder)
 
@@ -141,7 +139,7 @@ class Scrubber:
         return type(request)(
             method=request.method,
             uri=self._uri(request.uri),
-            body=self._body(body) if body else body,
+            body=self._body(body, sent=True) if body else body,
             headers=headers,
         )
 
@@ -149,7 +147,7 @@ class Scrubber:
         """vcrpy's ``before_record_response``; ``content-length`` follows the new body."""
         body = response.get("body", {}).get("string")
         if body:
-            response["body"]["string"] = body = self._body(body)
+            response["body"]["string"] = body = self._body(body, sent=False)
         headers: dict[str, list[str]] = {}
         for name, values in response.get("headers", {}).items():
             lowered = name.lower()
@@ -168,17 +166,22 @@ class Scrubber:
             self._secrets.setdefault(value, placeholder)
         return self._secrets.get(value, placeholder)
 
-    def _secret(self, field: str, value: str) -> str:
-        """The placeholder of ``value`` found in the secret field ``field``."""
+    def _secret(self, field: str, value: str, *, sent: bool) -> str:
+        """The placeholder of ``value`` found in the secret field ``field`` of a request
+        (``sent``) or of an answer."""
         if is_placeholder(value):
             return value
         if value in self._secrets:
             return self._secrets[value]
         folded = field.lower().replace("-", "_")
-        if folded in _KEY_FIELDS:
-            digest = hashlib.sha256(value.encode()).hexdigest()[:8]
-            return self._learn(value, f"<{folded.replace('_', '-')}:{digest}>")
-        return self._learn(value, f"<{folded}>")
+        if folded not in _KEY_FIELDS:
+            return self._learn(value, f"<{folded}>")
+        if sent:
+            self._sent_keys += 1
+            name = f"sent-{self._sent_keys}"
+        else:
+            name = hashlib.sha256(value.encode()).hexdigest()[:8]
+        return self._learn(value, f"<{folded.replace('_', '-')}:{name}>")
 
     def _header(self, name: str, value: str) -> str:
         lowered = name.lower()
@@ -197,34 +200,34 @@ class Scrubber:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(is_secret_field(name) for name, _ in pairs):
             query = urlencode(
-                [(n, self._secret(n, v) if is_secret_field(n) else v) for n, v in pairs]
+                [(n, self._secret(n, v, sent=True) if is_secret_field(n) else v) for n, v in pairs]
             )
         scheme, netloc = PLACEHOLDER_HOST.split("://")
         return urlunsplit((scheme, netloc, parts.path, query, parts.fragment))
 
-    def _body(self, body: bytes | str) -> bytes | str:
+    def _body(self, body: bytes | str, *, sent: bool) -> bytes | str:
         raw = body.encode() if isinstance(body, str) else body
         try:
             text = raw.decode("utf-8")
         except (UnicodeDecodeError, AttributeError):
             return body  # binary (an archive, a part of a file): nothing to read
-        scrubbed = self._text(_map_json_lines(text, self._json))
+        scrubbed = self._text(_map_json_lines(text, partial(self._json, sent=sent)))
         if scrubbed == text:
             return body
         return scrubbed if isinstance(body, str) else scrubbed.encode()
 
-    def _json(self, value: Any) -> Any:
+    def _json(self, value: Any, *, sent: bool) -> Any:
         if isinstance(value, dict):
             return {
                 key: (
-                    self._secret(key, item)
+                    self._secret(key, item, sent=sent)
                     if isinstance(item, str) and is_secret_field(key)
-                    else self._json(item)
+                    else self._json(item, sent=sent)
                 )
                 for key, item in value.items()
             }
         if isinstance(value, list):
-            return [self._json(item) for item in value]
+            return [self._json(item, sent=sent) for item in value]
         return value
 
     def _text(self, text: str) -> str:

@@ -8,10 +8,11 @@ chance:
   and access key (its ids, keys and timestamps follow);
 - waiters run on an :class:`InstantClock`: sleeping moves the emulator's time at once, so
   polls happen in the same order in the recording and in every replay, and nobody waits;
-- endpoint API keys a scenario creates are chosen by it
-  (``api_keys.create(key=fake_api_key(n))``), and multipart boundaries (urllib3's
-  ``choose_boundary``) are pinned by :func:`pinned_randomness`: both travel in request
-  bodies the matcher compares.
+- multipart boundaries (urllib3's ``choose_boundary``) are pinned by
+  :func:`pinned_randomness`: they travel in request bodies the matcher compares. Endpoint
+  API keys the client draws at random need no pinning: the scrubber names a key the client
+  sends by its rank (``<api-key:sent-1>``), not by its value, so a replay's new random key
+  matches the recorded one.
 
 The emulator is imported only inside :func:`deterministic_emulator`: this module is loaded
 with the pytest plugin, in test runs that may not have the ``emulator`` extra.
@@ -87,7 +88,7 @@ def deterministic_emulator(**options: Any) -> Iterator[Emulator]:
 def pinned_randomness() -> Iterator[None]:
     """Multipart boundaries made by the client are a fixed value, so upload bodies repeat.
 
-    Endpoint API keys need no pinning: create them with ``key=fake_api_key(n)``.
+    Endpoint API keys need no pinning (see the module's docstring).
     """
     with mock.patch("urllib3.filepost.choose_boundary", return_value=MULTIPART_BOUNDARY):
         yield

@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 import attrs
 
 from sambastudio._crc import crc32_of_parts, crc_hex
+from sambastudio._overrides import answer_of
 from sambastudio._progress import ProgressCallback, ProgressReporter
 from sambastudio._resolve import ids_in_search
 from sambastudio._routes import ROUTES, Route
@@ -94,6 +95,9 @@ _BLOCK = 256 << 10
 """Bytes read, hashed and handed to the socket at a time: small enough to stay in cache."""
 
 T = TypeVar("T")
+
+Routes = Mapping[str, Route]
+"""The route table an upload follows (a client's, with its host's overrides)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -182,7 +186,7 @@ def _send(transport: Transport, route: Route, *, retry_safe: bool = False, **arg
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
     response = transport.send(request, max_retries=_RETRIES, retry_statuses=_RETRY_STATUSES)
-    body = json_body(response)
+    body = answer_of(route, json_body(response))
     return body if isinstance(body, dict) else {}
 
 
@@ -211,11 +215,11 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
         raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
 
 
-def _resolve_apps(transport: Transport, apps: Sequence[str]) -> list[str]:
+def _resolve_apps(transport: Transport, routes: Routes, apps: Sequence[str]) -> list[str]:
     """The ids of ``apps`` (names or ids), or an error naming the unknown ones."""
     if not apps or isinstance(apps, str):
         raise InvalidArgumentError("apps", "apps must be a non-empty list of app names or ids")
-    known = _send(transport, ROUTES["list_apps"]).get("apps") or []
+    known = _send(transport, routes["list_apps"]).get("apps") or []
     by_key = {str(app.get(k)): str(app.get("id")) for app in known for k in ("id", "name")}
     unknown = [app for app in apps if app not in by_key]
     if unknown:
@@ -224,9 +228,9 @@ def _resolve_apps(transport: Transport, apps: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(by_key[app] for app in apps))
 
 
-def _find_dataset(transport: Transport, name: str) -> list[str]:
+def _find_dataset(transport: Transport, routes: Routes, name: str) -> list[str]:
     try:
-        body = _send(transport, ROUTES["search_dataset"], dataset_name=name)
+        body = _send(transport, routes["search_dataset"], dataset_name=name)
     except NotFoundError:
         return []
     return ids_in_search(body, "dataset_id")
@@ -238,6 +242,7 @@ class _Upload:
     """One attempt at moving a plan's bytes into a folder upload on the server."""
 
     transport: Transport
+    routes: Routes
     plan: UploadPlan
     journal: Journal
     resume: ResumeState
@@ -274,7 +279,7 @@ class _Upload:
         try:
             status = _send(
                 self.transport,
-                ROUTES["get_file_upload_status"],
+                self.routes["get_file_upload_status"],
                 dataset_id=self.resume.start["dataset_id"],
                 upload_id=upload_id,
             )
@@ -290,7 +295,7 @@ class _Upload:
     def _create(self, file: PlannedFile, digest: str | None) -> str:
         body = _send(
             self.transport,
-            ROUTES["create_multipart_file_upload"],
+            self.routes["create_multipart_file_upload"],
             retry_safe=True,
             folder_id=self.folder_id,
             file_path=file.relpath,
@@ -333,7 +338,7 @@ class _Upload:
         for _ in range(_MISMATCH_RETRIES + 1):
             answer = _send(
                 self.transport,
-                ROUTES["upload_part_file"],
+                self.routes["upload_part_file"],
                 file_path=file.relpath,
                 part_number=part.number,
                 upload_id=upload_id,
@@ -364,7 +369,7 @@ class _Upload:
         try:
             body = _send(
                 self.transport,
-                ROUTES["complete_multipart_file_upload"],
+                self.routes["complete_multipart_file_upload"],
                 folder_id=self.folder_id,
                 file_path=file.relpath,
                 chunk_size=self.plan.chunk_size,
@@ -402,12 +407,14 @@ class _Upload:
         }
 
 
-def _start(transport: Transport, plan: UploadPlan, journal: Journal, dataset: Json) -> ResumeState:
+def _start(
+    transport: Transport, routes: Routes, plan: UploadPlan, journal: Journal, dataset: Json
+) -> ResumeState:
     """Reserve a dataset id and open the folder upload; the journal starts afresh."""
-    dataset_id = _first(_send(transport, ROUTES["generate_dataset_id"]), "datasetId", "dataset_id")
+    dataset_id = _first(_send(transport, routes["generate_dataset_id"]), "datasetId", "dataset_id")
     folder = _send(
         transport,
-        ROUTES["create_folder_upload"],
+        routes["create_folder_upload"],
         retry_safe=True,
         dataset_id=dataset_id,
         file_list=[file.relpath for file in plan.files],
@@ -427,6 +434,7 @@ def _start(transport: Transport, plan: UploadPlan, journal: Journal, dataset: Js
 
 def _transfer(
     transport: Transport,
+    routes: Routes,
     plan: UploadPlan,
     journal: Journal,
     resume: ResumeState,
@@ -441,6 +449,7 @@ def _transfer(
     ):
         upload = _Upload(
             transport,
+            routes,
             plan,
             journal,
             resume,
@@ -463,7 +472,7 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(transport: Transport, start: Json) -> Json:
+def _add_dataset(transport: Transport, routes: Routes, start: Json) -> Json:
     """add_dataset, reconciled: when its answer is lost, look for the dataset before retrying,
     so a lost answer never turns into a duplicate or a confusing name conflict."""
     dataset = start["dataset"]
@@ -474,19 +483,20 @@ def _add_dataset(transport: Transport, start: Json) -> Json:
     }
     for attempt in range(1, _ADD_ATTEMPTS + 1):
         try:
-            return _send(transport, ROUTES["add_dataset"], **dataset, source=source)
+            return _send(transport, routes["add_dataset"], **dataset, source=source)
         except (APIConnectionError, InternalServerError, RateLimitError):
             if attempt == _ADD_ATTEMPTS:
                 raise
-            ids = _find_dataset(transport, dataset["dataset_name"])
+            ids = _find_dataset(transport, routes, dataset["dataset_name"])
             if ids:
-                info = _send(transport, ROUTES["dataset_info"], dataset=ids[0])
+                info = _send(transport, routes["dataset_info"], dataset=ids[0])
                 return dict(info.get("data") or info)
     raise AssertionError("unreachable")
 
 
 def _run(
     transport: Transport,
+    routes: Routes,
     plan: UploadPlan,
     journal: Journal,
     resume: ResumeState | None,
@@ -496,7 +506,7 @@ def _run(
     progress_bar: bool | None,
 ) -> Json:
     if resume is None:
-        resume = _start(transport, plan, journal, dataset)
+        resume = _start(transport, routes, plan, journal, dataset)
     else:
         resume.start["dataset"] = dataset
     with ProgressReporter(
@@ -505,24 +515,24 @@ def _run(
         on_progress=on_progress,
         progress_bar=progress_bar,
     ) as reporter:
-        file_list = _transfer(transport, plan, journal, resume, concurrency, reporter)
+        file_list = _transfer(transport, routes, plan, journal, resume, concurrency, reporter)
     try:
         _send(
             transport,
-            ROUTES["complete_folder_upload"],
+            routes["complete_folder_upload"],
             dataset_id=resume.start["dataset_id"],
             folder_id=resume.start["folder_id"],
             file_list=file_list,
         )
     except APIStatusError as error:
         raise UploadError(f"the server refused to close the folder upload: {error}") from error
-    added = _add_dataset(transport, resume.start)
+    added = _add_dataset(transport, routes, resume.start)
     journal.discard()
     return added
 
 
-def _refuse_existing(transport: Transport, name: str) -> None:
-    if _find_dataset(transport, name):
+def _refuse_existing(transport: Transport, routes: Routes, name: str) -> None:
+    if _find_dataset(transport, routes, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
 
 
@@ -542,6 +552,7 @@ def upload_dataset(
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
+    routes: Routes = ROUTES,
 ) -> Json:
     """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer.
 
@@ -552,8 +563,8 @@ def upload_dataset(
     """
     _check_arguments(name, job_types, concurrency)
     plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(transport, apps)
-    _refuse_existing(transport, name)
+    app_ids = _resolve_apps(transport, routes, apps)
+    _refuse_existing(transport, routes, name)
     dataset = {
         "dataset_name": name,
         "apps": {"ids": app_ids},
@@ -568,7 +579,9 @@ def upload_dataset(
     resume = ResumeState.from_records(journal.records())
     if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
         resume = None
-    return _run(transport, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(
+        transport, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
+    )
 
 
 def resume_upload(
@@ -579,6 +592,7 @@ def resume_upload(
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
+    routes: Routes = ROUTES,
 ) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
@@ -593,6 +607,8 @@ def resume_upload(
             f"the files under {str(path)!r} changed since the upload was interrupted; "
             "upload them again to start over"
         )
-    _refuse_existing(transport, name)
+    _refuse_existing(transport, routes, name)
     dataset = resume.start["dataset"]
-    return _run(transport, plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(
+        transport, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
+    )

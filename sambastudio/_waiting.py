@@ -104,6 +104,8 @@ class Acceptors(Generic[R]):
     failure: frozenset[str]
     error: Callable[[R, str], Exception]
     """Builds the exception for a failure: ``(resource, the server's message)``."""
+    capacity: frozenset[str] = frozenset()
+    """Statuses that mean "waiting for the tenant's RDUs": a timeout in one says so."""
 
 
 @attrs.frozen
@@ -156,6 +158,11 @@ class Waiter(Generic[R]):
             if self.timeout is not None:
                 remaining = self.timeout - (self.clock.now() - start)
                 if remaining <= 0:
-                    raise WaitTimeout(last, self.timeout, last_status) from failure
+                    raise WaitTimeout(
+                        last,
+                        self.timeout,
+                        last_status,
+                        waiting_for_capacity=last_status in self.acceptors.capacity,
+                    ) from failure
                 delay = min(delay, remaining)
             self.clock.sleep(delay)

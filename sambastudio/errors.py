@@ -26,6 +26,7 @@ __all__ = [
     "APITimeoutError",
     "AmbiguousNameError",
     "ArchiveLimitError",
+    "ArgumentTypeError",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -35,6 +36,7 @@ __all__ = [
     "InvalidArgumentError",
     "JobFailed",
     "LimitExceededError",
+    "MissingDependencyError",
     "NameNotFoundError",
     "NotFoundError",
     "PathArgumentError",
@@ -79,6 +81,12 @@ class SambaStudioError(Exception):
         # A pickle may be logged, queued or stored: it keeps what the server answered, never
         # what the request carried (the key header, a password in the body, the transport).
         return (_restore, (type(self), self.args), _shareable_state(self.__dict__))
+
+    def _repr_html_(self) -> str:
+        """The error in Jupyter: its type, status, request id and message, escaped."""
+        from sambastudio._display import error_html
+
+        return error_html(self)
 
 
 def _shareable_state(state: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +141,15 @@ class InvalidArgumentError(SambaStudioError, ValueError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(message)
         self.argument = argument
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (a string where a list is expected, ``"yes"`` for a
+    boolean), found before any request; a ``TypeError`` and an ``InvalidArgumentError``."""
+
+
+class MissingDependencyError(SambaStudioError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
 
 
 class PathArgumentError(InvalidArgumentError):
@@ -233,16 +250,33 @@ def _describe(resource: object) -> str:
 
 
 class WaitTimeout(SambaStudioError):  # noqa: N818 - the public name of the design
-    """A ``wait...`` call ran out of time; the resource may still finish later."""
+    """A ``wait...`` call ran out of time; the resource may still finish later.
 
-    def __init__(self, resource: object, seconds: float, last_status: str | None) -> None:
-        super().__init__(
-            f"gave up waiting for {_describe(resource)} after {seconds:g} s "
-            f"(last status: {last_status})"
-        )
+    ``waiting_for_capacity`` says it was still waiting for its tenant's RDUs (PENDING_RDU,
+    AwaitingRDU): other work holds them, so waiting longer or freeing some is the remedy.
+    """
+
+    def __init__(
+        self,
+        resource: object,
+        seconds: float,
+        last_status: str | None,
+        *,
+        waiting_for_capacity: bool = False,
+    ) -> None:
+        message = f"gave up waiting for {_describe(resource)} after {seconds:g} s"
+        if waiting_for_capacity:
+            message += (
+                f" while it waited for RDU capacity (last status: {last_status}): the "
+                "tenant's RDUs are held by other jobs and endpoints; free some, or wait longer"
+            )
+        else:
+            message += f" (last status: {last_status})"
+        super().__init__(message)
         self.resource = resource
         self.seconds = seconds
         self.last_status = last_status
+        self.waiting_for_capacity = waiting_for_capacity
 
 
 class ResourceFailed(SambaStudioError):  # noqa: N818 - the family of JobFailed/EndpointFailed

@@ -39,7 +39,6 @@ from sambastudio._scrub import (
     ACCESS_KEY_PLACEHOLDER,
     PLACEHOLDER_HOST,
     Scrubber,
-    fake_api_key,
     is_placeholder,
     scan_cassettes,
 )
@@ -72,7 +71,6 @@ __all__ = [
     "Scrubber",
     "Target",
     "deterministic_emulator",
-    "fake_api_key",
     "is_placeholder",
     "pinned_randomness",
     "scan_cassettes",

@@ -20,6 +20,7 @@ from sambastudio.cli.completion import completion
 from sambastudio.cli.config import config as config_command
 from sambastudio.cli.datasets import dataset
 from sambastudio.cli.demo import demo as demo_command
+from sambastudio.cli.doctor import doctor
 from sambastudio.cli.endpoints import endpoint
 from sambastudio.cli.imports import import_group
 from sambastudio.cli.jobs import job
@@ -54,6 +55,7 @@ for _command in (
     user,
     notification,
     config_command,
+    doctor,
     completion,
     version,
     emulator,

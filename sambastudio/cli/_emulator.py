@@ -73,6 +73,33 @@ def emulator() -> None:
     help="Inject faults only on this route (repeatable).",
 )
 @click.option("--seed", type=int, help="Make ids, keys and faults reproducible.")
+@click.option(
+    "--rdu-nodes",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="RDU nodes (8 RDUs each) of each new tenant; work beyond them waits for RDUs.",
+)
+@click.option(
+    "--max-body-bytes",
+    default=64 << 20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="The largest request body accepted (413 above it; dataset parts excepted).",
+)
+@click.option(
+    "--api",
+    type=click.Choice(["v1", "v2"]),
+    default="v1",
+    show_default=True,
+    help="Serve management routes at the route table's paths (v1) or grpc-gateway style "
+    "under /api/v2 (v2; see docs/real-hosts.md).",
+)
+@click.option(
+    "--no-api-docs",
+    is_flag=True,
+    help="Do not serve the API description (clients must find paths by probing).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -85,6 +112,10 @@ def serve_command(
     fault_rate: float,
     fault_routes: tuple[str, ...],
     seed: int | None,
+    rdu_nodes: int,
+    max_body_bytes: int,
+    api: str,
+    no_api_docs: bool,
 ) -> None:
     """Serve until Ctrl-C; prints the URL and the admin's access key."""
     from sambastudio.emulator import Config, serve
@@ -106,6 +137,10 @@ def serve_command(
         fault_rate=fault_rate,
         fault_routes=fault_routes or None,
         seed=seed,
+        rdu_nodes=rdu_nodes,
+        max_body_bytes=max_body_bytes,
+        api=api,  # type: ignore[arg-type]
+        api_docs=not no_api_docs,
     )
     try:
         with contextlib.suppress(KeyboardInterrupt):

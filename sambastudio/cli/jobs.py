@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 
+from sambastudio._bars import bars_enabled
 from sambastudio._client import Client
+from sambastudio._wait_progress import Reader
 from sambastudio.cli._commands import (
     HYPERPARAMS,
     IN_PROJECT,
@@ -219,6 +221,41 @@ def download(project: str, job: str, kind: str, dest: Path, extract: bool) -> No
     with resumable(f"the download of the {kind}", f"Continue it with: {again}"):
         saved = fetch(dest, extract=extract)
     show_done(f"Saved the {kind} of job {label(found)} to {saved}.", path=str(saved))
+
+
+@job.command("watch")
+@PROJECT
+@JOB
+@WAIT_TIMEOUT
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.01),
+    default=5.0,
+    show_default=True,
+    help="Seconds between two looks at the job.",
+)
+def watch(project: str, job: str, timeout: float | None, interval: float) -> None:
+    """Follow a job's progress and latest training loss until it ends; exit 1 if it failed
+    or was stopped. A bar on a terminal, a line per change elsewhere."""
+    found = find(cli_context().client, project, job)
+    reader: Reader[Job] = Reader(loss=Job.latest_loss)
+    seen: list[str] = []
+
+    def print_changes(polled: Job) -> None:
+        line = reader.read(polled).line()
+        if not seen or seen[-1] != line:
+            seen.append(line)
+            click.echo(f"{label(polled)}: {line}", err=cli_context().json)
+
+    bar = bars_enabled()
+    found.wait(
+        timeout,
+        poll_interval=interval,
+        max_poll_interval=max(interval, 30.0),
+        on_progress=None if bar else print_changes,
+        progress_bar=bar,
+    )
+    show_done(f"Job {label(found)} ended {found.status}.", id=found.id, status=found.status)
 
 
 add_commands(

@@ -8,6 +8,7 @@ policy, one auth code path); only the result differs: the raw JSON dict, never a
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
@@ -16,8 +17,8 @@ import requests
 
 from sambastudio import _download
 from sambastudio._config import Settings
+from sambastudio._overrides import answer_of, resolve_routes
 from sambastudio._redact import is_secret_field
-from sambastudio._routes import ROUTES
 from sambastudio._transport import Transport
 from sambastudio.compat._envelope import (
     CONNECTION_FAILED,
@@ -42,6 +43,38 @@ Hyperparams: TypeAlias = str | Mapping[str, Any]
 
 DEFAULT_USER_AGENT = "SambaStudioSDK/23.11.2"
 
+SNAPI_COMMANDS = frozenset(
+    {"app", "checkpoint", "config", "dataset", "endpoint", "export", "import", "job"}
+    | {"model", "project", "tenant", "user", "version"}
+)
+"""The snapi CLI's command groups (api-evidence.md §4): the values ``command`` takes."""
+
+
+def _is_command(value: str) -> bool:
+    words = value.split()
+    if words[:1] == ["snapi"]:
+        words = words[1:]
+    return bool(words) and words[0] in SNAPI_COMMANDS
+
+
+def _tenant_in_command(command: str | None, tenant_id: str | None) -> str | None:
+    """The tenant a third positional argument meant, if it is one (with a warning).
+
+    The seed puts ``command`` third; the 2025 SnSdk and SambaStudio's own example put
+    ``tenant_id`` there. A value that is not a snapi command is a tenant: dropping it
+    would send every call to the wrong tenant without a word.
+    """
+    if not command or tenant_id is not None or _is_command(command):
+        return tenant_id
+    warnings.warn(
+        f"SnSdk's third positional argument is `command`, but {command!r} is not a snapi "
+        f"command: it is used as tenant_id. Pass tenant_id={command!r} by keyword to say "
+        "so (docs/migration-shim.md).",
+        UserWarning,
+        stacklevel=3,
+    )
+    return command
+
 
 class SnSdkBase:
     """Construction, public attributes and the one call path of :class:`SnSdk`."""
@@ -56,7 +89,9 @@ class SnSdkBase:
         tenant_id: str | None = None,
         disable_ssl_verify: bool = False,
     ) -> None:
-        del command  # SnSdk's hook for the snapi CLI; accepted and ignored.
+        tenant_id = _tenant_in_command(command, tenant_id)
+        # A deployment fact, like the host: SAMBASTUDIO_ROUTES corrects the wire contract.
+        self._routes = resolve_routes(config_dir=False)
         self._host_url = host_url
         settings = Settings(
             host_url=host_url,
@@ -93,8 +128,9 @@ class SnSdkBase:
     def _call(self, name: str, /, *, base_url: str | None = None, **arguments: Any) -> JSONDict:
         """Send the route ``name`` bound to ``arguments``; the JSON dict, never an exception."""
         warn_deprecated(name, stacklevel=3)
+        route = self._routes[name]
         try:
-            wire = ROUTES[name].bind(**arguments)
+            wire = route.bind(**arguments)
         except PathArgumentError as exc:
             return refused_dict(exc)
         try:
@@ -104,13 +140,17 @@ class SnSdkBase:
         result: JSONDict = without_sent_secrets(
             response_dict(response), _secret_arguments(arguments)
         )
-        return result
+        if not route.answer or response.status_code >= 400:
+            return result
+        meta = {"status_code": result.pop("status_code"), "headers": result.pop("headers")}
+        answer = answer_of(route, result)
+        return {**answer, **meta} if isinstance(answer, dict) else {"data": answer, **meta}
 
     def _download(self, name: str, /, dest_dir: str, **arguments: Any) -> JSONDict:
         """Stream the archive of route ``name`` into ``dest_dir``; ``path`` names the file."""
         warn_deprecated(name, stacklevel=3)
         try:
-            wire = ROUTES[name].bind(**arguments)
+            wire = self._routes[name].bind(**arguments)
         except PathArgumentError as exc:
             return refused_dict(exc)
         try:

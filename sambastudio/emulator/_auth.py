@@ -5,11 +5,15 @@ never wait); see ``_routing``.
 
 The ``key`` header names the user (401 when missing or unknown); the ``tenant`` cookie,
 an id or a name, selects the tenant (``default`` when absent): 404 when no such tenant,
-403 when the user is not a member. Organisation admins belong to every tenant.
+403 when the user is not a member. Organisation admins belong to every tenant. Then the
+route's row of :data:`~sambastudio.emulator._permissions.PERMISSIONS` is checked against
+the caller's role in that tenant (403 when it falls short); a handler whose rule names
+another tenant checks that one too, with :meth:`Caller.require`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import attrs
@@ -18,20 +22,41 @@ from fastapi.security import APIKeyHeader
 
 from sambastudio.emulator import _endpoints
 from sambastudio.emulator._errors import ApiError, detail, forbidden
-from sambastudio.emulator._state import ADMIN_ROLES, DEFAULT_TENANT, EmulatorState, State
+from sambastudio.emulator._permissions import PERMISSIONS, Role, Where, allows
+from sambastudio.emulator._state import DEFAULT_TENANT, EmulatorState, State, tenant_roles
 
 _key_header = APIKeyHeader(name="key", auto_error=False, description="Platform API key")
 
 
 @attrs.frozen
 class Caller:
-    """The authenticated user of a request, and the tenant it acts in."""
+    """The authenticated user of a request, the tenant it acts in, and its role in each."""
 
     user_id: str
     tenant_id: str
     tenant_name: str
-    is_admin: bool
-    role: str = "User"
+    platform_admin: bool = False
+    roles: Mapping[str, Role] = attrs.field(factory=dict)
+    """The caller's role in each tenant it belongs to (tenant id → role)."""
+
+    def role_in(self, tenant_id: str) -> Role | None:
+        """The caller's role in a tenant; ``None`` when it holds none there."""
+        return "OrgAdmin" if self.platform_admin else self.roles.get(tenant_id)
+
+    @property
+    def role(self) -> Role | None:
+        """The caller's role in the tenant the request acts in."""
+        return self.role_in(self.tenant_id)
+
+    def may(self, action: str, tenant_id: str | None = None) -> bool:
+        """Whether the caller may do ``action`` in a tenant (default: the current one)."""
+        return allows(self.role_in(tenant_id or self.tenant_id), action)
+
+    def require(self, action: str, tenant_id: str | None = None, tenant_name: str = "") -> None:
+        """Refuse (403) unless the caller may do ``action`` in the tenant."""
+        if not self.may(action, tenant_id):
+            where = f" in tenant {tenant_name}" if tenant_name else ""
+            raise forbidden(f"user {self.user_id} may not {action.replace('_', ' ')}{where}")
 
 
 def caller_for(state: EmulatorState, key: str | None, tenant_ref: str | None) -> Caller:
@@ -42,15 +67,16 @@ def caller_for(state: EmulatorState, key: str | None, tenant_ref: str | None) ->
     tenant = state.tenant(tenant_ref or DEFAULT_TENANT)
     if tenant is None:
         raise detail(404, f"tenant {tenant_ref} not found")
-    if user["role"] != "OrgAdmin" and tenant["id"] not in user["tenants"]:
-        raise detail(403, f"user {user['id']} is not a member of tenant {tenant['name']}")
-    return Caller(
+    caller = Caller(
         user_id=user["id"],
         tenant_id=tenant["id"],
         tenant_name=tenant["name"],
-        is_admin=user["role"] in ADMIN_ROLES,
-        role=user["role"],
+        platform_admin=user["role"] == "OrgAdmin",
+        roles=tenant_roles(user),
     )
+    if caller.role is None:
+        raise detail(403, f"user {user['id']} is not a member of tenant {tenant['name']}")
+    return caller
 
 
 async def authenticate(
@@ -58,22 +84,27 @@ async def authenticate(
     state: State,
     key: Annotated[str | None, Depends(_key_header)],
 ) -> Caller:
-    """FastAPI dependency: the caller of a platform route."""
-    return caller_for(state, key, request.cookies.get("tenant"))
-
-
-async def require_admin(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
-    """FastAPI dependency: the caller of an admin-only route (403 for others)."""
-    if not caller.is_admin:
-        raise forbidden(f"this action needs an admin; user {caller.user_id} is not one")
+    """FastAPI dependency: the caller of a platform route, allowed by the route's rule in
+    the tenant it acts in (403 otherwise)."""
+    caller = caller_for(state, key, request.cookies.get("tenant"))
+    action = request.scope["route"].name
+    if not caller.may(action):
+        rule = PERMISSIONS[action]
+        rank = rule.rank.name.lower().replace("_", " ")
+        where = "" if rule.where is Where.PLATFORM else f" of tenant {caller.tenant_name}"
+        raise forbidden(
+            f"{action} needs a {rank}{where}; user {caller.user_id} is a {caller.role} in "
+            f"tenant {caller.tenant_name}"
+        )
     return caller
 
 
 CallerDep = Annotated[Caller, Depends(authenticate)]
-"""The caller, as a handler parameter."""
+"""The caller, as a handler parameter: authenticated and allowed by the route's rule."""
 
-AdminDep = Annotated[Caller, Depends(require_admin)]
-"""The caller of an admin-only route, as a handler parameter (403 for non-admins)."""
+AdminDep = CallerDep
+"""The same check as :data:`CallerDep`, spelled so on the routes the table keeps for
+admins, so that a reader sees it at the handler."""
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -1,7 +1,8 @@
 """Error answers in the two formats SambaStudio uses, and the handlers that render them.
 
 V1 REST routes answer FastAPI-style ``{"detail": "..."}``; the routes behind grpc-gateway
-(api-evidence.md §1.3) answer ``{"code", "message", "details"}``. A handler raises
+(api-evidence.md §1.3) answer ``{"code", "message", "details"}``; the OpenAI-compatible
+routes answer OpenAI's ``{"error": {"message", "type", "param", "code"}}``. A handler raises
 :class:`ApiError` with a status and a message and, unless it forces a format, the route
 decides how the body looks. Nothing a client sees ever holds a traceback.
 """
@@ -17,7 +18,7 @@ from starlette.exceptions import HTTPException
 
 from sambastudio.emulator._store import Conflict, Missing
 
-Style = Literal["detail", "grpc"]
+Style = Literal["detail", "grpc", "openai"]
 
 GRPC_ROUTES = frozenset(
     {
@@ -33,6 +34,14 @@ GRPC_ROUTES = frozenset(
 add_dataset; callers read ``message``/``details`` on model_info and add_composite_model)."""
 
 _GRPC_CODES = {400: 3, 401: 16, 403: 7, 404: 5, 422: 3, 429: 8, 500: 13, 503: 14}
+_OPENAI_TYPES = {
+    401: ("authentication_error", "invalid_api_key"),
+    403: ("permission_error", None),
+    404: ("invalid_request_error", "not_found"),
+    429: ("rate_limit_error", None),
+}
+"""OpenAI's error ``type`` and ``code`` by status (assumed for SambaStudio: its OpenAI
+error bodies were never seen); other 4xx are ``invalid_request_error``, 5xx ``server_error``."""
 _PARENT_KINDS = {"job": "project", "endpoint": "project", "checkpoint": "job"}
 
 
@@ -51,21 +60,36 @@ class ApiError(Exception):
         code: int | None = None,
         details: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.message, self.style = status, message, style
         self.code, self.details, self.headers = code, details, headers
+        self.param = param
 
     def body(self, route_name: str | None) -> tuple[int, dict[str, Any]]:
         """The status and JSON body this error answers on the given route."""
-        style = self.style or ("grpc" if route_name in GRPC_ROUTES else "detail")
+        style = self.style or _route_style(route_name)
         if style == "detail":
             return self.status, {"detail": self.message}
+        if style == "openai":
+            return self.status, {"error": self._openai_error()}
         status = self.status
         if status == 409:  # grpc-gateway answered duplicates with code 3 and 400 (S3)
             status = 400
         code = self.code if self.code is not None else _GRPC_CODES.get(status, 2)
         return status, {"code": code, "message": self.message, "details": self.details or []}
+
+    def _openai_error(self) -> dict[str, Any]:
+        default = ("server_error", None) if self.status >= 500 else ("invalid_request_error", None)
+        kind, code = _OPENAI_TYPES.get(self.status, default)
+        return {"message": self.message, "type": kind, "param": self.param, "code": code}
+
+
+def _route_style(route_name: str | None) -> Style:
+    if route_name in GRPC_ROUTES:
+        return "grpc"
+    return "openai" if route_name and route_name.startswith("openai_") else "detail"
 
 
 def detail(status: int, message: str) -> ApiError:
@@ -146,7 +170,9 @@ async def _invalid(request: Request, exc: Exception) -> JSONResponse:
     """A malformed request: 400 (as V1 REST answered ``field required``), one clear line."""
     assert isinstance(exc, RequestValidationError)
     problems = [_problem(error) for error in exc.errors()]
-    return _render(request, ApiError(400, "; ".join(problems) or "invalid request"))
+    first = exc.errors()[0].get("loc", ()) if exc.errors() else ()
+    param = ".".join(str(part) for part in first[1:]) or None
+    return _render(request, ApiError(400, "; ".join(problems) or "invalid request", param=param))
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:

@@ -3,8 +3,9 @@
 ``@operation(router, "create_project")`` registers the handler under the route's name, at
 the method and path that ``sambastudio._routes.ROUTES`` holds, so a path corrected in the
 contract moves the emulator with it. A handler of a platform route must take the caller
-(``caller: CallerDep``, or ``caller: AdminDep`` on an admin route): registration refuses a
-handler that does not, so none can forget authentication or the admin check.
+(``caller: CallerDep``, spelled ``AdminDep`` on an admin route) and its operation must have
+a row in the permission table (``_permissions.PERMISSIONS``): registration refuses it
+otherwise, so no route can skip authentication or authorization.
 
 Plain ``def`` handlers run on the event loop (``inline=True``, the default): the store is
 in-process and answers in microseconds, and skipping the thread pool's two hand-offs per
@@ -25,7 +26,8 @@ from fastapi.params import Depends as DependsParam
 from pydantic import BaseModel, ConfigDict
 
 from sambastudio._routes import ROUTES
-from sambastudio.emulator._auth import authenticate, require_admin
+from sambastudio.emulator._auth import authenticate
+from sambastudio.emulator._permissions import PERMISSIONS
 from sambastudio.emulator._state import EmulatorState
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,14 +56,14 @@ def _dependencies(handler: Callable[..., Any]) -> set[Any]:
 
 
 def _check_guard(handler: Callable[..., Any], name: str) -> None:
-    """Refuse a platform handler that does not take the caller its route requires."""
-    route = ROUTES[name]
-    if route.auth != "platform":
+    """Refuse a platform handler that does not take the caller, or whose operation has no
+    permission rule."""
+    if ROUTES[name].auth != "platform":
         return
-    needed = {require_admin} if route.admin else {authenticate, require_admin}
-    if not needed & _dependencies(handler):
-        wanted = "caller: AdminDep" if route.admin else "caller: CallerDep"
-        raise TypeError(f"the handler of {name} must take `{wanted}`")
+    if authenticate not in _dependencies(handler):
+        raise TypeError(f"the handler of {name} must take `caller: CallerDep`")
+    if name not in PERMISSIONS:
+        raise TypeError(f"{name} has no row in the permission table (_permissions.py)")
 
 
 def operation(

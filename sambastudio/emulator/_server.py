@@ -16,7 +16,7 @@ import uvicorn
 from sambastudio.emulator._app import create_app
 from sambastudio.emulator._clock import Clock
 from sambastudio.emulator._failures import add_rule
-from sambastudio.emulator._state import Config, EmulatorState, Flavor
+from sambastudio.emulator._state import Api, Config, EmulatorState, Flavor
 
 _START_TIMEOUT = 10.0
 
@@ -58,6 +58,10 @@ class Emulator:
     ``speed=0`` freezes time (only ``emu.clock.advance()`` moves it) and ``epoch`` (epoch
     seconds or ISO-8601) says where a fresh emulator's time starts, for reproducible
     timestamps; a ``data_dir`` that already holds a clock keeps its own time.
+    ``rdu_nodes`` sets each new tenant's capacity (8 RDUs a node; jobs and endpoints beyond
+    it wait in PENDING_RDU/AwaitingRDU), ``max_body_bytes`` the largest request body.
+    ``api="v2"`` serves the management routes under grpc-gateway paths (``/api/v2/...``)
+    instead of the route table's, and ``api_docs=False`` hides the API description.
     """
 
     def __init__(
@@ -74,6 +78,10 @@ class Emulator:
         fault_rate: float = 0.0,
         fault_routes: Iterable[str] | None = None,
         seed: int | None = None,
+        rdu_nodes: int = 4,
+        max_body_bytes: int = 64 << 20,
+        api: Api = "v1",
+        api_docs: bool = True,
     ) -> None:
         self.config = Config(
             host=host,
@@ -87,6 +95,10 @@ class Emulator:
             fault_rate=fault_rate,
             fault_routes=fault_routes,
             seed=seed,
+            rdu_nodes=rdu_nodes,
+            max_body_bytes=max_body_bytes,
+            api=api,
+            api_docs=api_docs,
         )
         self._state: EmulatorState | None = None
         self._server: uvicorn.Server | None = None

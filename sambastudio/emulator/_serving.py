@@ -9,8 +9,10 @@ the emulator's seed (0 when none is set), so they are the same across runs and r
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -28,12 +30,28 @@ SECONDS_PER_TOKEN = 0.01
 _ON_THE_WAY = ("Deploying", "SettingUp", "AwaitingRDU")
 
 
+def _stops(value: Any) -> tuple[str, ...]:
+    """Stop sequences as clients send them: a string, a list, or (V1) a list's repr."""
+    if isinstance(value, str) and value.startswith("["):
+        with contextlib.suppress(ValueError, SyntaxError):
+            value = ast.literal_eval(value)
+    if value is None:
+        return ()
+    words = [value] if isinstance(value, str) else value
+    if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
+        raise ApiError(400, f"stop_sequences must be a string or a list of them, not {value!r}")
+    return tuple(words)
+
+
 @attrs.frozen
 class Options:
-    """What the generation params change: the length, and whether the prompt is a chat."""
+    """What the generation params change: the length, where to stop, and whether the
+    prompt is a chat. The other params clients send (``select_expert``, ``temperature``,
+    ``do_sample``, ...) are accepted and do not change the emulated text."""
 
     max_tokens: int | None = None
     process_prompt: bool = False
+    stop: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, params: Mapping[str, Any]) -> Options:
@@ -46,7 +64,7 @@ class Options:
         process_prompt = params.get("process_prompt", False)
         if not isinstance(process_prompt, bool):
             raise ApiError(400, f"process_prompt must be a boolean, not {process_prompt!r}")
-        return cls(max_tokens, process_prompt)
+        return cls(max_tokens, process_prompt, _stops(params.get("stop_sequences")))
 
     def prompt(self, text: str) -> str:
         """The prompt the model sees: with process_prompt, ``text`` is a JSON conversation
@@ -55,7 +73,7 @@ class Options:
             return text
         try:
             messages = json.loads(text)["messages"]
-            return _completions.chat_prompt((m["role"], m["content"]) for m in messages)
+            return _completions.chat_prompt((m["role"], m["content"] or "") for m in messages)
         except (ValueError, KeyError, TypeError):
             raise ApiError(
                 400,
@@ -79,13 +97,21 @@ class Model:
         if self.embedding:
             raise ApiError(400, f"{self.name} is an embedding model: it answers vectors, not text")
 
-    def complete(self, prompt: str, max_tokens: int | None) -> Completion:
+    def complete(
+        self,
+        prompt: str,
+        max_tokens: int | None,
+        stop: Sequence[str] = (),
+        variant: object = None,
+    ) -> Completion:
         return _completions.complete(
             self.name,
             prompt,
             seed=self.seed,
             max_tokens=max_tokens,
             max_seq_length=self.max_seq_length,
+            stop=stop,
+            variant=variant,
         )
 
     def embed(self, text: str) -> list[float]:

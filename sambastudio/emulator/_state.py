@@ -22,11 +22,13 @@ from fastapi import Depends, Request
 from sambastudio._routes import ROUTES
 from sambastudio.emulator import _catalogue
 from sambastudio.emulator._clock import Anchor, Clock, parse_epoch
+from sambastudio.emulator._permissions import Role
 from sambastudio.emulator._store import GLOBAL, Conflict, Store
 
 Flavor = Literal["current", "legacy"]
-Role = Literal["OrgAdmin", "TenantAdmin", "User"]
-ADMIN_ROLES = frozenset({"OrgAdmin", "TenantAdmin"})
+Api = Literal["v1", "v2"]
+"""Which path family the management routes answer on: the route table's (``v1``) or a
+grpc-gateway one under ``/api/v2`` (:mod:`sambastudio.emulator._v2`)."""
 ADMIN_USER = "admin"
 DEFAULT_TENANT = "default"
 DB_NAME = "emulator.sqlite3"
@@ -71,6 +73,21 @@ class Config:
         validator=_check_fault_routes,
     )
     seed: int | None = None
+    rdu_nodes: int = attrs.field(default=4, validator=attrs.validators.ge(0))
+    """RDU nodes (8 RDUs each) of each new tenant, the default one included."""
+    max_body_bytes: int = attrs.field(default=64 << 20, validator=attrs.validators.gt(0))
+    """The largest request body accepted (413 above it); dataset parts have their own
+    bound, the chunk size their upload declared."""
+    api: Api = attrs.field(default="v1", validator=attrs.validators.in_(("v1", "v2")))
+    api_docs: bool = True
+    """Whether the API description is served (off: clients must find paths by probing)."""
+
+
+def tenant_roles(user: dict[str, Any]) -> dict[str, Role]:
+    """A user's role in each of its tenants (documents written before roles were held per
+    tenant hold one ``role`` for all of them)."""
+    roles: dict[str, Role] = user.get("tenant_roles", {})
+    return {tenant: roles.get(tenant, user["role"]) for tenant in user["tenants"]}
 
 
 def key_digest(key: str) -> str:
@@ -153,7 +170,7 @@ class EmulatorState:
 
     # ------------------------------------------------------- tenants and users
     def add_tenant(
-        self, name: str, *, display_name: str | None = None, rdu_node_count: int = 4
+        self, name: str, *, display_name: str | None = None, rdu_node_count: int | None = None
     ) -> dict[str, Any]:
         """Create a tenant; a name already taken raises :class:`Conflict`."""
         now = self.now()
@@ -161,7 +178,7 @@ class EmulatorState:
             "id": self.new_id(),
             "name": name,
             "display_name": display_name or name,
-            "rdu_node_count": rdu_node_count,
+            "rdu_node_count": self.config.rdu_nodes if rdu_node_count is None else rdu_node_count,
             "arch": "SN40L",
             "created_at": now,
             "updated_at": now,
@@ -180,7 +197,8 @@ class EmulatorState:
     ) -> tuple[dict[str, Any], str]:
         """Create a user in a tenant (by name or id) and return it with its platform key.
 
-        A user that exists already joins the tenant instead (keeping its key and role).
+        A user that exists already joins the tenant instead, with ``role`` there (keeping
+        its key, and its roles elsewhere); one already in the tenant is left as it is.
         """
         home = self.tenant(tenant)
         if home is None:
@@ -189,8 +207,11 @@ class EmulatorState:
             user = self.user(user_id)
             if user is not None:
                 if home["id"] not in user["tenants"]:
+                    roles = {**tenant_roles(user), home["id"]: role}
                     user = self.store.update(
-                        "user", user_id, {"tenants": [*user["tenants"], home["id"]]}
+                        "user",
+                        user_id,
+                        {"tenants": [*user["tenants"], home["id"]], "tenant_roles": roles},
                     )
                 return user, str(user["key"])
             key = key or self.ids.key()
@@ -200,6 +221,7 @@ class EmulatorState:
                 "email": email or f"{user_id}@example.com",
                 "role": role,
                 "tenants": [home["id"]],
+                "tenant_roles": {home["id"]: role},
                 "default_tenant": home["id"],
                 "key": key,
                 "password_sha256": key_digest(password) if password else None,

@@ -3,6 +3,7 @@
 from sambastudio.resources.admin import Admin, Feature, ResourceUsage, TenantUsage
 from sambastudio.resources.api_keys import ApiKey, EndpointApiKeys
 from sambastudio.resources.apps import App, Apps
+from sambastudio.resources.chat import ChatChunk, ChatCompletion, ChatStream
 from sambastudio.resources.checkpoints import Checkpoint, CheckpointMetrics, Checkpoints
 from sambastudio.resources.datasets import Dataset, Datasets
 from sambastudio.resources.endpoints import Endpoint, Endpoints, EndpointTarget, ProjectEndpoints
@@ -29,7 +30,9 @@ from sambastudio.resources.models import (
 from sambastudio.resources.notifications import Notification, Notifications
 from sambastudio.resources.predictions import Prediction
 from sambastudio.resources.projects import Project, Projects
+from sambastudio.resources.streaming import TokenStream
 from sambastudio.resources.tenants import Tenant, Tenants
+from sambastudio.resources.usage import Usage
 from sambastudio.resources.users import Role, Roles, User, Users
 
 __all__ = [
@@ -37,6 +40,9 @@ __all__ = [
     "ApiKey",
     "App",
     "Apps",
+    "ChatChunk",
+    "ChatCompletion",
+    "ChatStream",
     "Checkpoint",
     "CheckpointMetrics",
     "Checkpoints",
@@ -75,6 +81,8 @@ __all__ = [
     "Tenant",
     "TenantUsage",
     "Tenants",
+    "TokenStream",
+    "Usage",
     "User",
     "Users",
 ]

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from sambastudio._answers import parse_answer
 from sambastudio._base import Record, check_name, list_of, object_of
+from sambastudio._checks import CheckedArguments
 from sambastudio._pagination import Pager
 from sambastudio.errors import SambaStudioError
 from sambastudio.resources.jobs import Job, Jobs
@@ -41,7 +42,7 @@ class Feature(Record):
     enabled: bool = False
 
 
-class Admin:
+class Admin(CheckedArguments):
     """``client.admin``: views across users and tenants (admins only; others get 403)."""
 
     def __init__(self, client: Client) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from typing_extensions import Self
 
 from sambastudio._base import Collection, Resource, object_of
+from sambastudio._checks import check_text
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
 from sambastudio._resolve import pick_one
@@ -44,6 +46,17 @@ def key_entries(endpoint: Mapping[str, Any]) -> list[dict[str, Any]]:
     if single and all(entry["api_key"] != single for entry in entries):
         entries.insert(0, {"api_key": single, "status": "Active"})
     return entries
+
+
+def newest_described(keys: list[ApiKey], description: str) -> ApiKey | None:
+    """The most recently created key with ``description`` (the last listed of equals)."""
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    described = [
+        (key.created_at or oldest, position, key)
+        for position, key in enumerate(keys)
+        if key.description == description
+    ]
+    return max(described, key=lambda item: item[:2])[2] if described else None
 
 
 class ApiKey(Resource):
@@ -132,20 +145,47 @@ class EndpointApiKeys(Collection[ApiKey]):
     def create(self, *, description: str = "", key: str | None = None) -> ApiKey:
         """A new key, registered with the server: the client chooses its value, which is a
         random UUID (as the server expects) unless you pass ``key`` (to rotate to a value
-        you manage, or to record tests with known keys)."""
-        value = str(uuid.uuid4()) if key is None else key
-        body = self._client._request(
+        you manage).
+
+        The new key is the newest one with this ``description`` in the server's answer (or
+        in the endpoint's keys, when the answer lists none), not the one whose value equals
+        the one sent: a recorded answer holds placeholders, never the value.
+        """
+        value = str(uuid.uuid4()) if key is None else check_text("key", key)
+        return self._create(  # one value for every attempt: a retry cannot add a second key
             "add_endpoint_api_key",
+            called=fingerprint(value),
+            expected={"description": description},
+            answer=lambda body: self._new_key(body, description=description, sent=value),
+            repeat=lambda: self._build(
+                {"api_key": value, "description": description, "status": "Active"}
+            ),
             project_id=self.project_id,
             endpoint_id=self.endpoint_id,
             api_key=value,
             description=description,
         )
-        return self._from_answer(body, key=fingerprint(value))
+
+    def _named(self, name: str) -> ApiKey | None:
+        """A key by its fingerprint (keys have no names): after a lost answer, the one sent."""
+        return next((key for key in self.list() if key.id == name), None)
+
+    def _new_key(self, body: Any, *, description: str, sent: str) -> ApiKey:
+        """The key just added: the newest with ``description`` in the answer, else among the
+        endpoint's keys; a server that describes no key (2024) has taken the value ``sent``."""
+        answered = key_entries(object_of(body)) if isinstance(body, Mapping) else []
+        found = newest_described([self._build(entry) for entry in answered], description)
+        if found is None:
+            found = newest_described([self._build(e) for e in self._entries()], description)
+        if found is None:
+            found = self._build({"api_key": sent, "description": description, "status": "Active"})
+        return found
+
+    def _entries(self) -> list[dict[str, Any]]:
+        return key_entries(object_of(self._client._request("endpoint_info", **self._scope())))
 
     def _page(self, _cursor: object | None) -> Page[ApiKey]:
-        body = self._client._request("endpoint_info", **self._scope())
-        return Page([self._build(entry) for entry in key_entries(object_of(body))])
+        return Page([self._build(entry) for entry in self._entries()])
 
     def get(self, ref: ApiKeyRef) -> ApiKey:
         """One key, fetched fresh: the object, its id, its value or its description.

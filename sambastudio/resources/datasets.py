@@ -95,6 +95,7 @@ class Datasets(Collection[Dataset]):
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_answer(body)
 
@@ -115,6 +116,7 @@ class Datasets(Collection[Dataset]):
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            routes=self._client._routes,
         )
         return self._from_answer(body)
 

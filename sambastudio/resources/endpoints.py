@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
@@ -17,12 +17,16 @@ from sambastudio._base import (
     check_name,
     hyperparams_json,
 )
+from sambastudio._wait_progress import WaitBar
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import EndpointFailed, SambaStudioError
-from sambastudio.resources import predictions
+from sambastudio.resources import chat as conversations
+from sambastudio.resources import embeddings, openai_clients, predictions
 from sambastudio.resources.api_keys import ApiKey, ApiKeyRef, EndpointApiKeys, key_entries
+from sambastudio.resources.chat import ChatCompletion, ChatStream
 from sambastudio.resources.models import Model, Models
 from sambastudio.resources.predictions import Params, Prediction
+from sambastudio.resources.streaming import TokenStream
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
@@ -33,6 +37,7 @@ ENDPOINT_ACCEPTORS: Acceptors[Any] = Acceptors(
     success=frozenset({"Live"}),
     failure=frozenset({"Failed", "Stopped"}),
     error=EndpointFailed,
+    capacity=frozenset({"AwaitingRDU"}),
 )
 """A stopped endpoint will not come up by itself, so waiting on it fails at once."""
 
@@ -48,7 +53,7 @@ class EndpointTarget(Record):
 
 
 class Endpoint(Resource):
-    """A deployed model; ``wait_until_live()``, then ``predict()`` or ``stream()``.
+    """A deployed model; ``wait()`` until it is live, then ``predict()`` or ``stream()``.
 
     ``api_key`` is the key calls use unless told otherwise; ``api_keys`` manages them all.
     """
@@ -138,6 +143,31 @@ class Endpoint(Resource):
     def _at(self) -> dict[str, str]:
         return {"project": self._home().project_id, "endpoint": self.id}
 
+    def wait(
+        self,
+        timeout: float | None = None,
+        *,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_progress: ProgressCallback[Endpoint] | None = None,
+        progress_bar: bool | None = None,
+    ) -> Self:
+        """Until the endpoint is Live; ``EndpointFailed`` if it fails or is stopped.
+
+        ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
+        The status shows beside the time waited on a terminal or in a notebook;
+        ``progress_bar`` forces that on or off.
+        """
+        desc = f"endpoint {self.name or self.id}"
+        with WaitBar[Endpoint](desc, enabled=progress_bar, percent=False) as bar:
+            return self._wait(
+                ENDPOINT_ACCEPTORS,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                on_progress=bar.follow(on_progress),
+            )
+
     def wait_until_live(
         self,
         timeout: float | None = None,
@@ -145,17 +175,15 @@ class Endpoint(Resource):
         poll_interval: float = 5.0,
         max_poll_interval: float = 60.0,
         on_progress: ProgressCallback[Endpoint] | None = None,
+        progress_bar: bool | None = None,
     ) -> Self:
-        """Until the endpoint is Live; ``EndpointFailed`` if it fails or is stopped.
-
-        ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
-        """
-        return self._wait(
-            ENDPOINT_ACCEPTORS,
-            timeout=timeout,
+        """``wait()``, by the name it had first."""
+        return self.wait(
+            timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             on_progress=on_progress,
+            progress_bar=progress_bar,
         )
 
     def update(
@@ -219,13 +247,55 @@ class Endpoint(Resource):
     def embed(
         self, texts: str | Sequence[str], *, api_key: ApiKeyRef | None = None
     ) -> list[list[float]]:
-        """One vector per text, from an endpoint serving an embedding model."""
-        return predictions.vectors(predictions.outputs(self, texts, None, api_key))
+        """One vector per text, from an endpoint serving an embedding model (on its
+        OpenAI-compatible route if it has one, else on its predict wire)."""
+        return embeddings.embed(self, texts, api_key)
+
+    @overload
+    def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        stream: Literal[False] = False,
+        api_key: ApiKeyRef | None = None,
+        **params: Any,
+    ) -> ChatCompletion: ...
+    @overload
+    def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        stream: Literal[True],
+        api_key: ApiKeyRef | None = None,
+        **params: Any,
+    ) -> ChatStream: ...
+    def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        stream: bool = False,
+        api_key: ApiKeyRef | None = None,
+        **params: Any,
+    ) -> ChatCompletion | ChatStream:
+        """Answer a conversation (``[{"role": "user", "content": "..."}]``).
+
+        ``params`` are OpenAI's (``max_tokens``, ``temperature``, ``stop``, ``n``, ...) and
+        SambaNova's (``top_k``, ``do_sample``, ...). With ``stream=True``, a ``ChatStream``
+        of chunks whose ``usage`` is set after the last. The OpenAI-compatible route is used
+        when the endpoint has one, the V2 predict route otherwise (docs/inference.md).
+        """
+        return conversations.chat(self, messages, params, stream=stream, api_key=api_key)
+
+    def openai_client(self, *, async_: bool = False, api_key: ApiKeyRef | None = None) -> Any:
+        """An ``openai.OpenAI`` (``AsyncOpenAI`` with ``async_=True``) for this endpoint;
+        needs the ``openai`` extra (``pip install 'sambastudio[openai]'``)."""
+        return openai_clients.openai_client(self, api_key, async_)
 
     def stream(
         self, text: str, params: Params | None = None, *, api_key: ApiKeyRef | None = None
-    ) -> Iterator[str]:
-        """The completion of ``text``, token by token as they arrive.
+    ) -> TokenStream:
+        """The completion of ``text``, token by token as they arrive; after the last one,
+        the stream's ``usage`` holds the counts and timing. ``with`` it to close early.
 
         Arguments are checked now; the request is sent when the first token is asked for.
         An error the server reports in the stream raises ``SambaStudioError``.
@@ -277,18 +347,20 @@ class ProjectEndpoints(_EndpointCollection):
         model_version: int | str | None = None,
         openai_compatible: bool = False,
     ) -> Endpoint:
-        """Deploy ``model`` (a name, an id or the object); ``wait_until_live()`` on the result.
+        """Deploy ``model`` (a name, an id or the object); ``wait()`` on the result.
 
         Every argument is checked before the first request.
         """
-        args = {
+        args: dict[str, Any] = {
             "endpoint_name": check_name("name", name),
             "rdu_arch": check_name("rdu_arch", rdu_arch),
             "instances": check_count("instances", instances),
             "hyperparams": hyperparams_json(hyperparams),
         }
-        body = self._client._request(
+        return self._create(
             "create_endpoint",
+            called=name,
+            expected={"description": description},
             project=self.project_id,
             **args,
             model_checkpoint=Models(self._client)._resolve(model),
@@ -296,7 +368,6 @@ class ProjectEndpoints(_EndpointCollection):
             model_version=model_version,
             inference_api_openai_compatible=openai_compatible,
         )
-        return self._from_answer(body)
 
     def delete(self, endpoint: str | Endpoint) -> None:
         self._client._request(

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, PrivateAttr
 from typing_extensions import Self
 
+from sambastudio import _display, _frames, _plot
 from sambastudio._answers import parse_answer
 from sambastudio._base import (
     Collection,
@@ -24,14 +25,14 @@ from sambastudio._base import (
     list_of,
     object_of,
 )
-from sambastudio._checks import check_bool, check_text
+from sambastudio._checks import CheckedArguments, check_bool, check_text
 from sambastudio._download import download_to_dir
 from sambastudio._pagination import Pager
 from sambastudio._progress import ProgressCallback as TransferCallback
-from sambastudio._routes import route
+from sambastudio._wait_progress import WaitBar
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import JobFailed, SambaStudioError
-from sambastudio.resources.checkpoints import Checkpoints
+from sambastudio.resources.checkpoints import Checkpoint, Checkpoints
 from sambastudio.resources.datasets import Dataset, Datasets
 from sambastudio.resources.models import Model, Models
 
@@ -56,10 +57,14 @@ JOB_ACCEPTORS: Acceptors[Any] = Acceptors(
     success=frozenset({"EXIT_WITH_0"}),
     failure=frozenset({"EXIT_WITH_1", "FAILED", "STOPPED"}),
     error=JobFailed,
+    capacity=frozenset({"PENDING_RDU"}),
 )
 """A stopped job will not finish either, so waiting on it fails at once."""
 
 if TYPE_CHECKING:
+    import pandas
+    from matplotlib.figure import Figure
+
     from sambastudio._client import Client
 
 _R = TypeVar("_R", bound=Record)
@@ -78,13 +83,24 @@ class MetricPoint(Record):
 
 
 class JobMetrics(Record):
-    """A job's metric series by name (``train_loss``, ``train_learning_rate``, ...)."""
+    """A job's metric series by name (``train_loss``, ``train_learning_rate``, ...).
+
+    A notebook shows a summary of it; ``plot()`` draws it (the ``plot`` extra) and
+    ``to_pandas()`` makes a frame of it (the ``pandas`` extra).
+    """
 
     series: dict[str, builtins.list[MetricPoint]] = Field(default_factory=dict)
+
+    _job: Job | None = PrivateAttr(default=None)
 
     @classmethod
     def from_answer(cls, data: Mapping[str, Any]) -> JobMetrics:
         return cls(series={k: v for k, v in data.items() if isinstance(v, builtins.list)})
+
+    def of_job(self, job: Job) -> Self:
+        """Remember the job these come from, so ``plot()`` can mark its checkpoints."""
+        self._job = job
+        return self
 
     def __getitem__(self, name: str) -> builtins.list[MetricPoint]:
         return self.series[name]
@@ -92,6 +108,28 @@ class JobMetrics(Record):
     @property
     def train_loss(self) -> builtins.list[MetricPoint]:
         return self.series.get("train_loss", [])
+
+    def latest(self, name: str) -> float | None:
+        """The value of series ``name`` at its last step (``None`` when it has no point)."""
+        known = [p for p in self.series.get(name, []) if p.step is not None and p.value is not None]
+        return max(known, key=lambda p: p.step or 0).value if known else None
+
+    def plot(self, *, checkpoints: Iterable[Checkpoint] | None = None) -> Figure:
+        """Loss (and learning rate) against steps, with the checkpoints marked and the best
+        starred; a notebook shows the figure, a script saves it with ``.savefig(path)``.
+
+        ``checkpoints`` default to the job's own (one more request).
+        """
+        if checkpoints is None:
+            checkpoints = self._job.checkpoints.list() if self._job is not None else []
+        return _plot.plot_metrics(self.series, builtins.list(checkpoints))
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per step, one column per series."""
+        return _frames.metrics_frame(self.series)
+
+    def _repr_html_(self) -> str:
+        return _display.metrics_html(self.series)
 
 
 class ResultsExport(Timestamped):
@@ -123,6 +161,10 @@ class Job(Resource):
     load_state: bool | None = None
     hyperparams: Any = None
     """As the server sent them: a dict, a list of parameter records, or a string."""
+    completion_percentage: float | None = None
+    steps: int | None = None
+    total_steps: int | None = None
+    status_message: str | None = None
 
     def _home(self) -> ProjectJobs:
         if not self.project_id:
@@ -141,18 +183,23 @@ class Job(Resource):
         poll_interval: float = 5.0,
         max_poll_interval: float = 60.0,
         on_progress: ProgressCallback[Job] | None = None,
+        progress_bar: bool | None = None,
     ) -> Self:
         """Until the job exits with 0; ``JobFailed`` if it fails or is stopped.
 
         ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
+        A bar follows the steps and the latest training loss on a terminal or in a
+        notebook; ``progress_bar`` forces it on or off.
         """
-        return self._wait(
-            JOB_ACCEPTORS,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
+        desc = f"job {self.name or self.id}"
+        with WaitBar[Job](desc, enabled=progress_bar, percent=True, loss=Job.latest_loss) as bar:
+            return self._wait(
+                JOB_ACCEPTORS,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                on_progress=bar.follow(on_progress),
+            )
 
     def stop(self) -> Self:
         return self._absorb_answer(self._request("stop_job", **self._at()))
@@ -194,8 +241,15 @@ class Job(Resource):
         return JobExports(self)
 
     def metrics(self, *, random_sample_limit: int | None = None) -> JobMetrics:
+        """The training metrics by step; ``.plot()``, ``.to_pandas()`` or show it in a notebook."""
         body = self._request("get_metrics", **self._at(), random_sample_limit=random_sample_limit)
-        return JobMetrics.from_answer(object_of(body))
+        return JobMetrics.from_answer(object_of(body)).of_job(self)
+
+    def latest_loss(self) -> float | None:
+        """The training loss at the last step reported so far (``None`` before the first)."""
+        if self.job_type not in (None, "train"):
+            return None
+        return self.metrics().latest("train_loss")
 
     def export_to_s3(
         self,
@@ -268,7 +322,7 @@ class Job(Resource):
     ) -> Path:
         return download_to_dir(
             self.client._transport,
-            route(name).bind(**self._at(), **args),
+            self.client._route(name).bind(**self._at(), **args),
             dest,
             extract=extract,
             on_progress=on_progress,
@@ -280,7 +334,7 @@ class Job(Resource):
         return [parse_answer(model, item, key) for item in list_of(body, key)]
 
 
-class JobLogs:
+class JobLogs(CheckedArguments):
     """``job.logs``: the names of a job's log files and a preview of each."""
 
     def __init__(self, job: Job) -> None:
@@ -298,7 +352,7 @@ class JobLogs:
         return str(object_of(body).get("preview", ""))
 
 
-class JobExports:
+class JobExports(CheckedArguments):
     """``job.exports``: copies of a batch_predict job's results (``job.export_to_s3``)."""
 
     def __init__(self, job: Job) -> None:
@@ -362,7 +416,7 @@ class ProjectJobs(Collection[Job]):
         ``model`` and ``dataset`` take a name, an id or the object; ``hyperparams`` a dict
         (sent as the wire's JSON string) or a JSON string.
         """
-        args = {
+        args: dict[str, Any] = {
             "job_type": check_choice("type", type, JOB_TYPES),
             "job_name": check_name("name", name),
             "hyperparams": hyperparams_json(hyperparams),
@@ -372,15 +426,16 @@ class ProjectJobs(Collection[Job]):
             "load_state": check_bool("load_state", load_state),
             "sub_path": check_text("sub_path", sub_path),
         }
-        body = self._client._request(
+        return self._create(
             "create_job",
+            called=name,
+            expected={"description": description},
             project=self.project_id,
             **args,
             model_checkpoint=Models(self._client)._resolve(model),
             dataset=Datasets(self._client)._resolve(dataset),
             model_version=model_version,
         )
-        return self._from_answer(body)
 
     def delete(self, job: str | Job) -> None:
         self._client._request("delete_job", project=self.project_id, job=self._resolve(job))

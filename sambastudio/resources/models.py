@@ -21,6 +21,7 @@ from sambastudio._base import (
 )
 from sambastudio._pagination import Pager
 from sambastudio._resolve import looks_like_id
+from sambastudio._wait_progress import WaitBar
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import InvalidArgumentError, ResourceFailed
 from sambastudio.resources.apps import App, Apps
@@ -71,15 +72,21 @@ class _Transfer(Resource):
         poll_interval: float = 5.0,
         max_poll_interval: float = 60.0,
         on_progress: ProgressCallback[Self] | None = None,
+        progress_bar: bool | None = None,
     ) -> Self:
-        """Until it succeeds; ``ResourceFailed`` if it fails, ``WaitTimeout`` on timeout."""
-        return self._wait(
-            self._acceptors,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
+        """Until it succeeds; ``ResourceFailed`` if it fails, ``WaitTimeout`` on timeout.
+
+        A bar follows its ``progress`` where one fits; ``progress_bar`` forces it on or off.
+        """
+        desc = f"{self.kind} {self.id}"
+        with WaitBar[Self](desc, enabled=progress_bar, percent=True) as bar:
+            return self._wait(
+                self._acceptors,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+                on_progress=bar.follow(on_progress),
+            )
 
 
 class ModelImport(_Transfer):
@@ -254,8 +261,10 @@ class Models(Collection[Model]):
         check_count("rdu_required", rdu_required)
         if not dependencies or isinstance(dependencies, str):
             raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
-        body = self._client._request(
+        return self._create(
             "add_composite_model",
+            called=name,
+            expected={"description": description},
             name=name,
             description=description,
             dependencies=[{"name": self._name_of(model)} for model in dependencies],
@@ -263,7 +272,6 @@ class Models(Collection[Model]):
             config_params=config_params or {},
             app=Apps(self._client)._resolve(app) if app is not None else "",
         )
-        return self._from_answer(body)
 
     def validate_spec_decoding(
         self, *, target: str | Model, draft: str | Model, rdu_required: int = 8

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sambastudio._answers import parse_answer
 from sambastudio._base import Timestamped, check_choice, check_count, list_of, object_of
+from sambastudio._checks import CheckedArguments
 from sambastudio._pagination import Page, Pager
 from sambastudio.errors import InvalidArgumentError
 
@@ -30,7 +31,7 @@ class Notification(Timestamped):
     archived: bool = False
 
 
-class Notifications:
+class Notifications(CheckedArguments):
     """``client.notifications``."""
 
     def __init__(self, client: Client) -> None:

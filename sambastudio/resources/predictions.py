@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 import attrs
@@ -21,9 +21,11 @@ from pydantic import AliasChoices, Field
 from sambastudio._answers import parse_answer
 from sambastudio._base import Record
 from sambastudio._redact import mask_text
-from sambastudio._routes import WireRequest, route
+from sambastudio._routes import WireRequest
 from sambastudio._transport import Transport
 from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
+from sambastudio.resources.streaming import Records, TokenStream
+from sambastudio.resources.usage import Usage
 
 if TYPE_CHECKING:
     from sambastudio.resources.api_keys import ApiKeyRef
@@ -49,6 +51,11 @@ class Prediction(Record):
     )
     stop_reason: str | None = None
     raw: Any = Field(None, repr=False)
+
+    @property
+    def usage(self) -> Usage | None:
+        """The counts and the run's timing, as the server reported them."""
+        return Usage.of(self.raw)
 
     @classmethod
     def of(cls, output: Any) -> Prediction:
@@ -258,20 +265,32 @@ def predict_file(
 
 def stream(
     endpoint: Endpoint, text: str, params: Params | None, api_key: ApiKeyRef | None
-) -> Iterator[str]:
+) -> TokenStream:
     """Checks everything now; the request goes out when the first token is asked for."""
     wire = wire_of(endpoint)
     if not isinstance(text, str):
         raise InvalidArgumentError("text", "stream() takes one string")
-    request = route(wire.stream_route).bind(
+    request = endpoint.client._route(wire.stream_route).bind(
         **_target(endpoint, api_key),
         **wire.stream_input(text),
         params=wire_params(wire, params),
     )
-    return _tokens(endpoint.client._transport, request, wire, repr(endpoint))
+    return TokenStream(records(endpoint.client._transport, request, wire, repr(endpoint)))
 
 
-def _tokens(transport: Transport, request: WireRequest, wire: Wire, who: str) -> Iterator[str]:
+class Framing(Protocol):
+    """How a stream is framed and where its records sit (a ``Wire``, or OpenAI's)."""
+
+    @property
+    def stream_route(self) -> str: ...
+    @property
+    def sse(self) -> bool: ...
+    @property
+    def token(self) -> Callable[[Any], Mapping[str, Any]]: ...
+
+
+def records(transport: Transport, request: WireRequest, wire: Framing, who: str) -> Records:
+    """The records of a stream, until its last response (or OpenAI's ``[DONE]``)."""
     with transport.send(request, stream=True) as response:
         try:
             lines = (raw.decode("utf-8") for raw in response.iter_lines())
@@ -279,9 +298,7 @@ def _tokens(transport: Transport, request: WireRequest, wire: Wire, who: str) ->
                 record = _token_record(wire, event, data, who)
                 if record is None:
                     return
-                token = record.get("stream_token")
-                if token:
-                    yield str(token)
+                yield record
                 if record.get("is_last_response"):
                     return
         except requests.RequestException as error:
@@ -292,14 +309,16 @@ def _tokens(transport: Transport, request: WireRequest, wire: Wire, who: str) ->
             ) from error
 
 
-def _token_record(wire: Wire, event: str, data: str, who: str) -> Mapping[str, Any] | None:
+def _token_record(wire: Framing, event: str, data: str, who: str) -> Mapping[str, Any] | None:
     """The token record of one event; ``None`` at the end; raises on an in-stream error."""
-    if event == "end_event" or data.strip() == "[DONE]":
+    if data.strip() == "[DONE]":
         return None
     try:
         chunk = json.loads(data)
     except ValueError:
         chunk = data
+    if event == "end_event" and not isinstance(chunk, Mapping):
+        return None  # an end without the last response's statistics
     if event == "error_event" or (isinstance(chunk, Mapping) and "error" in chunk):
         raise SambaStudioError(mask_text(f"the stream of {who} failed: {_words(chunk)}"))
     try:

@@ -65,10 +65,13 @@ class Projects(Collection[Project]):
 
     def create(self, *, name: str, description: str = "") -> Project:
         """A new project."""
-        body = self._client._request(
-            "create_project", project_name=check_name("name", name), description=description
+        return self._create(
+            "create_project",
+            called=check_name("name", name),
+            expected={"description": description},
+            project_name=name,
+            description=description,
         )
-        return self._from_answer(body)
 
     def delete(self, project: str | Project) -> None:
         """Delete a project by name, id or object."""

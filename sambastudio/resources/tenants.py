@@ -55,10 +55,13 @@ class Tenants(Collection[Tenant]):
 
     def create(self, *, name: str, display_name: str | None = None) -> Tenant:
         """A new tenant (admins only)."""
-        body = self._client._request(
-            "create_tenant", tenant_name=check_name("name", name), display_name=display_name
+        return self._create(
+            "create_tenant",
+            called=check_name("name", name),
+            expected={"display_name": display_name},
+            tenant_name=name,
+            display_name=display_name,
         )
-        return self._from_answer(body)
 
     def update(
         self,

@@ -11,6 +11,7 @@ from typing_extensions import NotRequired, TypedDict
 
 from sambastudio._answers import parse_answer
 from sambastudio._base import Collection, Record, Resource, check_name, list_of
+from sambastudio._checks import CheckedArguments
 from sambastudio._pagination import Pager
 from sambastudio.errors import InvalidArgumentError
 from sambastudio.resources.tenants import Tenant
@@ -108,7 +109,7 @@ class Role(Record):
     permissions: builtins.list[str] = Field(default_factory=list)
 
 
-class Roles:
+class Roles(CheckedArguments):
     """``client.roles``."""
 
     def __init__(self, client: Client) -> None:

@@ -37,7 +37,8 @@ def unique(prefix: str) -> str:
 
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Emulator]:
-    with Emulator(port=0) as running:
+    # A module's tests share one tenant and leave their endpoints up: RDUs for all.
+    with Emulator(port=0, rdu_nodes=1024) as running:
         yield running
 
 

@@ -24,7 +24,8 @@ def _quiet_deprecations() -> Iterator[None]:
 
 @pytest.fixture(scope="module", params=FLAVORS)
 def emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    with Emulator(port=0, flavor=request.param, seed=11) as emulator:
+    # A module's tests share one tenant and leave their endpoints up: RDUs for all.
+    with Emulator(port=0, flavor=request.param, seed=11, rdu_nodes=1024) as emulator:
         yield emulator
 
 

@@ -21,6 +21,7 @@ T = TypeVar("T")
 
 BASE_MODEL: Final = "Meta-Llama-3.2-1B-Instruct"
 DRAFT_TARGET: Final = "Meta-Llama-3-8B-Instruct"
+EMBEDDING_MODEL: Final = "e5-large-v2"
 APP: Final = "Generative Tuning"
 RDU_ARCH: Final = "SN40L-8"
 SHORT_TRAINING: Final = {"num_iterations": 10, "save_steps": 5}

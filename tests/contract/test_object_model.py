@@ -20,7 +20,7 @@ from sambastudio._progress import TransferProgress
 from sambastudio.errors import AuthenticationError, JobFailed, UploadError
 from sambastudio.resources import Dataset, Endpoint, Job, Project
 from sambastudio.resources.predictions import WIRES, Wire
-from sambastudio.testing import Target, fake_api_key
+from sambastudio.testing import Target
 from tests.compat.helpers import TRAINING_DATA
 from tests.contract._world import (
     APP,
@@ -28,6 +28,7 @@ from tests.contract._world import (
     BASE_MODEL,
     CONTRACT_MARKS,
     DRAFT_TARGET,
+    EMBEDDING_MODEL,
     JOB_TYPES,
     RDU_ARCH,
     SHORT_TRAINING,
@@ -213,7 +214,7 @@ def test_endpoint_lifecycle(client: Client, project: Project) -> None:
 
 
 def test_endpoint_api_keys(live_endpoint: Endpoint) -> None:
-    key = live_endpoint.api_keys.create(description="ci", key=fake_api_key(1))
+    key = live_endpoint.api_keys.create(description="ci")
     assert live_endpoint.predict("Hello", api_key=key).text
     assert key.revoke().status == "Revoked"
     with pytest.raises(AuthenticationError):
@@ -240,22 +241,48 @@ def test_predict_file(live_endpoint: Endpoint, tmp_path: Path) -> None:
 
 
 def test_openai_compatible_urls(client: Client, project: Project, target: Target) -> None:
-    """The object model's part is the base URL and the key; an OpenAI client sends these."""
+    """Chat and embeddings through the object model, and the base URL and key an OpenAI
+    client uses on each of the three URL forms (sent here as plain requests)."""
     endpoint = project.endpoints.create(
         name="oai", model=BASE_MODEL, rdu_arch=RDU_ARCH, openai_compatible=True
     ).wait_until_live(timeout=3600)
+    hello = [{"role": "user", "content": "Hello"}]
+    assert endpoint.chat(hello, max_tokens=8).text
+    with endpoint.chat(hello, stream=True, max_tokens=4) as stream:
+        assert "".join(chunk.text for chunk in stream)
+    assert stream.usage is not None
     assert endpoint.api_key is not None
     headers = {"Authorization": f"Bearer {endpoint.api_key.reveal()}"}
     model = endpoint.targets[0].model_checkpoint_name
-    chat = {"model": model, "messages": [{"role": "user", "content": "Hello"}]}
-    project_url = f"{target.url}/openai/v1/{project.id}/{endpoint.id}"
-    for url, body in (
-        (f"{endpoint.openai_base_url}/chat/completions", chat),
-        (f"{endpoint.openai_base_url}/completions", {"model": model, "prompt": "Hello"}),
-        (f"{project_url}/chat/completions", chat),
+    forms = (
+        endpoint.openai_base_url,
+        f"{target.url}/openai/v1/{project.id}/{endpoint.id}",
+        f"{target.url}/v1/{project.id}/{endpoint.id}",
+    )
+    for base in forms:
+        for path, body in (
+            ("chat/completions", {"model": model, "messages": hello, "stop": None}),
+            ("completions", {"model": model, "prompt": "Hello"}),
+        ):
+            answer = requests.post(f"{base}/{path}", headers=headers, json=body, timeout=30)
+            assert answer.status_code == 200, answer.text
+        listed = requests.get(f"{base}/models", headers=headers, timeout=30)
+        assert listed.json()["data"][0]["id"] == model
+
+    embedder = project.endpoints.create(
+        name="emb", model=EMBEDDING_MODEL, rdu_arch=RDU_ARCH, openai_compatible=True
+    ).wait_until_live(timeout=3600)
+    assert len(embedder.embed(["Hello", "Bye"])) == 2
+    assert embedder.api_key is not None
+    headers = {"Authorization": f"Bearer {embedder.api_key.reveal()}"}
+    for base in (
+        f"{target.url}/openai/v1/{project.id}/{embedder.id}",
+        f"{target.url}/v1/{project.id}/{embedder.id}",
     ):
-        answer = requests.post(url, headers=headers, json=body, timeout=30)
-        assert answer.status_code == 200, answer.text
+        answer = requests.post(
+            f"{base}/embeddings", headers=headers, json={"input": ["Hello"]}, timeout=30
+        )
+        assert answer.json()["data"][0]["embedding"]
 
 
 def test_tenants(client: Client) -> None:

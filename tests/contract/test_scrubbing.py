@@ -13,7 +13,6 @@ from sambastudio.testing import (
     ACCESS_KEY_PLACEHOLDER,
     PLACEHOLDER_HOST,
     Scrubber,
-    fake_api_key,
     scan_cassettes,
     scrubbing_config,
 )
@@ -92,9 +91,38 @@ def test_scrubbing_twice_changes_nothing_more() -> None:
     assert (twice.uri, twice.body) == (once.uri, once.body)
 
 
-def test_fake_keys_and_placeholders_stay_as_they_are() -> None:
-    body = json.dumps({"api_key": fake_api_key(1), "password": ACCESS_KEY_PLACEHOLDER})
+def test_placeholders_stay_as_they_are() -> None:
+    body = json.dumps({"api_key": "<api-key:sent-1>", "password": ACCESS_KEY_PLACEHOLDER})
     assert json.loads(Scrubber().request(request(f"{HOST}/x", body)).body) == json.loads(body)
+
+
+def test_no_key_shaped_value_is_exempt() -> None:
+    """Keys of the old ``fake_api_key`` shape were kept as they were; no value is now."""
+    body = json.dumps({"api_key": "00000000-0000-4000-8000-000000000001"})
+    assert json.loads(Scrubber().request(request(f"{HOST}/x", body)).body) == {
+        "api_key": "<api-key:sent-1>"
+    }
+
+
+def test_keys_the_client_sends_are_named_by_rank_so_random_keys_replay_alike() -> None:
+    """A recording and its replay draw different random keys; both send the same names."""
+
+    def sent(*keys: str) -> list[str]:
+        scrub = scrubber()
+        scrub.response(response({"api_key": ENDPOINT_KEY}))  # answered first: hashed
+        return [
+            json.loads(scrub.request(request(f"{HOST}/k", json.dumps({"api_key": k}))).body)[
+                "api_key"
+            ]
+            for k in keys
+        ]
+
+    recorded = sent("first-random-key-1", "second-random-key", "first-random-key-1")
+    replayed = sent("other-random-key-1", "another-random-key", "other-random-key-1")
+    assert recorded == replayed == ["<api-key:sent-1>", "<api-key:sent-2>", "<api-key:sent-1>"]
+    answered_first = sent(ENDPOINT_KEY)[0]  # named by its hash, not as a key the client chose
+    assert answered_first.startswith("<api-key:")
+    assert "sent" not in answered_first
 
 
 def test_a_streamed_body_is_recorded_as_bytes() -> None:

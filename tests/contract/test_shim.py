@@ -8,6 +8,7 @@ Each answer is read with the keys real callers read, in either response generati
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 
 from sambastudio._waiting import Clock
 from sambastudio.compat import SILENCE_ENV, SnSdk
-from sambastudio.testing import Target, fake_api_key
+from sambastudio.testing import Target
 from tests.compat.helpers import (
     TRAINING_DATA,
     checkpoint_name,
@@ -217,7 +218,7 @@ def test_endpoint_api_keys_and_predictions(
     sdk: SnSdk, sambastudio_clock: Clock, project: str, tmp_path: Path
 ) -> None:
     live = live_endpoint(sdk, sambastudio_clock, project)
-    key = fake_api_key(1)
+    key = str(uuid.uuid4())  # a new random key in every recording and replay
     ok(sdk.add_endpoint_api_key(project, live["id"], key, "ci"))
     answer = ok(sdk.nlp_predict(project, live["id"], key, ["Hello", "Bye"], trace_id="trace-1"))
     assert len(answer["data"]) == 2

@@ -27,7 +27,8 @@ def _check(response: requests.Response, where: str) -> None:
     assert "Traceback" not in response.text, where
     if response.status_code >= 400:
         body = response.json()
-        assert body.get("detail") or body.get("message"), (where, response.text)
+        said = body.get("detail") or body.get("message") or body.get("error", {}).get("message")
+        assert said, (where, response.text)
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from sambastudio.emulator import Emulator
 from tests.emulator.conftest import Api
@@ -69,6 +72,14 @@ def worker(emulator: Emulator, number: int) -> tuple[Counter[int], set[str], set
     return statuses, jobs, keys
 
 
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """RDUs for every job and endpoint at once: this test is about concurrency, not queues."""
+    with Emulator(port=0, seed=0, rdu_nodes=1024) as emu:
+        yield emu
+
+
+@pytest.mark.timeout(120)  # 3,200 requests: seconds alone, far more beside other test runs
 def test_concurrent_clients_see_no_5xx_and_consistent_state(emulator: Emulator) -> None:
     add_dataset(emulator)
     with ThreadPoolExecutor(THREADS) as pool:

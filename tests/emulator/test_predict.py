@@ -18,6 +18,14 @@ from tests.emulator.helpers import EMBEDDING, LLM, start_endpoint
 PROMPT = "What does the emulator answer?"
 LIVE_AFTER = 60  # emulated seconds: Deploying 10 + SettingUp 30, and some
 MESSAGES = [{"role": "user", "content": "x"}]
+TIMING = {
+    "start_time",
+    "end_time",
+    "model_execution_time",
+    "time_to_first_token",
+    "throughput_after_first_token",
+    "batch_size_used",
+}
 
 
 class Target(NamedTuple):
@@ -56,6 +64,16 @@ def openai(api: Api, route: str, target: Target, **args: Any) -> requests.Respon
     return api(route, as_user=None, endpoint_id=target.endpoint, **args)
 
 
+def untimed_usage(usage: dict[str, Any]) -> dict[str, Any]:
+    return {name: usage[name] for name in ("prompt_tokens", "completion_tokens", "total_tokens")}
+
+
+def error_message(response: requests.Response) -> str:
+    """The message of an error in either format: V1's ``detail`` or OpenAI's ``error``."""
+    body = response.json()
+    return str(body["detail"] if "detail" in body else body["error"]["message"])
+
+
 def ok(response: requests.Response) -> Any:
     assert response.status_code == 200, response.text
     return response.json()
@@ -85,16 +103,20 @@ def lines(response: requests.Response) -> list[Any]:
     return [json.loads(line) for line in response.text.splitlines() if line]
 
 
+def untimed(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer without the statistics of its run, which change with the clock."""
+    return {name: value for name, value in answer.items() if name not in TIMING}
+
+
 def nlp_text(api: Api, target: Target, prompt: str = PROMPT, **params: Any) -> dict[str, Any]:
-    answer: dict[str, Any] = ok(
-        predict(api, "nlp_predict", target, input=[prompt], params=typed(**params))
-    )["data"][0]
-    return answer
+    return untimed(
+        ok(predict(api, "nlp_predict", target, input=[prompt], params=typed(**params)))["data"][0]
+    )
 
 
 # --------------------------------------------------------------------- answers
 def test_a_completion_comes_with_honest_token_counts(shared_api: Api, llm: Target) -> None:
-    answer = nlp_text(shared_api, llm)
+    answer = ok(predict(shared_api, "nlp_predict", llm, input=[PROMPT]))["data"][0]
 
     assert set(answer) == {
         "completion",
@@ -102,7 +124,11 @@ def test_a_completion_comes_with_honest_token_counts(shared_api: Api, llm: Targe
         "completion_tokens_count",
         "total_tokens_count",
         "stop_reason",
+        *TIMING,
     }
+    assert answer["end_time"] - answer["start_time"] == pytest.approx(
+        answer["model_execution_time"]
+    )
     assert answer["prompt_tokens_count"] == count_tokens(PROMPT) == 6
     assert answer["completion_tokens_count"] == count_tokens(answer["completion"]) > 0
     assert answer["total_tokens_count"] == 6 + answer["completion_tokens_count"]
@@ -118,7 +144,8 @@ def test_every_variant_answers_the_same_text_for_the_same_prompt(
     v2 = ok(predict(api, "v2_predict", llm, items=[{"id": "item0", "value": PROMPT}]))["items"]
     file = predict(api, "nlp_predict_file", llm, file_path=("q.txt", io.BytesIO(PROMPT.encode())))
 
-    assert nlp[0] == generic[0] == v2[0]["value"] == ok(file)["data"][0] == expected
+    answers = [nlp[0], generic[0], v2[0]["value"], ok(file)["data"][0]]
+    assert [untimed(answer) for answer in answers] == [expected] * 4
     assert v2[0]["id"] == "item0"
     assert nlp[1] != expected
 
@@ -281,9 +308,8 @@ def test_openai_chat_streams_chunks_ending_with_done(
     )
     finishes = [chunk["choices"][0]["finish_reason"] for chunk in chunks if chunk["choices"]]
     assert finishes[-1] == "length"
-    assert [chunk["usage"] for chunk in chunks if "usage" in chunk] == (
-        [whole["usage"]] if include_usage else []
-    )
+    usage = [untimed_usage(chunk["usage"]) for chunk in chunks if "usage" in chunk]
+    assert usage == ([untimed_usage(whole["usage"])] if include_usage else [])
 
 
 def test_openai_completions_answer_one_choice_per_prompt(shared_api: Api, llm: Target) -> None:
@@ -353,7 +379,7 @@ def test_embedding_models_do_not_chat(shared_api: Api, embedder: Target) -> None
     )
 
     assert response.status_code == 400
-    assert "embedding model" in response.json()["detail"]
+    assert "embedding model" in error_message(response)
 
 
 # ------------------------------------------------------- refusals by the model
@@ -488,7 +514,7 @@ def test_an_endpoint_answers_only_once_live(emulator: Emulator, api: Api) -> Non
         api, "openai_chat_completions", target, messages=[{"role": "user", "content": "x"}]
     )
     assert stopped.status_code == 409
-    assert "is Stopped" in stopped.json()["detail"]
+    assert "is Stopped" in error_message(stopped)
 
 
 # -------------------------------------------------------------------- bad input
@@ -511,12 +537,6 @@ def test_an_endpoint_answers_only_once_live(emulator: Emulator, api: Api) -> Non
             {"input": ["x"], "params": {"do_sample": {"type": "bool", "value": "maybe"}}},
             400,
             "'maybe' is not a bool",
-        ),
-        (
-            "nlp_predict",
-            {"input": ["x"], "params": {"t": {"type": "list", "value": "[]"}}},
-            400,
-            "params.t.type",
         ),
         (
             "nlp_predict",
@@ -566,7 +586,7 @@ def test_bad_input_is_refused_with_a_clear_detail(
     response = call(shared_api, route, llm, **args)
 
     assert response.status_code == status, response.text
-    assert detail in response.json()["detail"]
+    assert detail in error_message(response)
 
 
 @pytest.mark.parametrize(

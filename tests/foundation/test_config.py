@@ -323,9 +323,10 @@ def _arguments(function: Callable[..., object], *left_out: str) -> list[tuple[st
 def test_client_and_login_spell_out_the_arguments_of_settings_resolve() -> None:
     """Each signature lists them explicitly, for IDEs and ``help()``; this keeps them equal."""
     resolved = _arguments(Settings.resolve, "environ", "config_dir")
-    assert _arguments(Client.__init__, "self", "clock") == resolved
+    # clock and routes are the client's own, not settings
+    assert _arguments(Client.__init__, "self", "clock", "routes") == resolved
     made_by_login = ("host_url", "access_key")  # its own host_url is required, its key asked for
-    assert _arguments(Client.login, "host_url", "username", "password", "clock") == [
+    assert _arguments(Client.login, "host_url", "username", "password", "clock", "routes") == [
         argument for argument in resolved if argument[0] not in made_by_login
     ]
-    assert _arguments(Client.login)[-1] == _arguments(Client.__init__)[-1]  # clock
+    assert _arguments(Client.login)[-2:] == _arguments(Client.__init__)[-2:]  # limits, routes

@@ -48,8 +48,9 @@ def _no_user_config(
 @pytest.fixture(scope="session", params=["current", "legacy"])
 def emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     """Frozen at ``EPOCH`` (only the tests' waits move it) with a fixed seed: what the
-    emulator answers is known exactly."""
-    with Emulator(flavor=request.param, seed=7, speed=0, epoch=EPOCH) as emu:
+    emulator answers is known exactly. The session's tests share one tenant and leave their
+    endpoints up: RDUs for all."""
+    with Emulator(flavor=request.param, seed=7, speed=0, epoch=EPOCH, rdu_nodes=1024) as emu:
         yield emu
 
 

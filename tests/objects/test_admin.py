@@ -37,7 +37,7 @@ def test_resource_usage_counts_an_endpoint_of_a_tenant(client: Client, emulator:
     usage = client.admin.resource_usage()
     assert isinstance(usage, ResourceUsage)
     row = next(row for row in usage.tenants if row.tenant_name == tenant)
-    assert (row.used_rdus, row.total_rdus) == (16, 32)
+    assert (row.used_rdus, row.total_rdus) == (16, emulator.config.rdu_nodes * 8)
     assert usage.available_rdus == max(0, (usage.total_rdus or 0) - (usage.used_rdus or 0))
 
 

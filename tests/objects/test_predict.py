@@ -66,8 +66,12 @@ def test_one_text_gives_one_prediction_and_a_list_a_list(live: Endpoint) -> None
     assert one.total_tokens == one.prompt_tokens + (one.completion_tokens or 0)
     assert one.stop_reason == "end_of_text"
     assert one.raw["completion"] == one.text
-    assert live.predict(["Hello", "Bye"]) == [one, live.predict("Bye")]
-    assert live.predict(("Hello",)) == [one]
+    texts = [p.text for p in live.predict(["Hello", "Bye"])]
+    assert texts == [one.text, live.predict("Bye").text]
+    assert [p.text for p in live.predict(("Hello",))] == [one.text]
+    assert one.usage is not None
+    assert (one.usage.prompt_tokens, one.usage.total_tokens) == (1, one.total_tokens)
+    assert one.usage.total_latency == pytest.approx(one.usage.end_time - one.usage.start_time)
 
 
 @pytest.mark.parametrize(

@@ -50,9 +50,8 @@ def waiter(outcomes: Sequence[str | Exception], clock: FakeClock, **options: Any
         poll=poll,
         status=lambda thing: thing.status,
         message=lambda thing: thing.message,
-        acceptors=ACCEPTORS,
         clock=clock,
-        **options,
+        **{"acceptors": ACCEPTORS, **options},
     )
 
 
@@ -201,3 +200,17 @@ def test_bad_options_are_refused(make: Callable[[], object], argument: str, mess
     with pytest.raises(InvalidArgumentError) as caught:
         make()
     assert (caught.value.argument, str(caught.value)) == (argument, message)
+
+
+def test_a_timeout_while_waiting_for_capacity_says_so() -> None:
+    acceptors = attrs.evolve(ACCEPTORS, capacity=frozenset({"PENDING_RDU"}))
+    queued = waiter(["PENDING_RDU"] * 5, FakeClock(), timeout=10, acceptors=acceptors)
+    with pytest.raises(WaitTimeout) as caught:
+        queued.wait()
+    assert caught.value.waiting_for_capacity
+    assert "waited for RDU capacity (last status: PENDING_RDU)" in str(caught.value)
+    busy = waiter(["TRAINING"] * 5, FakeClock(), timeout=10, acceptors=acceptors)
+    with pytest.raises(WaitTimeout) as caught:
+        busy.wait()
+    assert not caught.value.waiting_for_capacity
+    assert "capacity" not in str(caught.value)

@@ -6,8 +6,6 @@ Checked statically by ``mypy --strict sambastudio tests/typing``, never run: eac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from typing_extensions import assert_type
 
 from sambastudio._client import Client
@@ -18,6 +16,7 @@ from sambastudio.resources.api_keys import ApiKey, EndpointApiKeys
 from sambastudio.resources.endpoints import Endpoint, Endpoints, ProjectEndpoints
 from sambastudio.resources.notifications import Notification, Notifications
 from sambastudio.resources.predictions import Prediction
+from sambastudio.resources.streaming import TokenStream
 from sambastudio.resources.tenants import Tenant, Tenants
 from sambastudio.resources.users import Role, Roles, User, Users
 
@@ -62,7 +61,7 @@ def predictions(endpoint: Endpoint, key: ApiKey) -> None:
     assert_type(endpoint.predict(["a", "b"]), list[Prediction])
     assert_type(endpoint.predict(("a",), api_key="k"), list[Prediction])
     assert_type(endpoint.embed(["a"]), list[list[float]])
-    assert_type(endpoint.stream("hi"), Iterator[str])
+    assert_type(endpoint.stream("hi"), TokenStream)
     assert_type(endpoint.predict_file("inputs.txt"), list[Prediction])
     prediction = endpoint.predict("hi")
     assert_type(prediction.text, str)

@@ -7,7 +7,6 @@ yields it, verbs return the resource they act on).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from typing_extensions import assert_type
@@ -39,6 +38,8 @@ from sambastudio.resources import (
     Tenant,
     User,
 )
+from sambastudio.resources.chat import ChatCompletion, ChatStream
+from sambastudio.resources.streaming import TokenStream
 
 
 def projects(client: Client) -> None:
@@ -123,7 +124,9 @@ def endpoints(project: Project, client: Client, model: Model) -> None:
     assert_type(endpoint.stop(), Endpoint)
     assert_type(endpoint.predict("Hello"), Prediction)
     assert_type(endpoint.predict(["Hello", "Hi"]), list[Prediction])
-    assert_type(endpoint.stream("Hello"), Iterator[str])
+    assert_type(endpoint.stream("Hello"), TokenStream)
+    assert_type(endpoint.chat([{"role": "user", "content": "Hi"}]), ChatCompletion)
+    assert_type(endpoint.chat([{"role": "user", "content": "Hi"}], stream=True), ChatStream)
     assert_type(endpoint.predict_file("prompts.txt"), list[Prediction])
     assert_type(endpoint.openai_base_url, str)
     key = endpoint.api_keys.create(description="ci")

@@ -15,6 +15,7 @@ from sambastudio.emulator.routers import (
     misc,
     model_transfers,
     models,
+    openai,
     predict,
     projects,
     tenants,
@@ -40,5 +41,6 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         admin,
         misc,
         predict,
+        openai,
     )
 )

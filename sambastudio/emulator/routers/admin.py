@@ -1,4 +1,5 @@
-"""Organisation-wide views for admins: running jobs and RDU usage across tenants."""
+"""Admins' views across tenants: running jobs and RDU usage, of the tenants the caller
+administers (every tenant, for a platform admin)."""
 
 from __future__ import annotations
 
@@ -6,37 +7,22 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from sambastudio.emulator import _endpoints, _jobs
+from sambastudio.emulator import _capacity, _jobs
 from sambastudio.emulator._auth import AdminDep
 from sambastudio.emulator._routing import operation
-from sambastudio.emulator._state import EmulatorState, State
+from sambastudio.emulator._state import State
 from sambastudio.emulator.routers.jobs import job_view
 
 router = APIRouter(tags=["admin"])
 
-RDUS_PER_NODE = 8
-
-
-def _rdus(arch: str) -> int:
-    """``SN40L-16`` → 16."""
-    tail = arch.rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() else RDUS_PER_NODE
-
-
-def _used(state: EmulatorState, tenant_id: str) -> int:
-    used = 0
-    for job in state.store.list("job", tenant_id=tenant_id):
-        if _jobs.observe(state, job)["status"] in _jobs.RUNNING - {"CREATED"}:
-            used += job["parallel_instances"] * _rdus(job["rdu_arch"])
-    for endpoint in state.store.list("endpoint", tenant_id=tenant_id):
-        if _endpoints.observe(state, endpoint)["status"] not in ("Stopped", "Failed"):
-            used += sum(t["instances"] * _rdus(t["rdu_arch"]) for t in endpoint["targets"])
-    return used
-
 
 @operation(router, "admin_job_list")
 def admin_job_list(state: State, caller: AdminDep) -> dict[str, Any]:
-    jobs = [_jobs.observe(state, job) for job in state.store.list("job")]
+    jobs = [
+        _jobs.observe(state, job)
+        for job in state.store.list("job")
+        if caller.may("admin_job_list", job["tenant_id"])
+    ]
     running = [job for job in jobs if job["status"] in _jobs.RUNNING]
     return {"jobs": [job_view(state, job) for job in running]}
 
@@ -45,8 +31,10 @@ def admin_job_list(state: State, caller: AdminDep) -> dict[str, Any]:
 def admin_resource_usage(state: State, caller: AdminDep) -> dict[str, Any]:
     tenants = []
     for tenant in state.store.list("tenant"):
-        total = tenant["rdu_node_count"] * RDUS_PER_NODE
-        used = _used(state, tenant["id"])
+        if not caller.may("admin_resource_usage", tenant["id"]):
+            continue
+        total = _capacity.capacity(tenant)
+        used = _capacity.used(state, tenant["id"])
         tenants.append({"tenant_name": tenant["name"], "total_rdus": total, "used_rdus": used})
     total = sum(t["total_rdus"] for t in tenants)
     used = sum(t["used_rdus"] for t in tenants)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from sambastudio.emulator import _endpoints, _hyperparams, _lookup, _validate
+from sambastudio.emulator import _capacity, _endpoints, _hyperparams, _lookup, _validate
 from sambastudio.emulator._auth import Caller, CallerDep
 from sambastudio.emulator._clock import go_utc
 from sambastudio.emulator._errors import ApiError, not_found
@@ -149,6 +149,7 @@ def _new_endpoint(
         "api_keys": [first_key],
         "status": "Deploying",
         "deployed_at": now,
+        "deployments": [],
         "stopped": False,
         "failure": model_failure(state, model),
         "created_at": now,
@@ -162,7 +163,9 @@ def create_endpoint(
 ) -> dict[str, Any]:
     with state.store.transaction():
         doc = _new_endpoint(state, caller, project, body)
+        doc["deployments"] = _endpoints.deploy(doc, doc["deployed_at"])
         state.store.insert("endpoint", doc, tenant_id=caller.tenant_id, parent_id=doc["project_id"])
+        _endpoints.claim(state, doc)
     return endpoint_view(state, doc)
 
 
@@ -200,6 +203,7 @@ def update_endpoint(
     deploys it again."""
     with state.store.transaction():
         _, doc = _lookup.endpoint(state, caller, project, endpoint)
+        doc = _endpoints.observe(state, doc)
         now = state.now()
         changes: dict[str, Any] = {"updated_at": now}
         redeploy = False
@@ -211,31 +215,47 @@ def update_endpoint(
             changes["targets"] = doc["targets"] = _retarget(doc, rdu_arch=arch)
             redeploy = True
         if body.instances == 0:
-            changes["stopped"] = True
+            changes.update(stopped=True, deployments=_endpoints.release(doc, now))
         elif body.instances is not None:
-            changes["targets"] = _retarget(
+            changes["targets"] = doc["targets"] = _retarget(
                 doc, instances=body.instances, instances_before_stop=body.instances
             )
             redeploy = redeploy or bool(doc["stopped"])
+            redeploy = redeploy or _endpoints.demand(doc) != _endpoints.claimed(doc)
         if redeploy:
-            changes.update(stopped=False, deployed_at=now)
+            changes.update(stopped=False, deployed_at=now, deployments=_endpoints.deploy(doc, now))
         doc = state.store.update("endpoint", doc["id"], changes)
+        if redeploy:
+            _endpoints.claim(state, doc)
+        elif body.instances == 0:
+            _capacity.wake(state, caller.tenant_id)
     return endpoint_view(state, doc)
 
 
 @operation(router, "stop_endpoint")
 def stop_endpoint(state: State, caller: CallerDep, project: str, endpoint: str) -> dict[str, Any]:
-    _, doc = _lookup.endpoint(state, caller, project, endpoint)
-    if not doc["stopped"]:
-        changes = {"stopped": True, "updated_at": state.now()}
-        doc = state.store.update("endpoint", doc["id"], changes)
+    with state.store.transaction():
+        _, doc = _lookup.endpoint(state, caller, project, endpoint)
+        doc = _endpoints.observe(state, doc)
+        if not doc["stopped"]:
+            now = state.now()
+            changes = {
+                "stopped": True,
+                "updated_at": now,
+                "deployments": _endpoints.release(doc, now),
+            }
+            doc = state.store.update("endpoint", doc["id"], changes)
+            _capacity.wake(state, caller.tenant_id)
     return endpoint_view(state, doc)
 
 
 @operation(router, "delete_endpoint")
 def delete_endpoint(state: State, caller: CallerDep, project: str, endpoint: str) -> dict[str, Any]:
-    _, doc = _lookup.endpoint(state, caller, project, endpoint)
-    state.store.delete("endpoint", doc["id"])
+    with state.store.transaction():
+        _, doc = _lookup.endpoint(state, caller, project, endpoint)
+        _endpoints.observe(state, doc)  # what it held until now stays in the tenant's history
+        state.store.delete("endpoint", doc["id"])
+        _capacity.wake(state, caller.tenant_id)
     return {}
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from sambastudio.emulator import _hyperparams, _jobs, _lookup, _validate
+from sambastudio.emulator import _capacity, _hyperparams, _jobs, _lookup, _validate
 from sambastudio.emulator._auth import Caller, CallerDep
 from sambastudio.emulator._catalogue import JOB_TYPES
 from sambastudio.emulator._clock import iso_nanos
@@ -183,7 +183,7 @@ def _new_job(
         "user_params": fields,
         "total_steps": total,
         "save_steps": int(values.get("save_steps", total)),
-        "runs": [{"started_at": now, "from_step": 0, "stopped_at": None}],
+        "runs": [_jobs.new_run(now, 0)],
         "failure": _failure(state, dataset, values, 0),
         "status": "CREATED",
         "steps": 0,
@@ -199,6 +199,7 @@ def create_job(state: State, caller: CallerDep, project: str, body: CreateJob) -
     with state.store.transaction():
         doc = _new_job(state, caller, project, body)
         state.store.insert("job", doc, tenant_id=caller.tenant_id, parent_id=doc["project_id"])
+        _jobs.claim(state, doc)
     view = job_view(state, doc)
     return {"data": view} if legacy(state) else view
 
@@ -253,10 +254,12 @@ def update_job(
 def delete_job(state: State, caller: CallerDep, project: str, job: str) -> dict[str, Any]:
     with state.store.transaction():
         _, doc = _lookup.job(state, caller, project, job)
+        _jobs.observe(state, doc)  # what it held until now stays in the tenant's history
         for kind in ("checkpoint", "export"):
             for child in state.store.list(kind, parent_id=doc["id"]):
                 state.store.delete(kind, child["id"])
         state.store.delete("job", doc["id"])
+        _capacity.wake(state, caller.tenant_id)
     return {}
 
 
@@ -270,6 +273,7 @@ def stop_job(state: State, caller: CallerDep, project: str, job: str) -> dict[st
         if doc["status"] != "STOPPED":
             runs = [*doc["runs"][:-1], {**doc["runs"][-1], "stopped_at": state.now()}]
             doc = state.store.update("job", doc["id"], {"runs": runs, "updated_at": state.now()})
+            _capacity.wake(state, caller.tenant_id)
     return {"data": job_view(state, doc)}
 
 
@@ -297,9 +301,10 @@ def resume_job(
             "total_steps": total,
             "save_steps": int(values.get("save_steps", total)),
             "load_state": body.load_state,
-            "runs": [*doc["runs"], {"started_at": now, "from_step": start, "stopped_at": None}],
+            "runs": [*doc["runs"], _jobs.new_run(now, start)],
             "failure": _failure(state, dataset, values, start),
             "updated_at": now,
         }
         doc = state.store.update("job", doc["id"], changes)
+        _jobs.claim(state, doc)
     return {"data": job_view(state, doc)}

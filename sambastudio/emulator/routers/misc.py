@@ -56,8 +56,8 @@ def list_notifications(
     unknown = sorted(set(levels or ()) - LEVELS)
     if unknown:
         raise ApiError(400, f"levels must be among {sorted(LEVELS)}, not {unknown}")
-    if type == "admin" and not caller.is_admin:
-        raise ApiError(403, "admin notifications are for admins")
+    if type == "admin":
+        caller.require("read_admin_notifications")
     start, end = _epoch("created_start", created_start), _epoch("created_end", created_end)
     docs = [
         doc

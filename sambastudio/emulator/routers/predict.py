@@ -1,11 +1,11 @@
-"""Predictions: V1 nlp and generic, V2 generic, file, their streams, and OpenAI-compatible.
+"""Predictions: V1 nlp and generic, V2 generic, file, and their streams.
 
 Every variant runs the same machinery: ``_serving`` finds the Live endpoint the key may
 call and answers from ``_completions``. The variants differ only in the request and answer
 shapes of api-evidence.md §1.8 and in the stream framing of ``_streams``: SSE for nlp (a
 ``stream_event`` per token, a closing ``end_event``, ``error_event`` on failure), JSON lines
 for generic and v2 (``is_last_response`` on the last line, a top-level ``error`` on
-failure), and OpenAI's SSE chunks ending with ``data: [DONE]``.
+failure). The OpenAI-compatible routes are in ``routers.openai``.
 
 A request the gateway can judge (auth, endpoint, shape, params) is refused with a 4xx before
 anything streams; an input the model refuses (longer than its ``max_seq_length``) is a 400
@@ -15,16 +15,14 @@ for a plain predict and an error frame in a stream, which has already answered 2
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from sambastudio.emulator import _openai
-from sambastudio.emulator._auth import bearer_token
-from sambastudio.emulator._completions import Completion, chat_prompt
+from sambastudio.emulator._completions import Completion
 from sambastudio.emulator._errors import ApiError
 from sambastudio.emulator._lookup import require
 from sambastudio.emulator._multipart import form_file
@@ -43,9 +41,10 @@ Authorization = Annotated[str | None, Header(description="Bearer <endpoint API k
 
 # ------------------------------------------------------------------ request bodies
 class TypedParam(Body):
-    """A V1 param: its type and its value, which callers send as a string (S11)."""
+    """A V1 param: its type and its value, which callers send as a string (S11). Clients
+    name the type after the Python value (``type(v).__name__``), so a ``list`` comes too."""
 
-    type: Literal["int", "float", "bool", "str"]
+    type: str
     value: str | int | float | bool
 
 
@@ -77,52 +76,13 @@ class V2Items(Body):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-class TextPart(BaseModel):
-    type: Literal["text"]
-    text: str
-
-
-class Message(BaseModel):
-    """A chat message; fields the emulator has no use for (``name``, ...) are ignored."""
-
-    role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str | list[TextPart] | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, list):
-            return "".join(part.text for part in self.content)
-        return self.content or ""
-
-
-class StreamOptions(Body):
-    include_usage: bool = False
-
-
-class Sampling(Body):
-    max_tokens: int | None = Field(None, ge=1)
-    temperature: float | None = Field(None, ge=0, le=2)
-    top_p: float | None = Field(None, gt=0, le=1)
-    top_k: int | None = Field(None, ge=1)
-    stream: bool = False
-
-
-class ChatRequest(Sampling):
-    model: str
-    messages: list[Message] = Field(min_length=1)
-    stream_options: StreamOptions | None = None
-
-
-class TextRequest(Sampling):
-    model: str
-    prompt: str | list[str]
-
-
 # --------------------------------------------------------------- shared machinery
 _PARSERS = {"int": int, "float": float, "str": str}
 
 
 def _plain(params: TypedParams) -> dict[str, Any]:
-    """V1 typed params as plain values, each checked against its declared type."""
+    """V1 typed params as plain values, each checked against its declared type; a type
+    the emulator does not parse (``list``, ...) keeps its text."""
     values: dict[str, Any] = {}
     for name, param in params.items():
         text = str(param.value)
@@ -131,13 +91,14 @@ def _plain(params: TypedParams) -> dict[str, Any]:
             values[name] = text.lower() == "true"
             continue
         try:
-            values[name] = _PARSERS[param.type](text)
+            values[name] = _PARSERS.get(param.type, str)(text)
         except ValueError:
             raise ApiError(400, f"params.{name}: {text!r} is not a {param.type}") from None
     return values
 
 
 def _fields(completion: Completion) -> dict[str, Any]:
+    """The counts every answer of a completion carries, streamed or not."""
     return {
         "completion": completion.text,
         "prompt_tokens_count": completion.prompt_tokens,
@@ -147,11 +108,16 @@ def _fields(completion: Completion) -> dict[str, Any]:
     }
 
 
-def _answer(model: Model, text: str, options: Options) -> dict[str, Any] | list[float]:
-    """One input's answer: a vector from an embedding model, else the completion's fields."""
+def _answer(
+    state: EmulatorState, model: Model, text: str, options: Options
+) -> dict[str, Any] | list[float]:
+    """One input's answer: a vector from an embedding model, else the completion's fields
+    and the statistics of its (emulated) run."""
     if model.embedding:
         return model.embed(text)
-    return _fields(model.complete(options.prompt(text), options.max_tokens))
+    start = state.now()
+    completion = model.complete(options.prompt(text), options.max_tokens, options.stop)
+    return {**_fields(completion), **model.timing(start, completion)}
 
 
 def _responses(
@@ -160,7 +126,7 @@ def _responses(
     """A stream's responses: one per token, then the last with the counts and statistics.
     The model runs when the stream is read, so its refusal becomes an error frame."""
     start = state.now()
-    completion = model.complete(options.prompt(text), options.max_tokens)
+    completion = model.complete(options.prompt(text), options.max_tokens, options.stop)
     for piece in completion.pieces:
         yield {"stream_token": piece, "is_last_response": False}
     closing = {**_fields(completion), **model.timing(start, completion)}
@@ -189,7 +155,7 @@ def nlp_predict(
     state: State, project: str, endpoint: str, body: NlpInputs, key: EndpointKey = None
 ) -> dict[str, Any]:
     model, options = serving(state, project, endpoint, key), Options.of(_plain(body.params))
-    return {"data": [_answer(model, text, options) for text in body.inputs]}
+    return {"data": [_answer(state, model, text, options) for text in body.inputs]}
 
 
 @operation(router, "nlp_predict_stream")
@@ -207,7 +173,7 @@ def generic_predict(
     state: State, project: str, endpoint: str, body: GenericInstances, key: EndpointKey = None
 ) -> dict[str, Any]:
     model, options = serving(state, project, endpoint, key), Options.of(_plain(body.params))
-    return {"predictions": [_answer(model, text, options) for text in body.instances]}
+    return {"predictions": [_answer(state, model, text, options) for text in body.instances]}
 
 
 @operation(router, "generic_predict_stream")
@@ -229,7 +195,8 @@ def v2_predict(
     model, options = serving(state, project, endpoint, key), Options.of(body.params)
     return {
         "items": [
-            {"id": item.id, "value": _answer(model, item.value, options)} for item in body.items
+            {"id": item.id, "value": _answer(state, model, item.value, options)}
+            for item in body.items
         ]
     }
 
@@ -255,72 +222,4 @@ async def nlp_predict_file(
     """The file's text (UTF-8) is the one input."""
     model = await anyio.to_thread.run_sync(serving, state, project, endpoint, key)
     data = await form_file(request, "predict_file", MAX_PREDICT_FILE)
-    return {"data": [_answer(model, data.decode("utf-8", errors="replace"), Options())]}
-
-
-# --------------------------------------------------------------- OpenAI-compatible
-def _openai_model(
-    state: EmulatorState, project: str | None, endpoint: str, authorization: str | None, name: str
-) -> Model:
-    model = serving(state, project, endpoint, bearer_token(authorization))
-    model.require_text()
-    require(
-        name in model.names,
-        f"model {name!r} is not served here; this endpoint serves {model.name!r}",
-        404,
-    )
-    return model
-
-
-def _reply(state: EmulatorState, model: Model, kind: str, prefix: str) -> _openai.Reply:
-    return _openai.Reply(f"{prefix}-{state.new_id()}", kind, int(state.now()), model.name)
-
-
-def _chat(
-    state: EmulatorState,
-    project: str | None,
-    endpoint: str,
-    authorization: str | None,
-    body: ChatRequest,
-) -> dict[str, Any] | StreamingResponse:
-    model = _openai_model(state, project, endpoint, authorization, body.model)
-    prompt = chat_prompt((message.role, message.text()) for message in body.messages)
-    completion = model.complete(prompt, body.max_tokens)
-    if not body.stream:
-        return _openai.chat(_reply(state, model, "chat.completion", "chatcmpl"), completion)
-    reply = _reply(state, model, "chat.completion.chunk", "chatcmpl")
-    include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    return respond(_openai.events(_openai.chat_chunks(reply, completion, include_usage)), SSE)
-
-
-@operation(router, "openai_chat_completions", response_model=None)
-def openai_chat_completions(
-    state: State, endpoint_id: str, body: ChatRequest, authorization: Authorization = None
-) -> dict[str, Any] | StreamingResponse:
-    return _chat(state, None, endpoint_id, authorization, body)
-
-
-@operation(router, "openai_project_chat_completions", response_model=None)
-def openai_project_chat_completions(
-    state: State,
-    project: str,
-    endpoint: str,
-    body: ChatRequest,
-    authorization: Authorization = None,
-) -> dict[str, Any] | StreamingResponse:
-    return _chat(state, project, endpoint, authorization, body)
-
-
-@operation(router, "openai_completions", response_model=None)
-def openai_completions(
-    state: State, endpoint_id: str, body: TextRequest, authorization: Authorization = None
-) -> dict[str, Any] | StreamingResponse:
-    """One choice per prompt, in order."""
-    model = _openai_model(state, None, endpoint_id, authorization, body.model)
-    prompts = [body.prompt] if isinstance(body.prompt, str) else body.prompt
-    require(bool(prompts), "prompt must be a string or a non-empty list of strings")
-    completions = [model.complete(prompt, body.max_tokens) for prompt in prompts]
-    if not body.stream:
-        return _openai.text(_reply(state, model, "text_completion", "cmpl"), completions)
-    reply = _reply(state, model, "text_completion", "cmpl")
-    return respond(_openai.events(_openai.text_chunks(reply, completions)), SSE)
+    return {"data": [_answer(state, model, data.decode("utf-8", errors="replace"), Options())]}

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import Field
 
-from sambastudio.emulator import _validate
+from sambastudio.emulator import _capacity, _validate
 from sambastudio.emulator._auth import AdminDep, Caller, CallerDep
 from sambastudio.emulator._clock import iso
 from sambastudio.emulator._errors import ApiError, not_found
@@ -36,20 +36,12 @@ def tenant_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _member_of(state: EmulatorState, caller: Caller) -> set[str] | None:
-    """The tenant ids the caller may see; ``None`` for an organisation admin (all)."""
-    if caller.role == "OrgAdmin":
-        return None
-    user = state.user(caller.user_id)
-    return set(user["tenants"]) if user else set()
-
-
-def _tenant(state: EmulatorState, caller: Caller, ref: str) -> dict[str, Any]:
-    """A tenant the caller belongs to; others are as invisible as missing ones."""
+def _tenant(state: EmulatorState, caller: Caller, ref: str, action: str) -> dict[str, Any]:
+    """A tenant, once the caller is allowed ``action`` in it (404 when missing, else 403)."""
     doc = state.tenant(ref)
-    allowed = _member_of(state, caller)
-    if doc is None or (allowed is not None and doc["id"] not in allowed):
+    if doc is None:
         raise not_found("tenant", ref)
+    caller.require(action, doc["id"], doc["name"])
     return doc
 
 
@@ -66,8 +58,7 @@ class UpdateTenant(Body):
 
 @operation(router, "list_tenants")
 def list_tenants(state: State, caller: CallerDep) -> dict[str, Any]:
-    allowed = _member_of(state, caller)
-    docs = [d for d in state.store.list("tenant") if allowed is None or d["id"] in allowed]
+    docs = [d for d in state.store.list("tenant") if caller.may("list_tenants", d["id"])]
     return {"data": [tenant_view(state, doc) for doc in docs]}
 
 
@@ -81,23 +72,38 @@ def create_tenant(state: State, caller: AdminDep, body: CreateTenant) -> dict[st
 
 @operation(router, "tenant_info")
 def tenant_info(state: State, caller: CallerDep, tenant: str) -> dict[str, Any]:
-    return {"data": tenant_view(state, _tenant(state, caller, tenant))}
+    return {"data": tenant_view(state, _tenant(state, caller, tenant, "tenant_info"))}
 
 
 @operation(router, "update_tenant")
 def update_tenant(
     state: State, caller: AdminDep, tenant_name: str, body: UpdateTenant
 ) -> dict[str, Any]:
-    doc = _tenant(state, caller, tenant_name)
+    """A tenant admin renames its tenant; only a platform admin changes its RDUs, and
+    never below what the tenant's jobs and endpoints hold now."""
+    doc = _tenant(state, caller, tenant_name, "update_tenant")
     changes = {k: v for k, v in body.model_dump().items() if v is not None}
-    doc = state.store.update("tenant", doc["id"], {**changes, "updated_at": state.now()})
+    if changes.keys() & {"rdu_node_count", "arch"}:
+        caller.require("set_tenant_capacity", doc["id"], doc["name"])
+    with state.store.transaction():
+        if "rdu_node_count" in changes:
+            used = _capacity.used(state, doc["id"])
+            if changes["rdu_node_count"] * _capacity.RDUS_PER_NODE < used:
+                least = -(-used // _capacity.RDUS_PER_NODE)
+                raise ApiError(
+                    409,
+                    f"tenant {doc['name']} holds {used} RDUs now; rdu_node_count cannot go "
+                    f"below {least} until they are released",
+                )
+        doc = state.store.update("tenant", doc["id"], {**changes, "updated_at": state.now()})
+        _capacity.wake(state, doc["id"])
     return {"data": tenant_view(state, doc)}
 
 
 @operation(router, "delete_tenant")
 def delete_tenant(state: State, caller: AdminDep, tenant_name: str) -> dict[str, Any]:
     with state.store.transaction():
-        doc = _tenant(state, caller, tenant_name)
+        doc = _tenant(state, caller, tenant_name, "delete_tenant")
         if doc["name"] == DEFAULT_TENANT:
             raise ApiError(400, "the default tenant cannot be deleted")
         projects = state.store.list("project", tenant_id=doc["id"])

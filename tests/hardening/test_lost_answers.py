@@ -1,0 +1,163 @@
+"""A create whose answer is lost returns the one resource, or raises without creating it.
+
+Each create goes through a loopback proxy that forwards it to the emulator and then loses
+the answer (a reset connection, a read timeout, a 502), or (the control) never forwards
+it. Afterwards the server holds exactly one resource of that name, and the SDK returned
+it; or none, and the SDK raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from sambastudio import Client
+from sambastudio.emulator import Emulator
+from sambastudio.errors import APIConnectionError, APIStatusError
+from sambastudio.resources import Endpoint, Project
+from tests.hardening.lossy_proxy import Mode, lossy_proxy
+from tests.objects.conftest import FakeClock, unique
+
+MODEL = "Meta-Llama-3.2-1B-Instruct"
+RDU_ARCH = "SN40L-8"
+
+
+@dataclass
+class World:
+    """What a create needs, made through the emulator directly (no proxy)."""
+
+    client: Client
+    project: Project
+    endpoint: Endpoint
+    emulator: Emulator
+
+    def keys_described(self, description: str) -> int:
+        """Keys of the endpoint with ``description``, read from the emulator's store: a
+        2024 server lists only the key in use."""
+        doc = self.emulator.state.store.get("endpoint", self.endpoint.id)
+        assert doc is not None
+        return sum(key["description"] == description for key in doc["api_keys"])
+
+
+@dataclass(frozen=True)
+class Create:
+    """One create: its wire path's ending, how to send it, and how to count its results."""
+
+    suffix: str
+    send: Callable[[Client, World, str], Any]
+    count: Callable[[World, str], int]
+
+
+def _named(items: Any, name: str) -> int:
+    return sum(item.name == name for item in items)
+
+
+CREATES = {
+    "project": Create(
+        "/api/projects",
+        lambda c, w, name: c.projects.create(name=name, description="asked"),
+        lambda w, name: _named(w.client.projects.list(), name),
+    ),
+    "tenant": Create(
+        "/api/tenants",
+        lambda c, w, name: c.tenants.create(name=name, display_name="Asked"),
+        lambda w, name: _named(w.client.tenants.list(), name),
+    ),
+    "endpoint": Create(
+        "/endpoints",
+        lambda c, w, name: c.projects.get(w.project.id).endpoints.create(
+            name=name, model=MODEL, rdu_arch=RDU_ARCH, description="asked"
+        ),
+        lambda w, name: _named(w.project.endpoints.list(), name),
+    ),
+    "composite model": Create(
+        "/api/models/composite",
+        lambda c, w, name: c.models.create_composite(
+            name=name, dependencies=[MODEL], rdu_required=8, description="asked"
+        ),
+        lambda w, name: _named(w.client.models.list(), name),
+    ),
+    "api key": Create(
+        "/api-keys",
+        lambda c, w, name: c.endpoints.get(w.endpoint.id).api_keys.create(description=name),
+        lambda w, name: w.keys_described(name),
+    ),
+}
+
+
+@pytest.fixture
+def world(client: Client, emulator: Emulator) -> World:
+    project = client.projects.create(name=unique("lossy"), description="for a test")
+    endpoint = project.endpoints.create(name=unique("ep"), model=MODEL, rdu_arch=RDU_ARCH)
+    return World(client, project, endpoint, emulator)
+
+
+@pytest.fixture
+def through(emulator: Emulator, clock: FakeClock) -> Callable[..., Iterator[Client]]:
+    def make(proxy_url: str) -> Client:
+        return Client(host_url=proxy_url, access_key=emulator.access_key, clock=clock, timeout=0.5)
+
+    return make  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("mode", ["reset", "timeout", "502"])
+@pytest.mark.parametrize("what", sorted(CREATES))
+def test_a_lost_answer_returns_the_one_resource_created(
+    emulator: Emulator, world: World, through: Callable[[str], Client], what: str, mode: Mode
+) -> None:
+    create = CREATES[what]
+    name = unique(what.replace(" ", "-"))
+    losing = lambda method, path: method == "POST" and path.endswith(create.suffix)  # noqa: E731
+    with lossy_proxy(emulator.url, losing, mode, hold=1.5) as (url, lost), through(url) as client:
+        created = create.send(client, world, name)
+    assert lost, "the proxy lost no answer"
+    assert create.count(world, name) == 1
+    assert (created.description if what == "api key" else created.name) == name
+
+
+@pytest.mark.parametrize("what", sorted(set(CREATES) - {"api key"}))
+def test_a_create_that_never_arrived_raises_and_creates_nothing(
+    emulator: Emulator, world: World, through: Callable[[str], Client], what: str
+) -> None:
+    create = CREATES[what]
+    name = unique(what.replace(" ", "-"))
+    losing = lambda method, path: method == "POST" and path.endswith(create.suffix)  # noqa: E731
+    with (
+        lossy_proxy(emulator.url, losing, "unsent") as (url, _),
+        through(url) as client,
+        pytest.raises(APIConnectionError),
+    ):
+        create.send(client, world, name)
+    assert create.count(world, name) == 0
+
+
+def test_a_key_that_never_arrived_is_sent_again_with_its_value(
+    emulator: Emulator, world: World, through: Callable[[str], Client]
+) -> None:
+    """The client chose the key's value, so sending it again cannot add a second key."""
+    losing = lambda method, path: method == "POST" and path.endswith("/api-keys")  # noqa: E731
+    with lossy_proxy(emulator.url, losing, "unsent") as (url, lost), through(url) as client:
+        key = CREATES["api key"].send(client, world, "resent")
+    assert lost
+    assert world.keys_described("resent") == 1
+    assert key.description == "resent"
+
+
+def test_another_callers_resource_of_that_name_is_not_taken_for_ours(
+    emulator: Emulator, world: World, through: Callable[[str], Client]
+) -> None:
+    """The lookup after a lost answer finds a project of that name with another
+    description: it is not the one asked for, so the original error is raised."""
+    name = unique("taken")
+    world.client.projects.create(name=name, description="someone else's")
+    losing = lambda method, path: method == "POST" and path == "/api/projects"  # noqa: E731
+    with (
+        lossy_proxy(emulator.url, losing, "502") as (url, _),
+        through(url) as client,
+        pytest.raises(APIStatusError) as caught,
+    ):
+        client.projects.create(name=name, description="asked")
+    assert caught.value.status_code == 502
