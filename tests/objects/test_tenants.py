@@ -28,7 +28,7 @@ def tenant(client: Client) -> Tenant:
 def test_create_returns_the_whole_tenant(tenant: Tenant, emulator: Emulator) -> None:
     assert isinstance(tenant, Tenant)
     assert tenant.display_name == "For a test"
-    assert tenant.rdu_node_count == 4  # the emulator gives a new tenant four nodes
+    assert tenant.rdu_node_count == 1024  # a new tenant gets the emulator's rdu_nodes (conftest)
     assert tenant.created_at == emulated_now(emulator)
 
 
