@@ -36,6 +36,7 @@ from sambastudio._config import (
     check_max_retries,
     check_timeout,
 )
+from sambastudio._diagnose import explained
 from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
 from sambastudio._redact import (
     LOGGER,
@@ -226,7 +227,7 @@ class Transport:
                 if stream:
                     with suppress(requests.RequestException):
                         response.content  # noqa: B018 - read it so the error can quote it
-                raise error_from_response(response)
+                raise explained(error_from_response(response), self, request)
             return response
 
     def _headers(self, request: WireRequest) -> dict[str, str]:

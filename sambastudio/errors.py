@@ -12,6 +12,10 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from typing_extensions import Self
+
+from sambastudio import _hints
+from sambastudio._hints import Audience, Hint
 from sambastudio._redact import (
     mask_text,
     redact_headers,
@@ -71,9 +75,35 @@ def _restore(cls: type[_E], args: tuple[Any, ...]) -> _E:
 class SambaStudioError(Exception):
     """The root of the tree: ``except SambaStudioError`` catches everything the SDK raises."""
 
+    hint: Hint | None = None
+    """What to do about it, for Python code and for a shell (:mod:`sambastudio._hints`);
+    ``str(error)`` ends with the Python rendering."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def problem(self) -> str:
+        """What went wrong, without the advice."""
+        return str(self.__dict__.get("_problem", self.message))
+
+    def advise(self, hint: Hint | None) -> Self:
+        """Add ``hint`` to this error (its message then ends with the Python rendering)."""
+        if hint is not None:
+            self._problem = self.problem
+            self.hint = hint
+            self.message = self.message_for("python")
+            self.args = (self.message, *self.args[1:])
+        return self
+
+    def message_for(self, audience: Audience) -> str:
+        """The message with the advice rendered for ``audience`` (``python`` or ``shell``)."""
+        if self.hint is None:
+            return self.message
+        problem = self.problem
+        joint = " " if problem.endswith((".", "?", "!")) else ". "
+        return f"{problem}{joint}{self.hint.render(audience)}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Subclasses take keyword arguments, so rebuild from the state rather than by
@@ -224,10 +254,17 @@ class InternalServerError(APIStatusError):
 class NameNotFoundError(NotFoundError):
     """No resource of this kind has this name; found client-side, so there is no response."""
 
-    def __init__(self, kind: str, name: str) -> None:
-        super().__init__(f"no {kind} named {name!r}", status_code=404)
+    def __init__(
+        self, kind: str, name: str, *, scope: str = "", suggestions: Sequence[str] = ()
+    ) -> None:
+        where = f" in {scope}" if scope else ""
+        close = " or ".join(repr(found) for found in suggestions)
+        guess = f"; did you mean {close}?" if close else ""
+        super().__init__(f"no {kind} named {name!r}{where}{guess}", status_code=404)
         self.kind = kind
         self.name = name
+        self.scope = scope
+        self.suggestions = list(suggestions)
 
 
 class AmbiguousNameError(SambaStudioError):
@@ -290,8 +327,16 @@ class ResourceFailed(SambaStudioError):  # noqa: N818 - the family of JobFailed/
         self.server_message = server_message
 
 
+def _label(resource: object, field: str = "name") -> str:
+    return str(getattr(resource, field, None) or getattr(resource, "id", None) or "?")
+
+
 class JobFailed(ResourceFailed):
-    """A job ended in FAILED (or EXIT_WITH_1)."""
+    """A job ended in FAILED (or EXIT_WITH_1); the message points to its logs."""
+
+    def __init__(self, resource: object, server_message: str | None) -> None:
+        super().__init__(resource, server_message)
+        self.advise(_hints.job_logs(_label(resource, "project_id"), _label(resource)))
 
     @property
     def job(self) -> object:
@@ -299,7 +344,14 @@ class JobFailed(ResourceFailed):
 
 
 class EndpointFailed(ResourceFailed):
-    """An endpoint ended in a failed state instead of Live."""
+    """An endpoint ended in a failed state instead of Live; a stopped one says how to
+    start it again."""
+
+    def __init__(self, resource: object, server_message: str | None) -> None:
+        super().__init__(resource, server_message)
+        if getattr(resource, "status", None) == "Stopped":
+            project = _label(resource, "project_id")
+            self.advise(_hints.start_endpoint(project, _label(resource)))
 
     @property
     def endpoint(self) -> object:

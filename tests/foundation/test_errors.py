@@ -68,9 +68,11 @@ def test_detail_format_message(httpserver: HTTPServer, transport: Transport) -> 
     httpserver.expect_request("/api/projects").respond_with_json(body, status=403)
     with pytest.raises(PermissionDeniedError) as caught:
         transport.send(LIST)
-    assert str(caught.value) == (
+    assert caught.value.problem == (
         "GET /api/projects returned 403 FORBIDDEN: view job action not authorized for the user"
     )
+    # With a tenant set and no tenant list to be had here, the advice says how to list them.
+    assert str(caught.value).endswith("from a client made without a tenant.")
 
 
 def test_grpc_gateway_format_message_has_message_and_details(
@@ -253,7 +255,8 @@ def test_wait_timeout_and_failures_describe_the_resource() -> None:
     failed = JobFailed(FakeJob("ft-1", "FAILED"), "out of memory")
     assert failed.job == FakeJob("ft-1", "FAILED")
     assert failed.server_message == "out of memory"
-    assert str(failed) == "FakeJob 'ft-1' ended with status FAILED: out of memory"
+    assert failed.problem == "FakeJob 'ft-1' ended with status FAILED: out of memory"
+    assert str(failed).startswith(failed.problem + ". Its logs say why: job.logs.list()")
     assert EndpointFailed(FakeJob("ep", "Failed"), None).endpoint == FakeJob("ep", "Failed")
 
 
