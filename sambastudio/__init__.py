@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         Prediction,
         Project,
         Role,
+        S3Source,
         Tenant,
         User,
     )
@@ -95,6 +96,7 @@ def _exports() -> dict[str, str]:
             "Prediction",
             "Project",
             "Role",
+            "S3Source",
             "Tenant",
             "User",
         ),
@@ -160,6 +162,7 @@ __all__ = [
     "RateLimitError",
     "ResourceFailed",
     "Role",
+    "S3Source",
     "SambaStudioError",
     "SnSdk",
     "Tenant",

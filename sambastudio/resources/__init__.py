@@ -5,7 +5,7 @@ from sambastudio.resources.api_keys import ApiKey, EndpointApiKeys
 from sambastudio.resources.apps import App, Apps
 from sambastudio.resources.chat import ChatChunk, ChatCompletion, ChatStream
 from sambastudio.resources.checkpoints import Checkpoint, CheckpointMetrics, Checkpoints
-from sambastudio.resources.datasets import Dataset, Datasets
+from sambastudio.resources.datasets import Dataset, Datasets, S3Source
 from sambastudio.resources.endpoints import Endpoint, Endpoints, EndpointTarget, ProjectEndpoints
 from sambastudio.resources.jobs import (
     Job,
@@ -79,6 +79,7 @@ __all__ = [
     "ResultsExport",
     "Role",
     "Roles",
+    "S3Source",
     "SpecDecodingCheck",
     "Tenant",
     "TenantUsage",
