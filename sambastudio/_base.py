@@ -216,7 +216,7 @@ def check_count(argument: str, value: int) -> int:
 class Record(BaseModel):
     """A server object without behaviour: unknown fields kept, either generation's names."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class Timestamped(Record):
