@@ -73,9 +73,10 @@ from typing_extensions import Self
 from sambastudio import _display
 from sambastudio._answers import parse_answer, parse_answers
 from sambastudio._checks import CheckedArguments
+from sambastudio._hints import Parent
 from sambastudio._pagination import Page, Pager
 from sambastudio._reconcile import CreatePolicy, fields_match
-from sambastudio._resolve import ids_in_search, resolve
+from sambastudio._resolve import ids_in_search, not_found, resolve
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
 from sambastudio.errors import (
     InvalidArgumentError,
@@ -421,12 +422,31 @@ class Collection(Generic[R], CheckedArguments):
     def _inherited(self) -> dict[str, Any]:
         return {}
 
+    def _parents(self) -> builtins.list[Parent]:
+        """The scopes this collection lives in, outermost first, as errors name them
+        (``[("project", "demo")]``); top-level collections have none."""
+        return []
+
     # -------------------------------------------------------------------- machinery
     def _resolve(self, ref: str | R) -> str:
         """The id (or route key) of a name, an id or an object."""
         if isinstance(ref, Resource):
             return ref._route_key()
-        return resolve(ref, kind=self.model.kind, find_ids=self._find_ids)
+        try:
+            return resolve(ref, kind=self.model.kind, find_ids=self._find_ids)
+        except NameNotFoundError as error:
+            raise self._not_found(error.name) from None
+
+    def _not_found(self, name: str) -> NameNotFoundError:
+        """The error for a name not found here, with close names and how to list them."""
+        tenant = None if self.model.kind == "tenant" else self._client.settings.tenant
+        return not_found(
+            self.model.kind,
+            name,
+            names=lambda: (item.name for item in self.list()),
+            parents=self._parents(),
+            tenant=tenant,
+        )
 
     def _find_ids(self, name: str) -> builtins.list[str]:
         if self.search_route is None:
@@ -443,7 +463,7 @@ class Collection(Generic[R], CheckedArguments):
         if self.info_route is None:
             found = next((item for item in self.list() if item._route_key() == key), None)
             if found is None:
-                raise NameNotFoundError(self.model.kind, key)
+                raise self._not_found(key)
             return found
         body = self._client._request(self.info_route, **self._scope(), **{self.id_arg: key})
         return self._build(object_of(body, self.info_key))

@@ -17,11 +17,13 @@ import platform
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Generic, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 import requests
 
+from sambastudio import _hints as hints
+from sambastudio._hints import KeySource
 from sambastudio._limits import DEFAULT_LIMITS, Limits
 from sambastudio._profiles import ENV_PROFILE, Profile, selected_profile
 from sambastudio._redact import LOGGER, MASK, configure_logging_from_env, mask_text
@@ -98,8 +100,18 @@ def _check_access_key(value: str) -> str:
     return value.strip()
 
 
+_API_TAILS: Final = (("api",), ("api", "v1"), ("api", "v2"))
+"""Path endings people copy from the docs or the network tab; the routes add them."""
+
+
 def normalize_host_url(value: str, source: str = "host_url") -> str:
-    """``https://host[/prefix]`` without trailing slashes, or a :class:`ConfigurationError`."""
+    """``https://host[/prefix]`` without trailing slashes, or a :class:`ConfigurationError`.
+
+    A prefix (a reverse proxy's ``/studio``) is kept. A URL ending in ``/api``, ``/api/v1``
+    or ``/api/v2`` is corrected, with a warning, since every route starts with ``/api``
+    already (``/api/api/projects`` would 404); any other path holding an ``api`` segment
+    (``/api/projects``) is refused, with the address to use instead.
+    """
     url = value.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
@@ -107,7 +119,23 @@ def normalize_host_url(value: str, source: str = "host_url") -> str:
             f"host_url must be an http(s) URL such as https://sambastudio.example.com; "
             f"got {value!r} from {source}"
         )
-    return url
+    segments = [segment for segment in parts.path.split("/") if segment]
+    lowered = [segment.lower() for segment in segments]
+    if "api" not in lowered:
+        return url
+    site = urlunsplit(parts._replace(path="/".join(["", *segments[: lowered.index("api")]])))
+    if any(tuple(lowered[-len(tail) :]) == tail for tail in _API_TAILS):
+        LOGGER.warning(
+            "host_url %r from %s ends in an API path, which the SDK adds itself; using %r",
+            value,
+            source,
+            site,
+        )
+        return site
+    raise ConfigurationError(
+        f"host_url {value!r} from {source} holds an API path ({parts.path}); the host URL "
+        "is the site's address, the SDK adds each route's path itself"
+    ).advise(hints.fix_host(site))
 
 
 def _copy_proxies(value: Mapping[str, str]) -> dict[str, str]:
@@ -120,6 +148,8 @@ class Settings:
 
     host_url: str = attrs.field(converter=normalize_host_url)
     access_key: str = attrs.field(converter=_check_access_key, repr=False)
+    access_key_source: KeySource = attrs.field(factory=KeySource, kw_only=True)
+    """Where the key came from, in words, for the error a refused key raises."""
     tenant: str | None = None
     timeout: Timeout = attrs.field(default=DEFAULT_TIMEOUT, converter=check_timeout)
     max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, converter=check_max_retries)
@@ -189,10 +219,13 @@ class Settings:
         host, key = found_host.value, found_key.value
         if host is None or key is None:
             missing = [found for found in (found_host, found_key) if found.value is None]
-            raise ConfigurationError(_missing_message(missing, files))
+            raise ConfigurationError(_missing_message(missing, files)).advise(
+                hints.configure([found.field for found in missing])
+            )
         return cls(
             host_url=normalize_host_url(host, found_host.source),
             access_key=key,
+            access_key_source=_key_source(found_key.source, profile, files),
             tenant=found_tenant.value,
             timeout=DEFAULT_TIMEOUT if timeout is NOT_GIVEN else timeout,
             max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
@@ -294,10 +327,17 @@ def _missing_message(missing: list[_Outcome[str]], files: SnapiFiles) -> str:
     looked = "; ".join(f"for {o.field}: {', '.join(o.looked_at)}" for o in missing)
     return (
         f"SambaStudio {names} not found. Looked {looked}. The snapi directory "
-        f"{files.directory} comes from {files.origin}. Pass {names} to Client(...), set "
-        "the environment variables, save a profile (sambastudio config set --profile NAME), "
-        "or configure the snapi CLI."
+        f"{files.directory} comes from {files.origin}."
     )
+
+
+def _key_source(source: str, profile: _ProfileSource, files: SnapiFiles) -> KeySource:
+    """The words a refused key's error uses for ``source`` (never the key)."""
+    if source == str(files.secret_path):
+        return KeySource(f"snapi's secret.txt file at {source}")
+    if profile.profile is not None and source == profile.value("access_key").source:
+        return KeySource(source, profile=profile.profile.name)
+    return KeySource(source)
 
 
 _NO_FILE = " (no such file)"

@@ -1,22 +1,31 @@
 """How much a server may make the client hold, nest or unpack, and the checks that enforce it.
 
-A hostile or broken server can answer a 10 GB JSON document, one nested 100,000 levels
-deep (which blows Python's recursion limit in ``json.loads``), or an archive that inflates
-a thousandfold. :class:`Limits` bounds each; every bound is a setting
-(``Client(..., limits=Limits(max_json_bytes=...))``) and crossing it raises
-:class:`~sambastudio.errors.LimitExceededError` naming the setting to raise.
+A hostile or broken server can answer a 10 GB JSON document or error body, one nested
+100,000 levels deep (which blows Python's recursion limit in ``json.loads``), a stream
+line that never ends, or an archive that inflates a thousandfold. :class:`Limits` bounds
+each; every bound is a setting (``Client(..., limits=Limits(max_json_bytes=...))``) and
+crossing it raises :class:`~sambastudio.errors.LimitExceededError` naming the setting.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 from typing import IO, Any, Final
+from urllib.parse import urlsplit
 
 import attrs
 import requests
 
-from sambastudio.errors import ArchiveLimitError, LimitExceededError
+from sambastudio._bodies import ERROR_BODY_BYTES, read_at_most
+from sambastudio._redact import mask_text
+from sambastudio.errors import (
+    APIConnectionError,
+    ArchiveLimitError,
+    LimitExceededError,
+    describe_request,
+)
 
 _MIB: Final = 1 << 20
 _GIB: Final = 1 << 30
@@ -35,6 +44,11 @@ class Limits:
     """Largest JSON answer read into memory."""
     max_json_depth: int = attrs.field(default=100, validator=_positive)
     """Deepest nesting of objects and arrays accepted in a JSON answer."""
+    max_error_bytes: int = attrs.field(default=ERROR_BODY_BYTES, validator=_positive)
+    """Most of an error answer's body read (to quote it); the rest is not read."""
+    max_line_bytes: int = attrs.field(default=8 * _MIB, validator=_positive)
+    """Longest line of a streamed answer (a prediction's SSE or JSON lines), and longest
+    server-sent event."""
     max_extract_bytes: int = attrs.field(default=512 * _GIB, validator=_positive)
     """Most bytes an archive may unpack to (checkpoints are large; bombs are larger)."""
     max_extract_ratio: float = attrs.field(default=200.0, validator=_positive)
@@ -43,6 +57,9 @@ class Limits:
 
 DEFAULT_LIMITS: Final = Limits()
 
+_LINE_CHUNK: Final = 512
+"""Bytes asked of the socket per read of a stream (requests' own): a token arrives as soon
+as it is sent, not once a bigger buffer fills."""
 
 _CONTAINERS: Final = frozenset({dict, list})
 
@@ -89,10 +106,20 @@ def decode_json(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
 
 
 def read_capped(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """:func:`read_within`, with a connection that drops in the middle reported as an
+    :class:`~sambastudio.errors.APIConnectionError`."""
+    try:
+        return read_within(response, limits)
+    except requests.RequestException as error:
+        raise _broken_off(response, error) from error
+
+
+def read_within(response: requests.Response, limits: Limits) -> bytes:
     """A (streamed) response's body, refused once it passes ``max_json_bytes``.
 
     The body is read chunk by chunk and the connection closed at the limit, so a server
-    cannot make the client hold more than the limit in memory.
+    cannot make the client hold more than the limit in memory. A dropped connection is
+    requests' own error here (the transport retries on it).
     """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_json_bytes:
@@ -102,20 +129,54 @@ def read_capped(response: requests.Response, limits: Limits = DEFAULT_LIMITS) ->
             f"the answer declares {declared} bytes, more than max_json_bytes "
             f"({limits.max_json_bytes})",
         )
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(_MIB):
-        size += len(chunk)
-        if size > limits.max_json_bytes:
-            response.close()
-            raise LimitExceededError(
-                "max_json_bytes",
-                f"the answer is larger than max_json_bytes ({limits.max_json_bytes} bytes)",
-            )
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    response._content = body  # later readers (error messages, .json()) see the same bytes
+    body, more = read_at_most(response, limits.max_json_bytes)
+    if more:
+        response._content = b""  # not kept: it is refused
+        raise LimitExceededError(
+            "max_json_bytes",
+            f"the answer is larger than max_json_bytes ({limits.max_json_bytes} bytes)",
+        )
     return body
+
+
+def iter_lines_capped(response: requests.Response, limits: Limits) -> Iterator[bytes]:
+    """The lines of a streamed answer (without their line ending), refused once one
+    passes ``max_line_bytes``: a server that never ends a line cannot make the client
+    hold more than that (``requests``' ``iter_lines`` holds it all)."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_LINE_CHUNK):
+        *ended, rest = chunk.split(b"\n")
+        if ended:
+            ended[0] = b"".join([*pending, ended[0]])
+            pending, size = [], 0
+        for line in ended:
+            check_line_size(len(line), limits)
+            yield line.removesuffix(b"\r")
+        pending.append(rest)
+        size += len(rest)
+        check_line_size(size, limits)
+    if size:
+        yield b"".join(pending).removesuffix(b"\r")
+
+
+def check_line_size(size: int, limits: Limits) -> None:
+    """Refuse a streamed line, or a server-sent event's data, past ``max_line_bytes``."""
+    if size > limits.max_line_bytes:
+        raise LimitExceededError(
+            "max_line_bytes",
+            f"a streamed line or event is longer than max_line_bytes "
+            f"({limits.max_line_bytes} bytes)",
+        )
+
+
+def _broken_off(response: requests.Response, error: Exception) -> APIConnectionError:
+    request = response.request
+    return APIConnectionError(
+        mask_text(f"{describe_request(response)}: the answer broke off ({error})"),
+        method=str(request.method) if request is not None else "",
+        path=urlsplit(request.url or "").path if request is not None else "",
+    )
 
 
 def check_archive_size(declared: int, archive_size: int, limits: Limits) -> None:

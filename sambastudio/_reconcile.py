@@ -2,10 +2,11 @@
 
 A create is not idempotent, so the transport never sends it twice. But its answer can be
 lost after the server acted (the connection reset, the read timed out, a proxy answered
-502/503/504): raising then leaves the caller with a resource it does not know of, and its
-retry meets a conflict (projects) or adds a second one (API keys). So, on such a loss,
-:class:`CreatePolicy` looks the resource up by its name and returns it when it is what was
-asked; when it is not there, the server did not act and the original error is raised.
+502/503/504, the server failed with a 500): raising then leaves the caller with a resource
+it does not know of, and its retry meets a conflict (projects) or adds a second one (API
+keys). So, on such a loss, :class:`CreatePolicy` looks the resource up by its name and
+returns it when it is what was asked; when it is not there, the server did not act and
+the original error is raised.
 
 A 429, or a 503 with ``Retry-After``, says the server did not act: the create is sent
 again after the wait the server asked for. A conflict ("already exists") met on such a
@@ -21,6 +22,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from sambastudio._transport import retry_after
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 from sambastudio.errors import (
     APIConnectionError,
@@ -32,21 +34,15 @@ from sambastudio.errors import (
 
 T = TypeVar("T")
 
-LOST_STATUSES: Final = frozenset({502, 503, 504})
-"""Statuses a gateway answers when the server may have acted but its answer did not come."""
-
-MAX_WAIT: Final = 60.0
-"""The longest ``Retry-After`` honoured; a longer one is cut to this."""
+LOST_STATUSES: Final = frozenset({500, 502, 503, 504})
+"""Statuses that leave open whether the server acted: a gateway's (the answer did not
+come), and a server error (it may fail after acting)."""
 
 
 def _retry_after(error: APIStatusError) -> float | None:
-    """The server's ``Retry-After`` in seconds, when it sent one as a number."""
-    response = error.response
-    value = response.headers.get("retry-after") if response is not None else None
-    try:
-        return min(max(float(value), 0.0), MAX_WAIT) if value is not None else None
-    except ValueError:
-        return None
+    """The server's ``Retry-After`` in seconds (a number or an HTTP date), as the transport
+    reads it."""
+    return None if error.response is None else retry_after(error.response)
 
 
 def not_acted(error: SambaStudioError) -> float | None:

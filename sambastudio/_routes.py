@@ -655,6 +655,18 @@ _ROUTE_LIST: tuple[Route, ...] = (
         safe_to_retry=True,
         seed=False,
     ),
+    Route(
+        "validate_model_bundle",
+        "POST",
+        "/api/models/validate-model-bundle",
+        _body("dependencies", "rdu_required"),
+        "assumed",
+        "S1",
+        "Check that models can be bundled into a composite model on rdu_required RDUs.",
+        "{valid, validations: [{level, message, reason}]}",
+        safe_to_retry=True,
+        seed=False,
+    ),
     # --------------------------------------------------------------------- apps
     Route(
         "list_apps",

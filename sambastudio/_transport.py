@@ -28,6 +28,7 @@ import requests.adapters
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, ReadTimeoutError
 
+from sambastudio._bodies import read_at_most
 from sambastudio._config import (
     NOT_GIVEN,
     NotGiven,
@@ -36,7 +37,8 @@ from sambastudio._config import (
     check_max_retries,
     check_timeout,
 )
-from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped
+from sambastudio._diagnose import explained
+from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped, read_within
 from sambastudio._redact import (
     LOGGER,
     configure_logging_from_env,
@@ -56,7 +58,7 @@ from sambastudio.errors import (
     request_id_of,
 )
 
-__all__ = ["RETRY_STATUSES", "Transport", "json_body"]
+__all__ = ["RETRY_STATUSES", "Transport", "json_body", "retry_after"]
 
 RETRY_STATUSES: Final = frozenset({408, 429, 502, 503, 504})
 INITIAL_BACKOFF: Final = 0.5
@@ -198,11 +200,12 @@ class Transport:
                     files=dict(request.files) if request.files else None,
                     headers=headers,
                     timeout=timeout,
-                    stream=stream,
+                    stream=True,  # the body is read here, within the limits (_read_body)
                     # Explicit, so REQUESTS_CA_BUNDLE cannot override session.verify = False.
                     verify=self.session.verify,
                     hooks={"response": self._drop_secrets_on_foreign_redirect},
                 )
+                self._read_body(response, stream)
             except requests.RequestException as exc:
                 failure = _Failure.of(exc)
                 self._log(request, type(exc).__name__, started, None, attempt, attempts)
@@ -218,16 +221,24 @@ class Transport:
                 and replay is not None
                 and request.idempotent
             ):
-                delay = _retry_after(response)
+                delay = retry_after(response)
                 response.close()
                 self._wait(request, self._backoff(attempt) if delay is None else delay)
                 continue
             if raise_for_status and status >= 400:
-                if stream:
-                    with suppress(requests.RequestException):
-                        response.content  # noqa: B018 - read it so the error can quote it
-                raise error_from_response(response)
+                raise explained(error_from_response(response), self, request)
             return response
+
+    def _read_body(self, response: requests.Response, stream: bool) -> None:
+        """Read the body now unless the caller streams it: an error body always, and only
+        up to ``max_error_bytes`` (it is quoted, never used whole); a JSON answer up to
+        ``max_json_bytes`` (:class:`~sambastudio.errors.LimitExceededError` past it)."""
+        limits = self.settings.limits
+        if response.status_code >= 400:
+            with suppress(requests.RequestException):  # what came of it is quoted
+                read_at_most(response, limits.max_error_bytes)
+        elif not stream:
+            read_within(response, limits)
 
     def _headers(self, request: WireRequest) -> dict[str, str]:
         headers = dict(request.headers)
@@ -367,7 +378,7 @@ class _Failure:
         return error_class(mask_text(message), method=request.method, path=request.path)
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def retry_after(response: requests.Response) -> float | None:
     """The server's Retry-After in seconds (a number or an HTTP date), capped at 60 s."""
     value = response.headers.get("retry-after")
     if value is None:

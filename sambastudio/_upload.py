@@ -40,6 +40,7 @@ import attrs
 from sambastudio._crc import crc32, crc32_of_parts, crc_hex, fast_crc32
 from sambastudio._overrides import answer_of
 from sambastudio._progress import ProgressCallback, ProgressReporter
+from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
 from sambastudio._routes import ROUTES, Route
 from sambastudio._transport import RETRY_STATUSES, Transport, json_body
@@ -55,12 +56,9 @@ from sambastudio._upload_plan import (
     plan_upload,
 )
 from sambastudio.errors import (
-    APIConnectionError,
     APIStatusError,
-    InternalServerError,
     InvalidArgumentError,
     NotFoundError,
-    RateLimitError,
     UploadError,
 )
 
@@ -86,7 +84,6 @@ _RETRY_STATUSES = RETRY_STATUSES | {500}
 """What the upload flow retries: a repeated part, file or folder request is harmless."""
 _MISMATCH_RETRIES = 2
 """How often a part whose crc32 the server read differently is sent again."""
-_ADD_ATTEMPTS = 3
 SMALL_FILE = 8 * MiB
 """A one-part file up to this size is read whole before its create, which then carries
 its digest for free; anything larger is streamed from disk."""
@@ -473,25 +470,29 @@ def _transfer(
 
 
 def _add_dataset(transport: Transport, routes: Routes, start: Json) -> Json:
-    """add_dataset, reconciled: when its answer is lost, look for the dataset before retrying,
-    so a lost answer never turns into a duplicate or a confusing name conflict."""
+    """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
+    dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
     source = {
         "source_type": "localMachine",
         "dataset_id": start["dataset_id"],
         "dataset_path": start["dataset_path"],
     }
-    for attempt in range(1, _ADD_ATTEMPTS + 1):
-        try:
-            return _send(transport, routes["add_dataset"], **dataset, source=source)
-        except (APIConnectionError, InternalServerError, RateLimitError):
-            if attempt == _ADD_ATTEMPTS:
-                raise
-            ids = _find_dataset(transport, routes, dataset["dataset_name"])
-            if ids:
-                info = _send(transport, routes["dataset_info"], dataset=ids[0])
-                return dict(info.get("data") or info)
-    raise AssertionError("unreachable")
+
+    def find() -> Json | None:
+        ids = _find_dataset(transport, routes, dataset["dataset_name"])
+        if len(ids) != 1:
+            return None
+        info = _send(transport, routes["dataset_info"], dataset=ids[0])
+        return dict(info.get("data") or info)
+
+    policy: CreatePolicy[Json] = CreatePolicy(
+        send=lambda: _send(transport, routes["add_dataset"], **dataset, source=source),
+        find=find,
+        matches=lambda found: found.get("description") == dataset["description"],
+        attempts=transport.settings.max_retries + 1,
+    )
+    return policy.run()
 
 
 def _run(

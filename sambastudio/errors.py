@@ -7,11 +7,17 @@ echoes a request or a response goes through :func:`sambastudio._redact.mask_text
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
+from typing_extensions import Self
+
+from sambastudio import _hints
+from sambastudio._bodies import ERROR_BODY_BYTES, read_at_most
+from sambastudio._hints import Audience, Hint
 from sambastudio._redact import (
     mask_text,
     redact_headers,
@@ -71,9 +77,35 @@ def _restore(cls: type[_E], args: tuple[Any, ...]) -> _E:
 class SambaStudioError(Exception):
     """The root of the tree: ``except SambaStudioError`` catches everything the SDK raises."""
 
+    hint: Hint | None = None
+    """What to do about it, for Python code and for a shell (:mod:`sambastudio._hints`);
+    ``str(error)`` ends with the Python rendering."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def problem(self) -> str:
+        """What went wrong, without the advice."""
+        return str(self.__dict__.get("_problem", self.message))
+
+    def advise(self, hint: Hint | None) -> Self:
+        """Add ``hint`` to this error (its message then ends with the Python rendering)."""
+        if hint is not None:
+            self._problem = self.problem
+            self.hint = hint
+            self.message = self.message_for("python")
+            self.args = (self.message, *self.args[1:])
+        return self
+
+    def message_for(self, audience: Audience) -> str:
+        """The message with the advice rendered for ``audience`` (``python`` or ``shell``)."""
+        if self.hint is None:
+            return self.message
+        problem = self.problem
+        joint = " " if problem.endswith((".", "?", "!")) else ". "
+        return f"{problem}{joint}{self.hint.render(audience)}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Subclasses take keyword arguments, so rebuild from the state rather than by
@@ -171,7 +203,14 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIStatusError(SambaStudioError):
-    """The server answered with an error status; ``body`` is its parsed JSON, or text."""
+    """The server answered with an error status; ``body`` is its parsed JSON, or text.
+
+    A grpc-gateway answer (``{code, message, details}``, api-evidence §1.3 and §7) also
+    gives ``code`` (the grpc code, an int), ``server_message`` and ``details``;
+    ``correlation_id`` is the id SambaStudio's support asks for (the answer's
+    ``correlation_id``, the one an internal error's details cite, or the
+    ``x-correlation-id`` header).
+    """
 
     def __init__(
         self,
@@ -187,6 +226,11 @@ class APIStatusError(SambaStudioError):
         self.request_id = request_id
         self.body = body
         self.response = response
+        grpc = _grpc_fields(body)
+        self.code: int | None = grpc.code
+        self.server_message: str | None = grpc.message
+        self.details: list[Any] = grpc.details
+        self.correlation_id: str | None = grpc.correlation_id or request_id
 
 
 class BadRequestError(APIStatusError):
@@ -224,10 +268,17 @@ class InternalServerError(APIStatusError):
 class NameNotFoundError(NotFoundError):
     """No resource of this kind has this name; found client-side, so there is no response."""
 
-    def __init__(self, kind: str, name: str) -> None:
-        super().__init__(f"no {kind} named {name!r}", status_code=404)
+    def __init__(
+        self, kind: str, name: str, *, scope: str = "", suggestions: Sequence[str] = ()
+    ) -> None:
+        where = f" in {scope}" if scope else ""
+        close = " or ".join(repr(found) for found in suggestions)
+        guess = f"; did you mean {close}?" if close else ""
+        super().__init__(f"no {kind} named {name!r}{where}{guess}", status_code=404)
         self.kind = kind
         self.name = name
+        self.scope = scope
+        self.suggestions = list(suggestions)
 
 
 class AmbiguousNameError(SambaStudioError):
@@ -290,8 +341,16 @@ class ResourceFailed(SambaStudioError):  # noqa: N818 - the family of JobFailed/
         self.server_message = server_message
 
 
+def _label(resource: object, field: str = "name") -> str:
+    return str(getattr(resource, field, None) or getattr(resource, "id", None) or "?")
+
+
 class JobFailed(ResourceFailed):
-    """A job ended in FAILED (or EXIT_WITH_1)."""
+    """A job ended in FAILED (or EXIT_WITH_1); the message points to its logs."""
+
+    def __init__(self, resource: object, server_message: str | None) -> None:
+        super().__init__(resource, server_message)
+        self.advise(_hints.job_logs(_label(resource, "project_id"), _label(resource)))
 
     @property
     def job(self) -> object:
@@ -299,7 +358,14 @@ class JobFailed(ResourceFailed):
 
 
 class EndpointFailed(ResourceFailed):
-    """An endpoint ended in a failed state instead of Live."""
+    """An endpoint ended in a failed state instead of Live; a stopped one says how to
+    start it again."""
+
+    def __init__(self, resource: object, server_message: str | None) -> None:
+        super().__init__(resource, server_message)
+        if getattr(resource, "status", None) == "Stopped":
+            project = _label(resource, "project_id")
+            self.advise(_hints.start_endpoint(project, _label(resource)))
 
     @property
     def endpoint(self) -> object:
@@ -352,6 +418,31 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+_CITED_ID = re.compile(r"correlation ID ([0-9A-Za-z-]+)", re.IGNORECASE)
+
+
+class _Grpc(NamedTuple):
+    code: int | None
+    message: str | None
+    details: list[Any]
+    correlation_id: str | None
+
+
+def _grpc_fields(body: object) -> _Grpc:
+    """The grpc-gateway fields of an error body (snapi's variant sends ``code`` as a string)."""
+    if not isinstance(body, dict):
+        return _Grpc(None, None, [], None)
+    raw_code, message = body.get("code"), body.get("message")
+    code = int(str(raw_code)) if str(raw_code).lstrip("-").isdigit() else None
+    details = body.get("details")
+    details = details if isinstance(details, list) else []
+    cited = body.get("correlation_id")
+    for item in details:
+        found = _CITED_ID.search(str(item.get("message", ""))) if isinstance(item, dict) else None
+        cited = cited or (found.group(1) if found else None)
+    return _Grpc(code, message if isinstance(message, str) else None, details, cited or None)
+
+
 def _error_class(status: int) -> type[APIStatusError]:
     if status >= 500:
         return InternalServerError
@@ -402,8 +493,11 @@ def _validation_item(item: object) -> str:
     return f"{where}: {item.get('msg')}" if where else str(item.get("msg"))
 
 
-def _parse_body(response: requests.Response) -> object:
-    """The body as JSON when it parses, else as text; ``None`` when empty."""
+def _parse_body(response: requests.Response, max_bytes: int) -> object:
+    """The body (its first ``max_bytes``) as JSON when it parses, else as text; ``None``
+    when empty. A body cut at ``max_bytes`` is no JSON: its start is quoted as text."""
+    with suppress(OSError):  # a body that broke off (requests' errors are OSErrors)
+        read_at_most(response, max_bytes)
     if not response.content:
         return None
     try:
@@ -424,14 +518,17 @@ def _sent_secrets(request: requests.PreparedRequest | None) -> list[str]:
     return secrets
 
 
-def error_from_response(response: requests.Response) -> APIStatusError:
+def error_from_response(
+    response: requests.Response, *, max_bytes: int = ERROR_BODY_BYTES
+) -> APIStatusError:
     """The exception for an error response: its class by status, its message in plain words.
 
     The message names the method, path and status, says what the server said, and carries
     the request id; any secret the request sent is masked, even if the server echoed it.
+    Only the first ``max_bytes`` of an unread body are read (``Limits.max_error_bytes``).
     """
     status = response.status_code
-    body = _parse_body(response)
+    body = _parse_body(response, max_bytes)
     request_id = request_id_of(response)
     message = f"{describe_request(response)} returned {status}"
     if response.reason:
@@ -439,8 +536,13 @@ def error_from_response(response: requests.Response) -> APIStatusError:
     words = _server_words(body) if body is not None else ""
     if words:
         message += f": {words}"
+    grpc = _grpc_fields(body)
+    if grpc.code is not None:
+        message += f" (grpc code {grpc.code})"
     if request_id:
         message += f" (request id {request_id})"
+    if grpc.correlation_id and grpc.correlation_id != request_id:
+        message += f" (correlation id {grpc.correlation_id})"
     return _error_class(status)(
         mask_text(message, _sent_secrets(response.request)),
         status_code=status,

@@ -23,6 +23,7 @@ import attrs
 import click
 
 from sambastudio._client import Client
+from sambastudio._hints import KeySource
 from sambastudio._profiles import Profile, selected_profile
 from sambastudio._redact import LOGGER, RedactingFilter
 
@@ -87,12 +88,24 @@ class CliContext:
         out; without it the SDK reads ``$SAMBASTUDIO_PROFILE`` or the active profile itself.
         """
         chosen = selected_profile(os.environ, self.profile) if self.profile else None
-        return Client(
+        client = Client(
             host_url=self.host or (chosen.host_url if chosen else None),
             access_key=self.access_key() or (chosen.access_key if chosen else None),
             tenant=self.tenant or (chosen.tenant if chosen else None),
             **options,
         )
+        source = self._key_source(chosen)
+        if source is not None:  # the key was an argument of Client: say which option gave it
+            settings = attrs.evolve(client.settings, access_key_source=source)
+            client._transport.settings = settings
+        return client
+
+    def _key_source(self, chosen: Profile | None) -> KeySource | None:
+        if self.access_key_file is not None and self.access_key() is not None:
+            return KeySource(f"--access-key-file {self.access_key_file}")
+        if chosen is not None and chosen.access_key:
+            return KeySource(f"profile {chosen.name!r}", profile=chosen.name)
+        return None
 
     def access_key(self) -> str | None:
         """The key in ``--access-key-file``, else ``None`` (the environment or snapi decides)."""

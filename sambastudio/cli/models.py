@@ -74,9 +74,7 @@ def add(
     show_created("model", added)
 
 
-@model.command("add-composite")
-@click.option("-n", "--name", required=True, help="Name of the new composite model.")
-@click.option(
+_DEPENDENCIES = click.option(
     "-e",
     "--dependency",
     "--dependencies",
@@ -85,9 +83,15 @@ def add(
     required=True,
     help="A model to bundle (name or id; repeatable).",
 )
-@click.option(
+_RDU_REQUIRED = click.option(
     "--rdu-required", "--rdu_required", type=click.IntRange(min=1), default=8, show_default=True
 )
+
+
+@model.command("add-composite")
+@click.option("-n", "--name", required=True, help="Name of the new composite model.")
+@_DEPENDENCIES
+@_RDU_REQUIRED
 @click.option("--description", default="")
 def add_composite(
     name: str, dependencies: tuple[str, ...], rdu_required: int, description: str
@@ -98,6 +102,20 @@ def add_composite(
         description=description,
     )  # fmt: skip
     show_created("model", created)
+
+
+@model.command("validate-bundle")
+@_DEPENDENCIES
+@_RDU_REQUIRED
+def validate_bundle(dependencies: tuple[str, ...], rdu_required: int) -> None:
+    """Check that the models can be bundled on these RDUs; exit 1 with the reasons if not."""
+    check = cli_context().client.models.validate_bundle(
+        dependencies=list(dependencies), rdu_required=rdu_required
+    )
+    if not check.valid:
+        reasons = "; ".join(str(v.get("message", v)) for v in check.validations)
+        raise Failure(f"these models cannot be bundled: {reasons}")
+    show_done(f"Bundle validated: {', '.join(dependencies)} on {rdu_required} RDUs.", valid=True)
 
 
 def _pair(command: Callable[..., Any]) -> Callable[..., Any]:

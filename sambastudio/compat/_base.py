@@ -18,7 +18,7 @@ import requests
 from sambastudio import _download
 from sambastudio._config import Settings
 from sambastudio._overrides import answer_of, resolve_routes
-from sambastudio._redact import is_secret_field
+from sambastudio._redact import is_secret_field, remember_secret
 from sambastudio._transport import Transport
 from sambastudio.compat._envelope import (
     CONNECTION_FAILED,
@@ -42,6 +42,12 @@ Hyperparams: TypeAlias = str | Mapping[str, Any]
 """Hyperparameters as SnSdk callers pass them: a JSON string (sent as is) or a mapping."""
 
 DEFAULT_USER_AGENT = "SambaStudioSDK/23.11.2"
+
+NOT_LOGGED_IN = 401
+"""``status_code`` of the dict a call that needs the access key returns before ``login``."""
+_NO_KEY = "no-access-key-yet"
+"""Stands in the settings of an ``SnSdk`` built without a key; it is never sent: every call
+that needs a key answers :data:`NOT_LOGGED_IN` until ``login`` installs one."""
 
 SNAPI_COMMANDS = frozenset(
     {"app", "checkpoint", "config", "dataset", "endpoint", "export", "import", "job"}
@@ -93,9 +99,10 @@ class SnSdkBase:
         # A deployment fact, like the host: SAMBASTUDIO_ROUTES corrects the wire contract.
         self._routes = resolve_routes(config_dir=False)
         self._host_url = host_url
+        self._has_key = bool(access_key.strip())  # legacy scripts pass "" and login() later
         settings = Settings(
             host_url=host_url,
-            access_key=access_key,
+            access_key=access_key if self._has_key else _NO_KEY,
             tenant=tenant_id,
             verify=not disable_ssl_verify,
             user_agent=user_agent,
@@ -125,6 +132,20 @@ class SnSdkBase:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host_url={self.host_url!r})"
 
+    def _install_key(self, access_key: str) -> None:
+        """Send ``access_key`` from now on (what ``login`` obtained)."""
+        settings = attrs.evolve(self._transport.settings, access_key=access_key)
+        remember_secret(settings.access_key)
+        self._transport.settings = settings
+        self._has_key = True
+
+    def _without_key(self, name: str) -> JSONDict | None:
+        """The seed's error dict for a call that needs the access key before there is one."""
+        if self._has_key or self._routes[name].auth != "platform":
+            return None
+        message = f"{name} needs an access key: pass one to SnSdk(), or call login() first"
+        return {"detail": message, "status_code": NOT_LOGGED_IN, "headers": {}}
+
     def _call(self, name: str, /, *, base_url: str | None = None, **arguments: Any) -> JSONDict:
         """Send the route ``name`` bound to ``arguments``; the JSON dict, never an exception."""
         warn_deprecated(name, stacklevel=3)
@@ -133,13 +154,17 @@ class SnSdkBase:
             wire = route.bind(**arguments)
         except PathArgumentError as exc:
             return refused_dict(exc)
+        refused = self._without_key(name)
+        if refused is not None:
+            return refused
         try:
-            response = self._transport.send(wire, raise_for_status=False, base_url=base_url)
+            response = self._transport.send(
+                wire, stream=True, raise_for_status=False, base_url=base_url
+            )
+            answered = response_dict(response, self._transport.settings.limits)
         except APIConnectionError as exc:
             return self._failure(exc, arguments)
-        result: JSONDict = without_sent_secrets(
-            response_dict(response), _secret_arguments(arguments)
-        )
+        result: JSONDict = without_sent_secrets(answered, _secret_arguments(arguments))
         if not route.answer or response.status_code >= 400:
             return result
         meta = {"status_code": result.pop("status_code"), "headers": result.pop("headers")}
@@ -153,6 +178,9 @@ class SnSdkBase:
             wire = self._routes[name].bind(**arguments)
         except PathArgumentError as exc:
             return refused_dict(exc)
+        refused = self._without_key(name)
+        if refused is not None:
+            return refused
         try:
             path = _download.download_to_dir(self._transport, wire, dest_dir, progress_bar=False)
         except APIStatusError as exc:

@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from sambastudio._limits import decode_json
+from sambastudio._limits import Limits, decode_json, read_capped
 from sambastudio._redact import mask_text, mask_values
 from sambastudio.errors import InvalidArgumentError, LimitExceededError
 
@@ -26,19 +26,20 @@ REFUSED = 400
 _DETAIL_LIMIT = 300
 
 
-def response_dict(response: requests.Response) -> dict[str, Any]:
+def response_dict(response: requests.Response, limits: Limits) -> dict[str, Any]:
     """The body as a dict, plus ``status_code`` (int) and ``headers`` (a plain dict).
 
-    A body that is not JSON becomes ``{"detail": <its first characters>}``, as in ``SnSdk``.
+    A body that is not JSON becomes ``{"detail": <its first characters>}``, as in ``SnSdk``;
+    one past ``limits`` (read streamed, and only up to the limit) ``{"detail": <why>}``.
     """
     body: Any = None
-    if response.content.strip():
-        try:
-            body = decode_json(response.text)
-        except ValueError:
-            body = {"detail": _short(response.text) or "the response body is not JSON"}
-        except LimitExceededError as exc:
-            body = {"detail": str(exc)}
+    try:
+        if read_capped(response, limits).strip():
+            body = decode_json(response.text, limits)
+    except LimitExceededError as exc:
+        body = {"detail": str(exc)}
+    except ValueError:
+        body = {"detail": _short(response.text) or "the response body is not JSON"}
     return envelope(body, response.status_code, response.headers)
 
 

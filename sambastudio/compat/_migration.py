@@ -64,6 +64,7 @@ MIGRATION: Mapping[str, str] = MappingProxyType(
         "delete_exported_model": "export.delete()",
         "add_composite_model": "client.models.create_composite(name=..., dependencies=[...])",
         "validate_spec_decoding": "client.models.validate_spec_decoding(target=..., draft=...)",
+        "validate_model_bundle": "client.models.validate_bundle(dependencies=[...], ...)",
         # apps
         "list_apps": "client.apps.list()",
         "app_info": "client.apps.get(name_or_id)",

@@ -131,6 +131,14 @@ class ModelMethods(SnSdkBase):
             dependencies=list(dependencies),
         )
 
+    def validate_model_bundle(
+        self, dependencies: Sequence[Mapping[str, Any]], rdu_required: int
+    ) -> JSONDict:
+        """Checks that models can be bundled into a composite model (newer SnSdk releases)."""
+        return self._call(
+            "validate_model_bundle", dependencies=list(dependencies), rdu_required=rdu_required
+        )
+
     def list_apps(self) -> JSONDict:
         """Returns the list of supported ML Apps."""
         return self._call("list_apps")

@@ -63,10 +63,14 @@ class PlatformMethods(SnSdkBase):
         return self._call("list_roles")
 
     def login(self, server: str, username: str, password: str) -> JSONDict:
-        """Login using username and password."""
-        return self._call(
+        """Login using username and password; later calls send the key it obtains."""
+        result = self._call(
             "login", base_url=server, server=server, username=username, password=password
         )
+        key = result.get("key")
+        if result["status_code"] == 200 and isinstance(key, str) and key.strip():
+            self._install_key(key)
+        return result
 
     def list_notifications(
         self,

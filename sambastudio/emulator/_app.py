@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import FastAPI
 from starlette.routing import BaseRoute
 
 from sambastudio._version import __version__
-from sambastudio.emulator import _errors
+from sambastudio.emulator import _errors, _statuses
 from sambastudio.emulator._faults import FaultInjection
 from sambastudio.emulator._limits import BodyLimit
 from sambastudio.emulator._state import EmulatorState
@@ -38,6 +40,7 @@ def create_app(state: EmulatorState) -> FastAPI:
         app.router.routes.extend(router.routes)
     app.router.routes.sort(key=_param_count)
     _errors.install(app)
+    app.openapi = functools.partial(_statuses.document, app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=state.config.max_body_bytes)
     # outermost: it drops connections through uvicorn's own receive
     app.add_middleware(FaultInjection, config=state.config, router=app.router)

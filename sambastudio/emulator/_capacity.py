@@ -20,7 +20,7 @@ read its claims and how to record a grant, so this module imports neither.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -78,15 +78,23 @@ def register(kind: str, read: ReadClaims, record: RecordGrant) -> None:
 
 
 def schedule(
-    total: int, claims: Iterable[Claim], since: float, now: float
+    total: int,
+    claims: Iterable[Claim],
+    since: float,
+    now: float,
+    arrival: Mapping[str, int] | None = None,
 ) -> tuple[list[tuple[Claim, float]], float]:
     """The grants to make, in order: each waiting claim at the first moment (from ``since``
     to ``now``) it fits, first come first served; and the next moment after ``now`` a
-    grant may come (``NEVER`` when none waits that could ever fit)."""
+    grant may come (``NEVER`` when none waits that could ever fit).
+
+    Claims made at the same emulated moment (a frozen clock) are served in ``arrival``
+    order (:func:`ticket` of each document), not by the luck of their ids."""
+    order = arrival or {}
     holders = [claim for claim in claims if claim.granted_at is not None]
     waiting = sorted(
         (c for c in claims if c.granted_at is None and not c.withdrawn and c.rdus <= total),
-        key=lambda c: (c.requested_at, c.kind, c.doc_id, c.index),
+        key=lambda c: (c.requested_at, order.get(ticket(c.kind, c.doc_id), 0), c.index),
     )
     spans = [
         (c.rdus, start, c.release(start)) for c in holders if (start := c.granted_at) is not None
@@ -105,6 +113,11 @@ def schedule(
         else:
             return grants, time
     return grants, NEVER
+
+
+def ticket(kind: str, doc_id: str) -> str:
+    """The key of a document's place in its tenant's arrival order."""
+    return f"{kind}:{doc_id}"
 
 
 def _meta_id(tenant_id: str) -> str:
@@ -127,7 +140,10 @@ def request(state: EmulatorState, tenant_id: str, kind: str, doc_id: str, at: fl
         meta = _meta(state, tenant_id)
         entry = [kind, doc_id]
         waiting = meta["waiting"] + ([entry] if entry not in meta["waiting"] else [])
-        state.store.update("meta", meta["id"], {"waiting": waiting, "next": min(meta["next"], at)})
+        arrival = dict(meta.get("arrival", {}))
+        arrival.setdefault(ticket(kind, doc_id), max(arrival.values(), default=-1) + 1)
+        changes = {"waiting": waiting, "arrival": arrival, "next": min(meta["next"], at)}
+        state.store.update("meta", meta["id"], changes)
 
 
 def wake(state: EmulatorState, tenant_id: str) -> None:
@@ -159,7 +175,10 @@ def settle(state: EmulatorState, tenant_id: str) -> None:
             return
         now = state.now()
         tracked = meta["waiting"] + meta["holding"]
-        grants, after = schedule(capacity(tenant), _claims(state, tracked), meta["since"], now)
+        arrival = meta.get("arrival", {})
+        grants, after = schedule(
+            capacity(tenant), _claims(state, tracked), meta["since"], now, arrival
+        )
         for claim, time in grants:
             doc = state.store.get(claim.kind, claim.doc_id)
             if doc is not None:
@@ -171,6 +190,11 @@ def settle(state: EmulatorState, tenant_id: str) -> None:
         changes = {
             "waiting": sorted(list(entry) for entry in waiting),
             "holding": sorted(list(entry) for entry in holding),
+            "arrival": {
+                key: place
+                for key, place in arrival.items()
+                if tuple(key.split(":", 1)) in waiting | holding
+            },
             "since": now,
             "next": after,
         }

@@ -20,20 +20,39 @@ from sambastudio.emulator._store import Conflict, Missing
 
 Style = Literal["detail", "grpc", "openai"]
 
+PREDICT_ROUTES = frozenset(
+    {
+        "nlp_predict",
+        "nlp_predict_stream",
+        "generic_predict",
+        "generic_predict_stream",
+        "v2_predict",
+        "v2_predict_stream",
+        "nlp_predict_file",
+    }
+)
 GRPC_ROUTES = frozenset(
     {
         "create_job",
         "create_endpoint",
         "add_dataset",
+        "import_status",
         "model_info",
         "add_composite_model",
         "validate_spec_decoding",
+        "validate_model_bundle",
+        *PREDICT_ROUTES,
     }
 )
-"""Routes whose errors come grpc-gateway style (evidence: create_job, create_endpoint and
-add_dataset; callers read ``message``/``details`` on model_info and add_composite_model)."""
+"""Routes whose errors come grpc-gateway style (evidence: create_job, create_endpoint,
+add_dataset, import_status and the V1 predict routes, api-evidence §1.3 and §7; callers read
+``message``/``details`` on model_info and add_composite_model)."""
+
+GRPC_CONTENT_TYPE = "application/json,application/grpc"
+"""The content type grpc-gateway's error answers carried (api-evidence §7, N3/N4)."""
 
 _GRPC_CODES = {400: 3, 401: 16, 403: 7, 404: 5, 422: 3, 429: 8, 500: 13, 503: 14}
+"""grpc codes by HTTP status; seen: 3→400, 5→404, 9→400 (given explicitly), 13→500."""
 _OPENAI_TYPES = {
     401: ("authentication_error", "invalid_api_key"),
     403: ("permission_error", None),
@@ -66,6 +85,7 @@ class ApiError(Exception):
         self.status, self.message, self.style = status, message, style
         self.code, self.details, self.headers = code, details, headers
         self.param = param
+        self.correlation_id = ""
 
     def body(self, route_name: str | None) -> tuple[int, dict[str, Any]]:
         """The status and JSON body this error answers on the given route."""
@@ -78,7 +98,17 @@ class ApiError(Exception):
         if status == 409:  # grpc-gateway answered duplicates with code 3 and 400 (S3)
             status = 400
         code = self.code if self.code is not None else _GRPC_CODES.get(status, 2)
-        return status, {"code": code, "message": self.message, "details": self.details or []}
+        details = self.details
+        if details is None and code == 13:  # internal errors carry an SSError (S3, N7)
+            details = [ss_error(self.message + (f"; {self.support}" if self.support else ""))]
+        return status, {"code": code, "message": self.message, "details": details or []}
+
+    @property
+    def support(self) -> str:
+        """The sentence SambaStudio's internal errors end with, naming the request."""
+        if not self.correlation_id:
+            return ""
+        return f"Refer correlation ID {self.correlation_id} for support"
 
     def _openai_error(self) -> dict[str, Any]:
         default = ("server_error", None) if self.status >= 500 else ("invalid_request_error", None)
@@ -133,8 +163,12 @@ def _route_name(request: Request) -> str | None:
 
 
 def _render(request: Request, error: ApiError) -> JSONResponse:
-    status, body = error.body(_route_name(request))
-    return JSONResponse(body, status_code=status, headers=error.headers)
+    error.correlation_id = getattr(request.state, "correlation_id", "")
+    name = _route_name(request)
+    status, body = error.body(name)
+    grpc_style = (error.style or _route_style(name)) == "grpc"
+    media_type = GRPC_CONTENT_TYPE if grpc_style else None
+    return JSONResponse(body, status_code=status, headers=error.headers, media_type=media_type)
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:

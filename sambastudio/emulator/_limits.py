@@ -18,6 +18,11 @@ from sambastudio._routes import ROUTES
 _EXEMPT_PREFIX = ROUTES["upload_part_file"].path.split("{", 1)[0]
 
 
+def exempt(path: str) -> bool:
+    """Whether a request to ``path`` may carry a body over the limit (a dataset part)."""
+    return path.startswith(_EXEMPT_PREFIX)
+
+
 def _too_large(limit: int, size: int | None) -> str:
     what = f"a request body of {size} bytes" if size is not None else "the request body"
     return f"{what} is over this server's limit of {limit} bytes (max_body_bytes)"
@@ -30,7 +35,7 @@ class BodyLimit:
         self.app, self.limit = app, limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(_EXEMPT_PREFIX):
+        if scope["type"] != "http" or exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")

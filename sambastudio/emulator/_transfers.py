@@ -1,7 +1,9 @@
 """Model imports and exports: progress through stages on the emulator's clock.
 
 An imported model is a ``model`` document with ``import_started_at``: its status is
-``Importing`` through the stages download → validate → convert, then ``Available``. An
+``Importing`` until it is ``Available``. Its import status goes as seen on a real host
+(api-evidence §7, N5): status ``''``, stage ``Copy``, progress 0, ..., then ``Available``,
+``convert``, 100 (the stage between them is assumed). An
 export is a ``model_export`` document (tenant-scoped, parent its model)
 ``{id (the model_activity_id), model_id, storage_type, path, created_at}`` whose status
 goes ``InProgress`` → ``Completed``.
@@ -15,7 +17,7 @@ from sambastudio.emulator._state import EmulatorState
 
 IMPORT_SECONDS = 30.0
 EXPORT_SECONDS = 20.0
-STAGES = ("download", "validate", "convert")
+STAGES = ("Copy", "validate", "convert")
 
 
 class Transfer(NamedTuple):
@@ -30,7 +32,7 @@ def import_progress(model: dict[str, Any], now: float) -> Transfer:
         return Transfer(model["status"], 100, STAGES[-1])
     share = min(1.0, max(0.0, (now - started) / IMPORT_SECONDS))
     stage = STAGES[min(len(STAGES) - 1, int(share * len(STAGES)))]
-    return Transfer("Available" if share >= 1 else "Importing", int(share * 100), stage)
+    return Transfer("Available" if share >= 1 else "", int(share * 100), stage)
 
 
 def export_progress(export: dict[str, Any], now: float) -> Transfer:
@@ -40,9 +42,8 @@ def export_progress(export: dict[str, Any], now: float) -> Transfer:
 
 def observe_model(state: EmulatorState, model: dict[str, Any]) -> dict[str, Any]:
     """The model with its import status brought up to the clock (stored once Available)."""
-    status = import_progress(model, state.now()).status
-    if status == model["status"]:
+    if model["status"] == "Available" or import_progress(model, state.now()).status != "Available":
         return model
     if state.store.get("model", model["id"]) is None:
-        return {**model, "status": status}
-    return state.store.update("model", model["id"], {"status": status})
+        return {**model, "status": "Available"}
+    return state.store.update("model", model["id"], {"status": "Available"})

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         ResultsExport,
     )
     from sambastudio.resources.models import (
+        BundleCheck,
         HyperparamSpec,
         Model,
         ModelExport,
@@ -70,6 +71,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ResultsExport",
     ),
     "models": (
+        "BundleCheck",
         "HyperparamSpec",
         "Model",
         "ModelExport",
@@ -106,6 +108,7 @@ __all__ = [
     "ApiKey",
     "App",
     "Apps",
+    "BundleCheck",
     "ChatChunk",
     "ChatCompletion",
     "ChatStream",

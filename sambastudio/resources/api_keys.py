@@ -19,9 +19,10 @@ from typing_extensions import Self
 
 from sambastudio._base import Collection, Resource, object_of
 from sambastudio._checks import check_text
+from sambastudio._hints import Parent
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
-from sambastudio._resolve import pick_one
+from sambastudio._resolve import not_found, pick_one
 from sambastudio.errors import SambaStudioError
 
 if TYPE_CHECKING:
@@ -198,8 +199,14 @@ class EndpointApiKeys(Collection[ApiKey]):
         described = [key for key in keys if key.description == wanted]
         safe = isinstance(ref, ApiKey) or (bool(described) and not exact)
         shown = wanted if safe else fingerprint(wanted)
-        found = pick_one(self.model.kind, shown, [key.id for key in exact or described])
+        matches = [key.id for key in exact or described]
+        if not matches:  # no suggestions: the reference may be a key, compared to nothing
+            raise not_found(self.model.kind, shown, names=list, parents=self._parents())
+        found = pick_one(self.model.kind, shown, matches)
         return next(key for key in keys if key.id == found)
+
+    def _parents(self) -> list[Parent]:
+        return [("project", self.project_id), ("endpoint", self.endpoint_id)]
 
     def _from_answer(self, body: Any, *, key: str | None = None) -> ApiKey:
         """The key ``key`` (a fingerprint) from an answer that carries it, else fetched."""

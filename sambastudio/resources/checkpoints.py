@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import AliasChoices, Field
 
 from sambastudio._base import Collection, Record, Resource, check_choice, check_name
+from sambastudio._hints import Parent
 from sambastudio._resolve import looks_like_id, pick_one
+from sambastudio.errors import InvalidArgumentError, NameNotFoundError, NotFoundError
 from sambastudio.resources.models import Model, Models
 
 if TYPE_CHECKING:
@@ -61,19 +63,21 @@ class Checkpoint(Resource):
     def promote(
         self, *, name: str, description: str = "", checkpoint_type: CheckpointType = "finetuned"
     ) -> Model:
-        """A new model made from this checkpoint (``add_model``)."""
-        body = self._request(
+        """A new model made from this checkpoint (``add_model``); a lost answer is
+        reconciled by the model's name (see ``sambastudio._reconcile``)."""
+        return Models(self.client)._create(
             "add_model",
+            called=check_name("name", name),
+            expected={"description": description},
             project=self.project_id,
             job=self.job_id,
             model_checkpoint=self._route_key(),
-            model_checkpoint_name=check_name("name", name),
+            model_checkpoint_name=name,
             description=description,
             checkpoint_type=check_choice(
                 "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
             ),
         )
-        return Models(self.client)._from_answer(body)
 
     def delete(self) -> None:
         self._home().delete(self)
@@ -86,10 +90,30 @@ class Checkpoints(Collection[Checkpoint]):
     list_route, list_key = "list_checkpoints", "checkpoints"
     info_route, id_arg = "checkpoint_info", "checkpoint_name"
 
-    def __init__(self, client: Client, project_id: str | None, job_id: str | None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        project_id: str | None,
+        job_id: str | None,
+        *,
+        job_name: str | None = None,
+    ) -> None:
         super().__init__(client)
         self.project_id = project_id
         self.job_id = job_id
+        self.job_name = job_name
+
+    def _parents(self) -> list[Parent]:
+        return [("project", self.project_id or "?"), ("job", self.job_name or self.job_id or "?")]
+
+    def _fetch(self, key: str) -> Checkpoint:
+        # The server looks checkpoints up by name: its 404 is a name not found.
+        try:
+            return super()._fetch(key)
+        except NotFoundError as error:
+            if isinstance(error, NameNotFoundError):
+                raise
+            raise self._not_found(key) from error
 
     def _list_args(self) -> dict[str, Any]:
         return {"project": self.project_id, "job": self.job_id}
@@ -102,8 +126,24 @@ class Checkpoints(Collection[Checkpoint]):
         if isinstance(ref, Checkpoint):
             return ref._route_key()
         if looks_like_id(ref):
-            return pick_one("checkpoint", ref, [c._route_key() for c in self.list() if c.id == ref])
+            found = [c._route_key() for c in self.list() if c.id == ref]
+            if not found:
+                raise self._not_found(ref)
+            return pick_one("checkpoint", ref, found)
         return check_name("checkpoint", ref)
 
     def delete(self, checkpoint: str | Checkpoint) -> None:
         self._client._request("delete_checkpoint", checkpoint=self._resolve(checkpoint))
+
+    def best(self, metric: str = "train_loss", *, highest: bool = False) -> Checkpoint:
+        """The checkpoint with the lowest ``metric`` (the highest with ``highest=True``).
+
+        Checkpoints that do not report the metric are passed over, so choosing one is a
+        single typed call instead of a ``min`` over optional floats.
+        """
+        scored = [(value, c) for c in self.list() if (value := c.metrics.get(metric)) is not None]
+        if not scored:
+            job = self.job_name or self.job_id
+            raise InvalidArgumentError("metric", f"no checkpoint of job {job!r} reports {metric!r}")
+        pick = max if highest else min
+        return pick(scored, key=lambda pair: pair[0])[1]

@@ -17,6 +17,7 @@ from sambastudio._base import (
     check_name,
     hyperparams_json,
 )
+from sambastudio._hints import Parent
 from sambastudio._wait_progress import WaitBar
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import EndpointFailed, SambaStudioError
@@ -324,12 +325,16 @@ class ProjectEndpoints(_EndpointCollection):
 
     info_route, id_arg = "endpoint_info", "endpoint"
 
-    def __init__(self, client: Client, project_id: str) -> None:
+    def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
         super().__init__(client)
         self.project_id = project_id
+        self.project_name = project_name
 
     def _scope(self) -> dict[str, Any]:
         return {"project": self.project_id}
+
+    def _parents(self) -> list[Parent]:
+        return [("project", self.project_name or self.project_id)]
 
     def _inherited(self) -> dict[str, Any]:
         return {"project_id": self.project_id}

@@ -27,6 +27,7 @@ from sambastudio._base import (
 )
 from sambastudio._checks import CheckedArguments, check_bool, check_text
 from sambastudio._download import download_to_dir
+from sambastudio._hints import Parent
 from sambastudio._pagination import Pager
 from sambastudio._progress import ProgressCallback as TransferCallback
 from sambastudio._wait_progress import WaitBar
@@ -230,7 +231,7 @@ class Job(Resource):
     # ------------------------------------------------------------------ outputs
     @property
     def checkpoints(self) -> Checkpoints:
-        return Checkpoints(self.client, self._home().project_id, self.id)
+        return Checkpoints(self.client, self._home().project_id, self.id, job_name=self.name)
 
     @property
     def logs(self) -> JobLogs:
@@ -383,12 +384,16 @@ class ProjectJobs(Collection[Job]):
     info_route, id_arg = "job_info", "job"
     search_route, search_arg, search_key = "search_job", "job_name", "job_id"
 
-    def __init__(self, client: Client, project_id: str) -> None:
+    def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
         super().__init__(client)
         self.project_id = project_id
+        self.project_name = project_name
 
     def _scope(self) -> dict[str, Any]:
         return {"project": self.project_id}
+
+    def _parents(self) -> list[Parent]:
+        return [("project", self.project_name or self.project_id)]
 
     def _list_args(self) -> dict[str, Any]:
         return {"project_id": self.project_id}

@@ -57,6 +57,10 @@ class SpecDecodingCheck(Record):
     validations: builtins.list[dict[str, Any]] = Field(default_factory=list)
 
 
+class BundleCheck(SpecDecodingCheck):
+    """Whether models can be bundled into a composite model, and why not."""
+
+
 class _Transfer(Resource):
     """An import or export in progress; ``wait()`` until it is done."""
 
@@ -232,15 +236,17 @@ class Models(Collection[Model]):
         """
         check_name("path", path)
         check_name("name", name)
-        body = self._client._request(
+        imports = _Imports(self._client)
+        return imports._create(
             "import_model",
+            called=name,
+            answer=lambda body: imports._build(object_of(body)),
             model_id=self._resolve(model),
             import_path=path,
             import_model_name=name,
             storage_type=storage_type,
             steps=steps,
         )
-        return _Imports(self._client)._build(object_of(body))
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""
@@ -288,6 +294,20 @@ class Models(Collection[Model]):
         )
         return parse_answer(SpecDecodingCheck, object_of(body), "check")
 
+    def validate_bundle(
+        self, *, dependencies: Sequence[str | Model], rdu_required: int
+    ) -> BundleCheck:
+        """Whether ``dependencies`` can be bundled by ``create_composite`` on these RDUs."""
+        check_count("rdu_required", rdu_required)
+        if not dependencies or isinstance(dependencies, str):
+            raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
+        body = self._client._request(
+            "validate_model_bundle",
+            dependencies=[{"name": self._name_of(model)} for model in dependencies],
+            rdu_required=rdu_required,
+        )
+        return parse_answer(BundleCheck, object_of(body), "check")
+
     def _name_of(self, model: str | Model) -> str:
         """Composites and speculative-decoding pairs name their members."""
         if isinstance(model, str) and not looks_like_id(model):
@@ -308,3 +328,8 @@ class _Imports(Collection[ModelImport]):
 
     model = ModelImport
     info_route, id_arg = "import_status", "model_id"
+
+    def _named(self, name: str) -> ModelImport | None:
+        """The import of the model called ``name``: an import's id is its model's."""
+        model = Models(self._client)._named(name)
+        return None if model is None else self._fetch(model.id)

@@ -20,6 +20,7 @@ from pydantic import AliasChoices, Field
 
 from sambastudio._answers import parse_answer
 from sambastudio._base import Record
+from sambastudio._limits import Limits, check_line_size, decode_json, iter_lines_capped
 from sambastudio._redact import mask_text
 from sambastudio._routes import WireRequest
 from sambastudio._transport import Transport
@@ -290,12 +291,14 @@ class Framing(Protocol):
 
 
 def records(transport: Transport, request: WireRequest, wire: Framing, who: str) -> Records:
-    """The records of a stream, until its last response (or OpenAI's ``[DONE]``)."""
+    """The records of a stream, until its last response (or OpenAI's ``[DONE]``); a line,
+    an event or a chunk past the client's ``Limits`` raises ``LimitExceededError``."""
+    limits = transport.settings.limits
     with transport.send(request, stream=True) as response:
         try:
-            lines = (raw.decode("utf-8") for raw in response.iter_lines())
-            for event, data in _sse(lines) if wire.sse else _json_lines(lines):
-                record = _token_record(wire, event, data, who)
+            lines = (raw.decode("utf-8") for raw in iter_lines_capped(response, limits))
+            for event, data in _sse(lines, limits) if wire.sse else _json_lines(lines):
+                record = _token_record(wire, event, data, who, limits)
                 if record is None:
                     return
                 yield record
@@ -309,12 +312,14 @@ def records(transport: Transport, request: WireRequest, wire: Framing, who: str)
             ) from error
 
 
-def _token_record(wire: Framing, event: str, data: str, who: str) -> Mapping[str, Any] | None:
+def _token_record(
+    wire: Framing, event: str, data: str, who: str, limits: Limits
+) -> Mapping[str, Any] | None:
     """The token record of one event; ``None`` at the end; raises on an in-stream error."""
     if data.strip() == "[DONE]":
         return None
     try:
-        chunk = json.loads(data)
+        chunk = decode_json(data, limits)
     except ValueError:
         chunk = data
     if event == "end_event" and not isinstance(chunk, Mapping):
@@ -344,15 +349,17 @@ def _json_lines(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
     return (("", line) for line in lines if line.strip())
 
 
-def _sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
-    """``(event, data)`` per server-sent event (blank-line separated ``field: value`` lines)."""
+def _sse(lines: Iterator[str], limits: Limits) -> Iterator[tuple[str, str]]:
+    """``(event, data)`` per server-sent event (blank-line separated ``field: value`` lines);
+    an event's data is held to ``max_line_bytes`` too, however many lines carry it."""
     event = ""
     data: list[str] = []
+    size = 0
     for line in lines:
         if not line:
             if data:
                 yield event or "message", "\n".join(data)
-            event, data = "", []
+            event, data, size = "", [], 0
             continue
         field, _, value = line.partition(":")
         value = value.removeprefix(" ")
@@ -360,5 +367,7 @@ def _sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
             event = value
         elif field == "data":
             data.append(value)
+            size += len(value) + 1
+            check_line_size(size, limits)
     if data:
         yield event or "message", "\n".join(data)

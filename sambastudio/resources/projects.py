@@ -34,11 +34,11 @@ class Project(Resource):
 
     @property
     def jobs(self) -> ProjectJobs:
-        return ProjectJobs(self.client, self.id)
+        return ProjectJobs(self.client, self.id, project_name=self.name)
 
     @property
     def endpoints(self) -> ProjectEndpoints:
-        return ProjectEndpoints(self.client, self.id)
+        return ProjectEndpoints(self.client, self.id, project_name=self.name)
 
     def _home(self) -> Projects:
         return Projects(self.client)

@@ -68,7 +68,10 @@ def test_a_failed_step_is_one_message_and_is_cleaned_up(offline: Cli) -> None:
         "[ 2/11] FAILED: upload the dataset",
         "[11/11] deleted project",
     ]
-    assert result.stderr == "Error: no model named 'no-such-model'\n"
+    assert result.stderr == (
+        "Error: no model named 'no-such-model' in tenant 'default'. "
+        "List them with: sambastudio model list\n"
+    )
 
 
 @pytest.fixture

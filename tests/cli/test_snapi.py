@@ -165,6 +165,13 @@ def test_model_add_composite_and_remove(cli: Cli, world: World) -> None:
     cli("model", "remove", "-m", name)
 
 
+def test_validate_bundle(cli: Cli, world: World) -> None:
+    checked = cli("model", "validate-bundle", "-e", MODEL, "-e", TARGET, "--rdu-required", "16")
+    assert "Bundle validated" in checked.stdout
+    refused = cli("model", "validate-bundle", "-e", MODEL, "-e", MODEL, code=1)
+    assert f"models appear more than once: {MODEL}" in refused.stderr
+
+
 def test_validate_spec_decoding_and_create_sd_pair(cli: Cli, world: World) -> None:
     pair = ["--target", TARGET, "--target-version", "1", "--draft", MODEL,
             "--draft-version", "1", "--rdu-arch", ARCH]  # fmt: skip

@@ -6,6 +6,11 @@ datasets are in the other test_emulator_* modules.
 
 from __future__ import annotations
 
+from typing import Any
+from unittest.mock import ANY
+
+import requests
+
 from sambastudio.compat import SnSdk
 from sambastudio.emulator import Emulator
 from tests.compat.helpers import ok, project_id, project_name, projects, unique
@@ -64,6 +69,15 @@ def test_bundles_speculative_decoding_imports_and_exports(sdk: SnSdk, emu: Emula
     assert checked["valid"] is True
     assert checked["validations"] == []
     assert ok(sdk.validate_spec_decoding(DRAFT, BASE, 8, []))["valid"] is False
+    assert ok(sdk.validate_model_bundle(dependencies, 8)) == {
+        "valid": True,
+        "validations": [],
+        "status_code": 200,
+        "headers": checked["headers"] | {"x-correlation-id": ANY, "date": ANY},
+    }
+    refused = ok(sdk.validate_model_bundle([{"name": BASE}, {"name": BASE}], 12))
+    assert [v["reason"] for v in refused["validations"]] == ["duplicate", "rdu_required"]
+    assert sdk.validate_model_bundle([{"name": "no-such-model"}], 8)["status_code"] == 404
 
     name = unique("imported")
     started = ok(sdk.import_model(BASE, "checkpoints/my-llama", name, "LOCAL", 0))
@@ -105,9 +119,10 @@ def test_users_roles_and_login(sdk: SnSdk, emu: Emulator) -> None:
     roles = ok(sdk.list_roles())["roles"]
     assert {"OrgAdmin", "TenantAdmin", "User"} <= {r["name"] for r in roles}
 
-    key = ok(sdk.login(server=emu.url, username=user, password=password))["key"]
-    carol = SnSdk(emu.url, key)
-    assert ok(carol.list_projects())
+    carol = SnSdk(emu.url, emu.access_key)
+    key = ok(carol.login(server=emu.url, username=user, password=password))["key"]
+    assert key != emu.access_key
+    assert ok(carol.list_projects())  # as carol: login installed her key
     assert carol.login(emu.url, user, "wrong-password")["status_code"] == 401
 
     ok(sdk.delete_user(user_id=user, tenant="default"))
@@ -127,3 +142,36 @@ def test_notifications_features_and_admin_views(sdk: SnSdk, emu: Emulator) -> No
     assert isinstance(ok(sdk.admin_job_list())["jobs"], list)
     usage = ok(sdk.admin_resource_usage())
     assert usage["total_rdus"] >= usage["available_rdus"] >= 0
+
+
+def test_the_legacy_login_flow_without_a_key_at_construction(sdk: SnSdk, emu: Emulator) -> None:
+    """``SnSdk(host, "")`` then ``login(...)``: scripts of the seed's era do this."""
+    user, password = unique("dora"), "dora-password-1"
+    ok(sdk.add_users([{"user_id": user, "role": "User", "password": password}]))
+    fresh = SnSdk(emu.url, "")
+    sent: list[str] = []
+    send = fresh.http_session.request
+
+    def counted(method: str, url: str, **options: Any) -> requests.Response:
+        sent.append(url)
+        return send(method, url, **options)
+
+    fresh.http_session.request = counted  # type: ignore[method-assign]
+
+    before = fresh.list_projects()
+    assert (before["status_code"], before["headers"]) == (401, {})
+    assert "login()" in before["detail"]
+    assert fresh.download_results("p", "j", "/nonexistent")["status_code"] == 401
+    assert sent == []  # refused without a request
+    assert fresh.login(emu.url, user, "wrong-password")["status_code"] == 401
+    assert fresh.list_projects()["status_code"] == 401
+    assert len(sent) == 1  # only the failed login went out
+
+    key = ok(fresh.login(emu.url, user, password))["key"]
+    listed = ok(fresh.list_projects())
+    assert "projects" in listed or "data" in listed
+    assert len(sent) == 3
+    assert key not in repr(fresh)
+    created = ok(fresh.create_project(unique("mine"), ""))
+    owner = created["metadata"]["owner"] if "metadata" in created else created["data"]["user_id"]
+    assert owner == user  # the key login obtained is the one sent

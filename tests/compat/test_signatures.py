@@ -24,7 +24,12 @@ EXTRA_KEYWORDS = {
     "create_endpoint": ("model_version", "inference_api_openai_compatible"),
 }
 """Keywords of newer SnSdk releases that real callers pass (api-evidence.md §2, §3, §5)."""
-EXTRA_METHODS = ("add_composite_model", "import_status", "validate_spec_decoding")
+EXTRA_METHODS = (
+    "add_composite_model",
+    "import_status",
+    "validate_model_bundle",
+    "validate_spec_decoding",
+)
 TESTS = Path(__file__).parent
 
 

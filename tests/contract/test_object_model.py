@@ -197,6 +197,8 @@ def test_model_import_export(client: Client) -> None:
 
 def test_composite_models(client: Client) -> None:
     assert client.models.validate_spec_decoding(target=DRAFT_TARGET, draft=BASE_MODEL).valid
+    members = [DRAFT_TARGET, BASE_MODEL]
+    assert client.models.validate_bundle(dependencies=members, rdu_required=16).valid
     bundle = client.models.create_composite(
         name="bundle", dependencies=[DRAFT_TARGET, BASE_MODEL], rdu_required=16, app=APP
     )

@@ -202,6 +202,7 @@ def test_model_import_export(sdk: SnSdk, sambastudio_clock: Clock) -> None:
 def test_composite_models(sdk: SnSdk) -> None:
     dependencies = [{"name": DRAFT_TARGET}, {"name": BASE_MODEL}]
     assert ok(sdk.validate_spec_decoding(DRAFT_TARGET, BASE_MODEL, 16, dependencies))["valid"]
+    assert ok(sdk.validate_model_bundle(dependencies, 16))["valid"]
     assert ok(sdk.add_composite_model("bundle", "pair", dependencies, 16, {}, APP))["model_id"]
     ok(sdk.delete_model("bundle"))
 

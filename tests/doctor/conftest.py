@@ -21,7 +21,7 @@ from sambastudio.doctor import run_doctor
 from sambastudio.emulator import Emulator
 from tests.compat import test_emulator_jobs as shim_jobs
 from tests.compat.helpers import TRAINING_DATA, upload_dataset
-from tests.test_readme import DEMO_DATA, block_with
+from tests.docs.code_blocks import DEMO_DATA, readme_example
 
 
 @attrs.frozen
@@ -52,7 +52,7 @@ def v2_world(tmp_path_factory: pytest.TempPathFactory) -> World:
             patch.setenv("SAMBASTUDIO_ACCESS_KEY", emu.access_key)
             patch.setenv("SAMBASTUDIO_ROUTES", str(routes_file))
             namespace = {"print": lambda *args: printed.append(" ".join(map(str, args)))}
-            exec(block_with("client = Client()"), namespace)  # noqa: S102 - README's code
+            exec(readme_example(), namespace)  # noqa: S102 - README's code
             key = emu.access_key
         # Time stands still for the shim's sequence: it moves the clock itself.
         with (

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sambastudio.emulator import Emulator
+from sambastudio.emulator import Emulator, _capacity
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import start_endpoint, start_job
 
@@ -124,3 +124,13 @@ def test_the_default_capacity_is_configurable() -> None:
     with Emulator(port=0, rdu_nodes=3) as emu:
         emu.add_tenant("other")
         assert {t["rdu_node_count"] for t in emu.state.store.list("tenant")} == {3}
+
+
+def test_claims_of_one_moment_are_served_in_arrival_order_not_by_id() -> None:
+    # A frozen clock gives two claims the same moment; "b" arrived first but sorts last.
+    def claim(doc_id: str) -> _capacity.Claim:
+        return _capacity.Claim("job", doc_id, 0, 8, 0.0, None, lambda _: _capacity.NEVER)
+
+    arrival = {_capacity.ticket("job", "b"): 0, _capacity.ticket("job", "a"): 1}
+    grants, _ = _capacity.schedule(8, [claim("a"), claim("b")], 0.0, 0.0, arrival)
+    assert [granted.doc_id for granted, _ in grants] == ["b"]

@@ -36,11 +36,8 @@ def test_the_dataset_lifecycle_in_both_flavors(flavored: Api) -> None:
 
     added = flavored.ok("add_dataset", **dataset_args(flavored, "squad", uploaded(dataset_id)))
 
-    if emulator.config.flavor == "legacy":
-        assert added == {"data": {"dataset_id": dataset_id}}
-    else:
-        assert added["id"] == dataset_id
-        assert added["status"] == "Available"
+    assert added["id"] == dataset_id  # both flavors: callers read ["id"] (S3, 2024-07)
+    assert added["status"] == "Available"
     listed = flavored.ok("list_datasets")["datasets"]
     assert [(d["id"], d["dataset_name"]) for d in listed] == [(dataset_id, "squad")]
     assert flavored.ok("search_dataset", dataset_name="squad") == {

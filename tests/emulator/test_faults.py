@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 
 import pytest
 import requests
 
+from sambastudio._routes import ROUTES
 from sambastudio.emulator import Emulator
+from sambastudio.emulator._app import create_app
+from sambastudio.emulator._faults import SHARED_REQUESTS, FaultInjection, targeted_by
+from sambastudio.emulator._state import Config, EmulatorState
 from tests.emulator.conftest import Api
 
 REQUESTS = 300
@@ -91,3 +96,60 @@ def test_latency_delays_each_request() -> None:
 def test_bad_options_are_refused_up_front(options: dict[str, object]) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 (each option has its own message)
         Emulator(**options)  # type: ignore[arg-type]
+
+
+def _sample_path(template: str) -> str:
+    return re.sub(r"\{(\w+)(:[^}]*)?\}", "x1", template)
+
+
+def test_every_operation_can_be_targeted() -> None:
+    """A request built from each route's own template is served by that route, so a fault
+    aimed at the route meets it (a more general route registered first would take it)."""
+    state = EmulatorState(Config())
+    app = create_app(state)
+    faults = FaultInjection(app, config=state.config, router=app.router)
+    for name, route in ROUTES.items():
+        scope = {"type": "http", "method": route.method, "path": _sample_path(route.path)}
+        served = faults.route_name(scope)
+        assert served is not None, name
+        assert name in targeted_by(served), (name, served)
+
+
+def _faulted(emulator: Emulator, route: str, **args: str) -> bool:
+    api = Api(emulator)
+    try:
+        status = api(route, project="p", job="j", **args).status_code
+    except requests.ConnectionError:
+        return True
+    finally:
+        api.session.close()
+    assert status in (404, 429, 500, 502, 503), status  # 404: no such project, no fault
+    return status != 404
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("download_results", {"download_results": True, "logs": False, "results": True}),
+        ("download_logs", {"download_results": False, "logs": True, "results": False}),
+        ("download_job_artifacts", {"download_results": True, "logs": True, "results": True}),
+    ],
+)
+def test_each_download_can_be_targeted(target: str, expected: dict[str, bool]) -> None:
+    with Emulator(seed=3, fault_rate=1.0, fault_routes={target}) as emulator:
+        met = {
+            "download_results": _faulted(emulator, "download_results"),
+            "logs": _faulted(emulator, "download_logs")
+            and _faulted(emulator, "download_job_artifacts", artifact_type="logs"),
+            "results": _faulted(emulator, "download_job_artifacts", artifact_type="results"),
+        }
+    assert met == expected
+
+
+def test_shared_requests_are_what_the_route_table_says() -> None:
+    artifacts = ROUTES["download_job_artifacts"]
+    for kind, shared in (("results", "download_results"), ("logs", "download_logs")):
+        assert artifacts.path.replace("{artifact_type}", kind) == ROUTES[shared].path
+        assert artifacts.method == ROUTES[shared].method
+        assert shared in SHARED_REQUESTS["download_job_artifacts"]
+    assert set(SHARED_REQUESTS) == {"download_job_artifacts"}

@@ -58,22 +58,19 @@ def test_jobs_and_checkpoints_in_both_flavors(api: Api, legacy_api: Api) -> None
     assert "name" not in previous
 
 
-def test_create_job_is_flat_now_and_wrapped_before(api: Api, legacy_api: Api) -> None:
-    assert start_job(api)["status"] == "CREATED"
-    flat = api.ok("create_job", **job_args(job_name="second"))
-    assert flat["job_name"] == "second"
-    start_job(legacy_api)
-    wrapped = legacy_api.ok("create_job", **job_args(job_name="second"))
-    assert set(wrapped) == {"data"}
-    assert wrapped["data"]["job_name"] == "second"
+def test_create_job_is_flat_in_both_flavors(api: Api, legacy_api: Api) -> None:
+    for client in (api, legacy_api):
+        assert start_job(client)["status"] == "CREATED"
+        flat = client.ok("create_job", **job_args(job_name="second"))
+        assert (flat["job_name"], flat["status"]) == ("second", "CREATED")
+        assert {"config", "model_status", "tracking_id"} <= set(flat)
+        assert "data" not in flat
 
 
-def test_endpoints_carry_api_keys_only_now(api: Api, legacy_api: Api) -> None:
-    current = start_endpoint(api)
-    assert current["api_keys"][0]["api_key"] == current["api_key"]
-    old = start_endpoint(legacy_api)
-    assert "api_keys" not in old
-    assert old["api_key"]
+def test_endpoints_carry_api_key_and_api_keys_in_both_flavors(api: Api, legacy_api: Api) -> None:
+    for client in (api, legacy_api):
+        endpoint = start_endpoint(client)
+        assert endpoint["api_keys"][0]["api_key"] == endpoint["api_key"]
 
 
 def test_errors_keep_their_format_in_both_flavors(api: Api, legacy_api: Api) -> None:

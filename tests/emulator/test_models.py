@@ -154,6 +154,34 @@ def test_composites_and_speculative_pairs(api: Api) -> None:
     assert {v["reason"] for v in bad["validations"]} >= {"model_type", "vocab_size"}
 
 
+def test_a_model_bundle_is_validated_before_it_is_made(api: Api) -> None:
+    good = api.ok("validate_model_bundle", dependencies=[{"name": LLM}, {"name": DRAFT}])
+    assert good == {"valid": True, "validations": []}
+    importing = api.ok(
+        "import_model",
+        model_id=LLM,
+        import_path="byoc/x",
+        steps=0,
+        import_model_name="importing",
+        storage_type="local",
+    )
+    bad = api.ok(
+        "validate_model_bundle",
+        dependencies=[{"name": LLM}, {"name": LLM}, {"name": importing["model_id"]}],
+        rdu_required=12,
+    )
+    assert bad["valid"] is False
+    assert [(v["level"], v["reason"]) for v in bad["validations"]] == [
+        ("error", "duplicate"),
+        ("error", "not_ready"),
+        ("error", "rdu_required"),
+    ]
+    empty = api("validate_model_bundle", dependencies=[], rdu_required=8)
+    assert (empty.status_code, empty.json()["code"]) == (400, 3)
+    missing = api("validate_model_bundle", dependencies=[{"name": "nope"}], rdu_required=8)
+    assert (missing.status_code, missing.json()["code"]) == (404, 5)
+
+
 def test_import_reports_progress_until_available(emulator: Emulator, api: Api) -> None:
     started = api.ok(
         "import_model",
@@ -163,14 +191,11 @@ def test_import_reports_progress_until_available(emulator: Emulator, api: Api) -
         import_model_name="byoc",
         storage_type="local",
     )
-    assert (started["status"], started["progress"], started["stage"]) == (
-        "Importing",
-        0,
-        "download",
-    )
+    assert (started["status"], started["progress"], started["stage"]) == ("", 0, "Copy")
     emulator.clock.advance(15)
+    assert api.ok("model_info", model="byoc", job_type="deploy")["status"] == "Importing"
     halfway = api.ok("import_status", model_id="byoc")
-    assert halfway["status"] == "Importing"
+    assert halfway["status"] == ""
     assert 0 < halfway["progress"] < 100
     assert halfway["stage"] == "validate"
     emulator.clock.advance(60)

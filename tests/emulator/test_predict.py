@@ -69,9 +69,15 @@ def untimed_usage(usage: dict[str, Any]) -> dict[str, Any]:
 
 
 def error_message(response: requests.Response) -> str:
-    """The message of an error in either format: V1's ``detail`` or OpenAI's ``error``."""
+    """The message of an error in either format: grpc-gateway's ``message`` (the V1 and V2
+    predict routes sit behind it) or OpenAI's ``error``."""
     body = response.json()
-    return str(body["detail"] if "detail" in body else body["error"]["message"])
+    return str(body["message"] if "message" in body else body["error"]["message"])
+
+
+def grpc_error(code: int, message: str) -> dict[str, Any]:
+    """A grpc-gateway error body, as the predict routes answer (api-evidence §7, N7)."""
+    return {"code": code, "message": message, "details": []}
 
 
 def ok(response: requests.Response) -> Any:
@@ -366,7 +372,7 @@ def test_embedding_models_do_not_stream(
     response = predict(shared_api, route, embedder, **args)
 
     assert response.status_code == 400
-    assert "embedding model" in response.json()["detail"]
+    assert "embedding model" in error_message(response)
 
 
 def test_embedding_models_do_not_chat(shared_api: Api, embedder: Target) -> None:
@@ -390,7 +396,7 @@ def test_a_too_long_input_is_a_400_outside_a_stream(shared_api: Api, llm: Target
     response = predict(shared_api, "nlp_predict", llm, input=[TOO_LONG])
 
     assert response.status_code == 400
-    assert response.json() == {"detail": f"the input has 9000 tokens; {LLM} takes at most 8192"}
+    assert response.json() == grpc_error(3, f"the input has 9000 tokens; {LLM} takes at most 8192")
 
 
 def test_a_too_long_input_is_an_error_event_in_the_nlp_stream(shared_api: Api, llm: Target) -> None:
@@ -440,7 +446,8 @@ def test_only_an_endpoint_key_may_predict(shared_api: Api, llm: Target, key: str
     )
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "missing, invalid or revoked endpoint API key"}
+    assert response.json() == grpc_error(16, "missing, invalid or revoked endpoint API key")
+    assert response.headers["content-type"] == "application/json,application/grpc"
 
 
 @pytest.mark.parametrize(
@@ -476,7 +483,8 @@ def test_an_unknown_project_or_endpoint_answers_404(
     response = predict(shared_api, "nlp_predict", target, input=["x"])
 
     assert response.status_code == 404
-    assert response.json()["detail"].startswith(missing)
+    assert response.json()["code"] == 5
+    assert error_message(response).startswith(missing)
 
 
 def test_a_revoked_key_stops_working_and_the_others_do_not(emulator: Emulator, api: Api) -> None:
@@ -506,7 +514,7 @@ def test_an_endpoint_answers_only_once_live(emulator: Emulator, api: Api) -> Non
 
     deploying = predict(api, "nlp_predict", target, input=[PROMPT])
     assert deploying.status_code == 503
-    assert deploying.json() == {"detail": "endpoint ep is Deploying, not Live; try again soon"}
+    assert deploying.json() == grpc_error(14, "endpoint ep is Deploying, not Live; try again soon")
     emulator.clock.advance(LIVE_AFTER)
     assert predict(api, "nlp_predict", target, input=[PROMPT]).status_code == 200
     api.ok("stop_endpoint", project="p", endpoint="ep")
@@ -607,4 +615,4 @@ def test_file_predict_needs_the_predict_file_field(
     )
 
     assert response.status_code == 400
-    assert detail in response.json()["detail"]
+    assert detail in error_message(response)

@@ -330,3 +330,66 @@ def test_client_and_login_spell_out_the_arguments_of_settings_resolve() -> None:
         argument for argument in resolved if argument[0] not in made_by_login
     ]
     assert _arguments(Client.login)[-2:] == _arguments(Client.__init__)[-2:]  # limits, routes
+
+
+# ------------------------------------------------------- a host holding the API path
+
+
+@pytest.mark.parametrize("tail", ["/api", "/api/", "/API/v1", "/api/v2"])
+@pytest.mark.parametrize("prefix", ["", "/studio"])
+def test_an_api_tail_is_dropped_with_a_warning(
+    tail: str, prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="sambastudio"):
+        settings = Settings.resolve(
+            host_url=f"https://h.example.com{prefix}{tail}",
+            access_key="k",
+            environ={},
+            config_dir="/nonexistent",
+        )
+    assert settings.host_url == f"https://h.example.com{prefix}"
+    assert f"ends in an API path, which the SDK adds itself; using {settings.host_url!r}" in (
+        caplog.text
+    )
+
+
+@pytest.mark.parametrize("path", ["/api/projects", "/api/v2/projects/p1", "/studio/api/jobs"])
+def test_a_route_path_is_refused_with_the_site_to_use(path: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        Settings.resolve(
+            environ={
+                "SAMBASTUDIO_HOST_URL": f"https://h.example.com{path}",
+                "SAMBASTUDIO_ACCESS_KEY": "k",
+            },
+            config_dir="/nonexistent",
+        )
+    site = "https://h.example.com" + ("/studio" if path.startswith("/studio") else "")
+    error = caught.value
+    assert "from SAMBASTUDIO_HOST_URL holds an API path" in error.problem
+    assert f"Client(host_url={site!r})" in str(error)
+    assert f"sambastudio config set --host {site}" in error.message_for("shell")
+
+
+def test_missing_settings_advise_python_and_the_shell_apart(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        Settings.resolve(environ={}, config_dir=tmp_path)
+    error = caught.value
+    assert "Pass host_url and access_key to Client(...)" in str(error)
+    shell = error.message_for("shell")
+    assert "sambastudio config set --host URL --access-key" in shell
+    assert "Client(" not in shell
+
+
+def test_the_key_source_is_recorded_without_the_key(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("k-from-the-file\n")
+    settings = Settings.resolve(host_url="https://h.example.com", environ={}, config_dir=tmp_path)
+    assert settings.access_key_source.where == f"snapi's secret.txt file at {tmp_path}/secret.txt"
+    assert "k-from-the-file" not in repr(settings)
+    from_env = Settings.resolve(
+        environ={
+            "SAMBASTUDIO_HOST_URL": "https://h.example.com",
+            "SAMBASTUDIO_ACCESS_KEY": "k-env",
+        },
+        config_dir=tmp_path,
+    )
+    assert from_env.access_key_source.where == "SAMBASTUDIO_ACCESS_KEY"

@@ -68,9 +68,11 @@ def test_detail_format_message(httpserver: HTTPServer, transport: Transport) -> 
     httpserver.expect_request("/api/projects").respond_with_json(body, status=403)
     with pytest.raises(PermissionDeniedError) as caught:
         transport.send(LIST)
-    assert str(caught.value) == (
+    assert caught.value.problem == (
         "GET /api/projects returned 403 FORBIDDEN: view job action not authorized for the user"
     )
+    # With a tenant set and no tenant list to be had here, the advice says how to list them.
+    assert str(caught.value).endswith("from a client made without a tenant.")
 
 
 def test_grpc_gateway_format_message_has_message_and_details(
@@ -108,9 +110,54 @@ def test_grpc_gateway_format_message_has_message_and_details(
         transport.send(job)
     assert str(caught.value) == (
         "POST /api/projects/p1/jobs returned 500 INTERNAL SERVER ERROR: Failed to create the "
-        "job; no valid images found for the model with mode train and arch sn10"
+        "job; no valid images found for the model with mode train and arch sn10 (grpc code 13)"
     )
     assert caught.value.body == body
+    assert (caught.value.code, caught.value.server_message) == (13, "Failed to create the job")
+    assert caught.value.details == body["details"]
+
+
+def test_a_grpc_error_carries_the_correlation_id_its_details_cite(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    cited = "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    inference = f"error running online inference: timeout. Refer correlation ID {cited} for support"
+    body = {
+        "code": 13,
+        "message": "Some error occured during prediction",
+        "details": [{"@type": "type.googleapis.com/daas.v2.SSError", "message": inference}],
+    }
+    httpserver.expect_request("/api/projects").respond_with_json(
+        body, status=500, headers={"x-correlation-id": "hdr-1"}
+    )
+    with pytest.raises(InternalServerError) as caught:
+        transport.send(LIST, max_retries=0)
+    assert (caught.value.correlation_id, caught.value.request_id) == (cited, "hdr-1")
+    assert str(caught.value).endswith(f"(grpc code 13) (request id hdr-1) (correlation id {cited})")
+
+
+def test_snapis_string_code_and_correlation_id_are_read(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    body = {"message": "No import status found", "code": "5", "correlation_id": "c-9"}
+    httpserver.expect_request("/api/projects").respond_with_json(body, status=404)
+    with pytest.raises(NotFoundError) as caught:
+        transport.send(LIST)
+    assert (caught.value.code, caught.value.correlation_id, caught.value.details) == (5, "c-9", [])
+    assert "(grpc code 5)" in str(caught.value)
+    assert "(correlation id c-9)" in str(caught.value)
+
+
+def test_a_detail_error_has_no_grpc_fields_and_keeps_the_header_id(
+    httpserver: HTTPServer, transport: Transport
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json(
+        {"detail": "nope"}, status=403, headers={"x-correlation-id": "hdr-2"}
+    )
+    with pytest.raises(PermissionDeniedError) as caught:
+        transport.send(LIST)
+    assert (caught.value.code, caught.value.server_message) == (None, None)
+    assert caught.value.correlation_id == "hdr-2"
 
 
 def test_fastapi_validation_list_is_readable(httpserver: HTTPServer, transport: Transport) -> None:
@@ -253,7 +300,8 @@ def test_wait_timeout_and_failures_describe_the_resource() -> None:
     failed = JobFailed(FakeJob("ft-1", "FAILED"), "out of memory")
     assert failed.job == FakeJob("ft-1", "FAILED")
     assert failed.server_message == "out of memory"
-    assert str(failed) == "FakeJob 'ft-1' ended with status FAILED: out of memory"
+    assert failed.problem == "FakeJob 'ft-1' ended with status FAILED: out of memory"
+    assert str(failed).startswith(failed.problem + ". Its logs say why: job.logs.list()")
     assert EndpointFailed(FakeJob("ep", "Failed"), None).endpoint == FakeJob("ep", "Failed")
 
 

@@ -3,8 +3,9 @@
 Requests that ``lose`` selects are forwarded whole to ``upstream`` (so the server acts);
 the answer is then dropped the way ``mode`` says: ``reset`` (the connection is reset),
 ``timeout`` (no answer until the client gives up), ``502`` (a gateway error instead of the
-answer) or ``unsent`` (the request never reaches the server: the control case). Other
-requests pass through untouched.
+answer) or ``unsent`` (the request never reaches the server: the control case). In
+``busy`` mode the request is not forwarded either, and answered 503 with ``Retry-After:
+<retry_after>`` (the server saying it did not act). Other requests pass through untouched.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 from urllib.parse import urlsplit
 
-Mode = Literal["reset", "timeout", "502", "unsent"]
+Mode = Literal["reset", "timeout", "502", "unsent", "busy"]
 HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 
 
 @contextmanager
 def lossy_proxy(
-    upstream: str, lose: Callable[[str, str], bool], mode: Mode, *, hold: float = 2.0
+    upstream: str,
+    lose: Callable[[str, str], bool],
+    mode: Mode,
+    *,
+    hold: float = 2.0,
+    retry_after: str = "1",
 ) -> Iterator[tuple[str, list[str]]]:
     """``(proxy URL, requests lost)``; ``lose(method, path)`` picks the requests to lose,
     once each (a retry of the same request passes)."""
@@ -43,6 +49,9 @@ def lossy_proxy(
                 lost.append(request)
             if losing and mode == "unsent":
                 self._reset()
+                return
+            if losing and mode == "busy":
+                self._send(503, [("Retry-After", retry_after)], b"busy")
                 return
             connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}

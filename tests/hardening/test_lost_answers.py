@@ -8,8 +8,12 @@ it; or none, and the SDK raised.
 
 from __future__ import annotations
 
+import email.utils
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +21,9 @@ import pytest
 from sambastudio import Client
 from sambastudio.emulator import Emulator
 from sambastudio.errors import APIConnectionError, APIStatusError
-from sambastudio.resources import Endpoint, Project
+from sambastudio.resources import Checkpoint, Endpoint, Project
 from tests.hardening.lossy_proxy import Mode, lossy_proxy
-from tests.objects.conftest import FakeClock, unique
+from tests.objects.conftest import APP, FakeClock, unique
 
 MODEL = "Meta-Llama-3.2-1B-Instruct"
 RDU_ARCH = "SN40L-8"
@@ -33,6 +37,23 @@ class World:
     project: Project
     endpoint: Endpoint
     emulator: Emulator
+    data_dir: Path
+
+    @cached_property
+    def checkpoint(self) -> Checkpoint:
+        """A checkpoint of a finished training job, made on first use (it takes a job)."""
+        dataset = self.client.datasets.create(
+            name=unique("ds"), path=self.data_dir, apps=[APP], job_types=["train"]
+        )
+        job = self.project.jobs.create(
+            type="train",
+            name=unique("train"),
+            model=MODEL,
+            dataset=dataset,
+            rdu_arch=RDU_ARCH,
+            hyperparams={"num_iterations": 10, "save_steps": 5},
+        ).wait(timeout=3600)
+        return job.checkpoints.list().to_list()[0]
 
     def keys_described(self, description: str) -> int:
         """Keys of the endpoint with ``description``, read from the emulator's store: a
@@ -49,6 +70,8 @@ class Create:
     suffix: str
     send: Callable[[Client, World, str], Any]
     count: Callable[[World, str], int]
+    name_of: Callable[[Any], str | None] = lambda created: created.name
+    """The name the created resource answers to (a key's description, an import's model's)."""
 
 
 def _named(items: Any, name: str) -> int:
@@ -84,15 +107,34 @@ CREATES = {
         "/api-keys",
         lambda c, w, name: c.endpoints.get(w.endpoint.id).api_keys.create(description=name),
         lambda w, name: w.keys_described(name),
+        lambda key: key.description,
+    ),
+    "dataset": Create(
+        "/api/datasets",
+        lambda c, w, name: c.datasets.create(
+            name=name, path=w.data_dir, apps=[APP], job_types=["train"], description="asked"
+        ),
+        lambda w, name: _named(w.client.datasets.list(), name),
+    ),
+    "promoted model": Create(
+        "/api/models",
+        lambda c, w, name: w.checkpoint.attach(c).promote(name=name, description="asked"),
+        lambda w, name: _named(w.client.models.list(), name),
+    ),
+    "imported model": Create(
+        "/api/models/import",
+        lambda c, w, name: c.models.import_model(model=MODEL, path="ckpts/lost", name=name),
+        lambda w, name: _named(w.client.models.list(), name),
+        lambda started: started.model().name,
     ),
 }
 
 
 @pytest.fixture
-def world(client: Client, emulator: Emulator) -> World:
+def world(client: Client, emulator: Emulator, data_dir: Path) -> World:
     project = client.projects.create(name=unique("lossy"), description="for a test")
     endpoint = project.endpoints.create(name=unique("ep"), model=MODEL, rdu_arch=RDU_ARCH)
-    return World(client, project, endpoint, emulator)
+    return World(client, project, endpoint, emulator, data_dir)
 
 
 @pytest.fixture
@@ -113,9 +155,10 @@ def test_a_lost_answer_returns_the_one_resource_created(
     losing = lambda method, path: method == "POST" and path.endswith(create.suffix)  # noqa: E731
     with lossy_proxy(emulator.url, losing, mode, hold=1.5) as (url, lost), through(url) as client:
         created = create.send(client, world, name)
+        answered = create.name_of(created)
     assert lost, "the proxy lost no answer"
     assert create.count(world, name) == 1
-    assert (created.description if what == "api key" else created.name) == name
+    assert answered == name
 
 
 @pytest.mark.parametrize("what", sorted(set(CREATES) - {"api key"}))
@@ -161,3 +204,51 @@ def test_another_callers_resource_of_that_name_is_not_taken_for_ours(
     ):
         client.projects.create(name=name, description="asked")
     assert caught.value.status_code == 502
+
+
+def _in_seconds(seconds: float) -> str:
+    return email.utils.formatdate(time.time() + seconds, usegmt=True)
+
+
+@pytest.mark.parametrize("form", ["seconds", "http-date"])
+def test_a_503_with_retry_after_in_either_form_is_sent_again_after_the_wait(
+    emulator: Emulator,
+    world: World,
+    through: Callable[[str], Client],
+    clock: FakeClock,
+    form: str,
+) -> None:
+    """A 503 with Retry-After says the server did not act, whether it gives seconds or an
+    HTTP date: the create is sent again after that wait, not reconciled as a lost answer."""
+    name = unique("busy")
+    retry_after = "3" if form == "seconds" else _in_seconds(4)
+    losing = lambda method, path: method == "POST" and path == "/api/projects"  # noqa: E731
+    with (
+        lossy_proxy(emulator.url, losing, "busy", retry_after=retry_after) as (url, lost),
+        through(url) as client,
+    ):
+        created = client.projects.create(name=name, description="asked")
+    assert lost == ["POST /api/projects"]
+    assert created.name == name
+    assert _named(world.client.projects.list(), name) == 1
+    assert len(clock.sleeps) == 1
+    assert 2.0 <= clock.sleeps[0] <= 4.0
+
+
+@pytest.mark.parametrize("mode", ["reset", "timeout", "502"])
+def test_adding_a_user_again_after_a_lost_answer_adds_no_second_one(
+    emulator: Emulator, world: World, through: Callable[[str], Client], mode: Mode
+) -> None:
+    """add_users is idempotent (a user already in the tenant is left as it is), so it needs
+    no reconciliation: the caller's retry returns the user the lost attempt added."""
+    user_id = unique("lost-user")
+    losing = lambda method, path: method == "POST" and path == "/api/users"  # noqa: E731
+    with lossy_proxy(emulator.url, losing, mode, hold=1.5) as (url, lost), through(url) as client:
+        with pytest.raises((APIConnectionError, APIStatusError)):
+            client.users.add(user_id, email=f"{user_id}@example.com")
+        again = client.users.add(user_id, email=f"{user_id}@example.com")
+    assert lost == ["POST /api/users"]
+    assert again.id == user_id
+    stored = [user for user in world.client.users.list() if user.id == user_id]
+    assert len(stored) == 1
+    assert len(stored[0].tenants) == len(set(stored[0].tenants)) == 1

@@ -37,6 +37,21 @@ def test_list_holds_named_checkpoints_with_metrics(trained: Job) -> None:
     assert best.metrics.train_learning_rate is not None
 
 
+def test_best_is_the_lowest_train_loss_or_the_highest_when_asked(trained: Job) -> None:
+    # The emulator's loss falls with every step (2.5 towards 0.3): step 10 is the lowest.
+    assert trained.checkpoints.best().steps == 10
+    assert trained.checkpoints.best("train_loss", highest=True).steps == 5
+    # Without a schedule the rate is the same at every step: the first of equals wins.
+    assert trained.checkpoints.best("train_learning_rate").steps == 5
+
+
+def test_best_names_a_metric_no_checkpoint_reports(trained: Job) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        trained.checkpoints.best("accuracy")
+    assert caught.value.argument == "metric"
+    assert f"no checkpoint of job {trained.name!r} reports 'accuracy'" in str(caught.value)
+
+
 def test_get_by_name_id_or_object(trained: Job) -> None:
     checkpoint = trained.checkpoints.list().first()
     assert checkpoint is not None

@@ -40,7 +40,7 @@ def test_import_then_wait_until_available(client: Client, clock: FakeClock) -> N
     name = unique("imported")
     started = client.models.import_model(model=BASE_MODEL, path="ckpts/one", name=name)
     assert isinstance(started, ModelImport)
-    assert started.status == "Importing"
+    assert (started.status, started.stage, started.progress) == ("", "Copy", 0)
     seen: list[str | None] = []
     done = started.wait(timeout=600, on_progress=lambda step: seen.append(step.stage))
     assert done.status == "Available"
@@ -53,7 +53,7 @@ def test_an_import_wait_times_out(client: Client) -> None:
     started = client.models.import_model(model=BASE_MODEL, path="ckpts/x", name=unique("slow"))
     with pytest.raises(WaitTimeout) as caught:
         started.wait(timeout=6, poll_interval=1, max_poll_interval=1)
-    assert caught.value.last_status == "Importing"
+    assert caught.value.last_status == ""
 
 
 def test_export_wait_list_and_delete(client: Client) -> None:
@@ -89,6 +89,12 @@ def test_composite_and_speculative_decoding(client: Client) -> None:
     bad = client.models.validate_spec_decoding(target=BASE_MODEL, draft=target.id)
     assert not bad.valid
     assert any(v["reason"] == "parameter_count" for v in bad.validations)
+    assert client.models.validate_bundle(dependencies=[target, BASE_MODEL], rdu_required=16).valid
+    twice = client.models.validate_bundle(dependencies=[BASE_MODEL, BASE_MODEL], rdu_required=8)
+    assert (twice.valid, [v["reason"] for v in twice.validations]) == (False, ["duplicate"])
+    with pytest.raises(InvalidArgumentError) as refused:
+        client.models.validate_bundle(dependencies=[], rdu_required=8)
+    assert refused.value.argument == "dependencies"
     name = unique("bundle")
     bundle = client.models.create_composite(
         name=name, dependencies=[target, BASE_MODEL], rdu_required=16, app=APP

@@ -16,6 +16,7 @@ from sambastudio._pagination import Pager
 from sambastudio.resources import (
     ApiKey,
     App,
+    BundleCheck,
     Checkpoint,
     CheckpointMetrics,
     Dataset,
@@ -101,6 +102,7 @@ def models(client: Client) -> None:
         client.models.create_composite(name="b", dependencies=[model], rdu_required=8), Model
     )
     assert_type(client.models.validate_spec_decoding(target=model, draft="d"), SpecDecodingCheck)
+    assert_type(client.models.validate_bundle(dependencies=[model], rdu_required=8), BundleCheck)
 
 
 def apps_and_datasets(client: Client) -> None:

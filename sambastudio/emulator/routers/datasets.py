@@ -26,7 +26,7 @@ from sambastudio.emulator._auth import Caller, CallerDep
 from sambastudio.emulator._catalogue import JOB_TYPES
 from sambastudio.emulator._clock import iso
 from sambastudio.emulator._errors import ApiError, grpc, not_found
-from sambastudio.emulator._routing import Body, legacy, operation
+from sambastudio.emulator._routing import Body, operation
 from sambastudio.emulator._state import EmulatorState, State
 from sambastudio.emulator._upload_store import Doc, reservation
 
@@ -183,7 +183,7 @@ def add_dataset(state: State, caller: CallerDep, body: NewDataset) -> dict[str, 
         state.store.insert("dataset", doc, tenant_id=caller.tenant_id)
         if isinstance(source, UploadedSource):
             state.store.update("upload_dataset", doc["id"], {"registered": True})
-    return {"data": {"dataset_id": doc["id"]}} if legacy(state) else dataset_view(doc)
+    return dataset_view(doc)  # callers read ["id"] in 2024 too (api-evidence §2, S3)
 
 
 @operation(router, "list_datasets")

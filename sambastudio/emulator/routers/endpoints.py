@@ -11,7 +11,7 @@ from pydantic import Field
 from sambastudio.emulator import _capacity, _endpoints, _hyperparams, _lookup, _validate
 from sambastudio.emulator._auth import Caller, CallerDep
 from sambastudio.emulator._clock import go_utc
-from sambastudio.emulator._errors import ApiError, not_found
+from sambastudio.emulator._errors import ApiError, grpc, not_found
 from sambastudio.emulator._failures import model_failure
 from sambastudio.emulator._routing import Body, legacy, operation
 from sambastudio.emulator._state import EmulatorState, State
@@ -24,14 +24,14 @@ def _keys_view(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def endpoint_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
-    """An endpoint (observed), with ``api_key`` (both flavors), ``api_keys`` (2025) and the
-    predict URLs of its flavor."""
+    """An endpoint (observed), with ``api_key`` and ``api_keys`` (both are in the 2024-07
+    answer of api-evidence §2 create_endpoint, S3) and the predict URLs of its flavor."""
     doc = _endpoints.observe(state, doc)
     keys = _keys_view(doc)
     active = [key["api_key"] for key in keys if key["status"] == "Active"]
     created, updated = go_utc(doc["created_at"]), go_utc(doc["updated_at"])
     url = functools.partial(_endpoints.url_for, doc["project_id"], doc["id"], legacy=legacy(state))
-    view = {
+    return {
         "id": doc["id"],
         "name": doc["name"],
         "description": doc["description"],
@@ -68,10 +68,8 @@ def endpoint_view(state: EmulatorState, doc: dict[str, Any]) -> dict[str, Any]:
             "owner": doc["user_id"],
             "permissions": [],
         },
+        "api_keys": keys,
     }
-    if not legacy(state):
-        view["api_keys"] = keys
-    return view
 
 
 class CreateEndpoint(Body):
@@ -108,8 +106,8 @@ def _new_endpoint(
     project = _lookup.project(state, caller, project_ref)
     name = _validate.name("endpoint_name", body.endpoint_name)
     model = _lookup.model(state, caller, body.model_checkpoint)
-    if model["status"] != "Available":
-        raise ApiError(400, f"model {model['name']} is {model['status']}, not Available")
+    if model["status"] != "Available":  # FAILED_PRECONDITION, as seen (api-evidence §7, N3)
+        raise grpc(400, 9, f"Model {model['id']} is not in ready state")
     given = _validate.json_object("hyperparams", body.hyperparams)
     arch, values, _ = _hyperparams.resolve(model, "deploy", body.rdu_arch, given)
     endpoint_id, now = state.new_id(), state.now()

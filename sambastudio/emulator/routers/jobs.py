@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -45,11 +46,13 @@ def _hyperparams_view(state: EmulatorState, job: dict[str, Any]) -> Any:
 def job_view(
     state: EmulatorState, job: dict[str, Any], project: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """A job (observed: its status is current) as the flat job object; pass its project
-    when the caller has it already."""
+    """A job (observed: its status is current) as the flat job object (with the ``config``,
+    ``model_status`` and ``tracking_id`` of create_job's real answers, S3 and N6); pass its
+    project when the caller has it already."""
     job = _jobs.observe(state, job)
     project = project or state.store.get("project", job["project_id"])
-    view = {
+    model = state.store.get("model", job["model_id"])
+    return {
         "job_id": job["id"],
         "job_name": job["name"],
         "job_type": job["job_type"],
@@ -82,13 +85,13 @@ def job_view(
         "image_version": "1.0.0",
         "variant_set_version": "1",
         "variant_name": job["rdu_arch"],
+        "config": dict(job["hyperparams"]),
+        "model_status": model["status"] if model else "",
+        "tracking_id": str(uuid.uuid5(uuid.NAMESPACE_OID, job["id"])),
         "environment_variables": {},
         "time_created": iso_nanos(job["created_at"]),
         "time_updated": iso_nanos(job["updated_at"]),
     }
-    if legacy(state):
-        view["config"] = dict(job["hyperparams"])
-    return view
 
 
 class CreateJob(Body):
@@ -200,8 +203,7 @@ def create_job(state: State, caller: CallerDep, project: str, body: CreateJob) -
         doc = _new_job(state, caller, project, body)
         state.store.insert("job", doc, tenant_id=caller.tenant_id, parent_id=doc["project_id"])
         _jobs.claim(state, doc)
-    view = job_view(state, doc)
-    return {"data": view} if legacy(state) else view
+    return job_view(state, doc)  # flat in every generation seen (api-evidence §7, N6)
 
 
 @operation(router, "list_jobs")

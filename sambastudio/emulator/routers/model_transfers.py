@@ -71,6 +71,8 @@ def import_model(state: State, caller: CallerDep, body: ImportModel) -> dict[str
 
 @operation(router, "import_status")
 def import_status(state: State, caller: CallerDep, model_id: str) -> dict[str, Any]:
+    if _lookup.visible(state, caller, "model", model_id) is None:  # as seen (api-evidence N4)
+        raise ApiError(404, f"No import status found for model ID {model_id}")
     return _import_view(_lookup.model(state, caller, model_id), state.now())
 
 

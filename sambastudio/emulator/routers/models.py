@@ -16,6 +16,7 @@ from pydantic import Field
 
 from sambastudio.emulator import _lookup, _validate
 from sambastudio.emulator._auth import CallerDep
+from sambastudio.emulator._capacity import RDUS_PER_NODE
 from sambastudio.emulator._catalogue import JOB_TYPES
 from sambastudio.emulator._clock import iso
 from sambastudio.emulator._errors import ApiError, forbidden, not_found
@@ -196,7 +197,35 @@ def validate_spec_decoding(state: State, caller: CallerDep, body: SpecDecoding) 
         problems.append((f"vocab sizes differ: {vocab[0]} and {vocab[1]}", "vocab_size"))
     if _parameters(draft) >= _parameters(target):
         problems.append(("the draft model must be smaller than the target", "parameter_count"))
+    return _verdict(problems)
+
+
+def _verdict(problems: list[tuple[str, str]]) -> dict[str, Any]:
     validations = [
         {"level": "error", "message": message, "reason": reason} for message, reason in problems
     ]
     return {"valid": not problems, "validations": validations}
+
+
+class ModelBundle(Body):
+    dependencies: list[Dependency] = Field(min_length=1)
+    rdu_required: int = Field(8, gt=0)
+
+
+@operation(router, "validate_model_bundle")
+def validate_model_bundle(state: State, caller: CallerDep, body: ModelBundle) -> dict[str, Any]:
+    """What add_composite_model would bundle: each member once and ready, on RDUs that come
+    in whole nodes (the rules are assumed: no real answer was seen)."""
+    members = [_lookup.model(state, caller, dep.name) for dep in body.dependencies]
+    problems: list[tuple[str, str]] = []
+    names = [member["name"] for member in members]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        problems.append((f"models appear more than once: {', '.join(repeated)}", "duplicate"))
+    for member in members:
+        if member["status"] != "Available":
+            problems.append((f"model {member['name']} is not in ready state", "not_ready"))
+    if body.rdu_required % RDUS_PER_NODE:
+        message = f"rdu_required must be a multiple of {RDUS_PER_NODE}, not {body.rdu_required}"
+        problems.append((message, "rdu_required"))
+    return _verdict(problems)
