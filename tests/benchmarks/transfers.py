@@ -105,7 +105,11 @@ def _download_sdk(url: str) -> Callable[[Path], None]:
 
     client = Client(host_url=url, access_key=fixed_server.KEY)
     job = client.projects.get(_PROJECT).jobs.get(_JOB)
-    return lambda dest: job.download_results(dest, progress_bar=False)
+
+    def download(dest: Path) -> None:
+        job.download_results(dest, progress_bar=False)
+
+    return download
 
 
 def _measure(kind: str, url: str) -> dict[str, float]:
