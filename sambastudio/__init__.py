@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         Prediction,
         Project,
         Role,
+        S3Source,
         Tenant,
         User,
     )
@@ -93,6 +94,7 @@ def _exports() -> dict[str, str]:
             "Prediction",
             "Project",
             "Role",
+            "S3Source",
             "Tenant",
             "User",
         ),
@@ -157,6 +159,7 @@ __all__ = [
     "RateLimitError",
     "ResourceFailed",
     "Role",
+    "S3Source",
     "SambaStudioError",
     "SnSdk",
     "Tenant",

@@ -857,7 +857,10 @@ _ROUTE_LIST: tuple[Route, ...] = (
         "inferred",
         "S3 S4 S14",
         "Register a dataset; apps is an object {ids: [...]} or {names: [...]}; source says "
-        "where the bytes are (an uploaded dataset_id, or a storage path).",
+        "where the bytes are: {source_type: localMachine, dataset_id, dataset_path} (an upload), "
+        "{source_type: local, source_path} (a storage path) or {source_type: aws, bucket, "
+        "folder, accessKeyId, secretAccessKey, region} (an S3 copy, status Importing until "
+        "done). The source shapes are assumed: the aws fields are snapi's source file's (S8).",
         "{id, dataset_name, status, ...}",
         "{data: {dataset_id}}",
     ),

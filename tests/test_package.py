@@ -47,3 +47,13 @@ def test_a_client_loads_no_resource_module_until_one_is_used() -> None:
     for heavy in ("pydantic", "tqdm", "click", "sambastudio.resources", "sambastudio.emulator"):
         assert f"'{heavy}'" not in before, heavy
     assert "'sambastudio.resources.projects'" in after
+
+
+def test_every_lazy_resource_name_is_exported_and_loads() -> None:
+    from sambastudio import resources
+
+    homes = resources._HOME
+    assert set(homes) == set(resources.__all__)
+    for name, module in homes.items():
+        value = getattr(resources, name)
+        assert value.__module__ == f"sambastudio.resources.{module}", name

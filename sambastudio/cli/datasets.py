@@ -1,4 +1,9 @@
-"""``sambastudio dataset``: upload (with a progress bar), list, inspect, delete."""
+"""``sambastudio dataset``: upload (with a progress bar) or import from S3, list, inspect,
+wait, delete.
+
+snapi's ``--file`` and ``-t/--test`` are refused: no public text says what they do, and the
+readings they invite would do different things, one of them silently uploading nothing
+(docs/cli.md says which, and what to use instead)."""
 
 from __future__ import annotations
 
@@ -7,26 +12,59 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import click
+from pydantic import ValidationError
 
 from sambastudio._client import Client
 from sambastudio.cli._commands import (
     DATASET,
+    WAIT_TIMEOUT,
     add_commands,
     delete_command,
     hidden_alias,
     info_command,
+    label,
     list_command,
     show_created,
+    wait_command,
 )
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
-from sambastudio.resources import Dataset
+from sambastudio.cli._output import show_done
+from sambastudio.cli._watch import WaitProgress
+from sambastudio.resources import Dataset, S3Source
 
 COLUMNS = ("name", "id", "status", "job_types", "path", "created_at")
+
+UNDOCUMENTED = (
+    "snapi's {flag} has no public documentation, so this command cannot give it snapi's "
+    "meaning, and a guess could upload the wrong data or nothing; leave it out. {instead}"
+)
+INSTEAD_OF_FILE = (
+    "To upload one file, give it as --path FILE (or as source_path in --source_file); to "
+    "say which files are train, validation and test, use --metadata-file."
+)
+INSTEAD_OF_TEST = (
+    "To name a test split, put test_filepath in --metadata-file; to check the command "
+    "without uploading, answer no to its question."
+)
 
 
 def find(client: Client, dataset: str) -> Dataset:
     return client.datasets.get(dataset)
+
+
+def wait_for(dataset: Dataset, timeout: float | None) -> None:
+    """Wait with a bar on a terminal until the dataset is Available; Ctrl-C stops watching
+    only, an S3 import runs on."""
+    again = f"sambastudio dataset wait --dataset {dataset.id}"
+    resume = f"The import goes on; wait for it again with: {again}"
+    with (
+        resumable(f"waiting for dataset {label(dataset)}", resume),
+        WaitProgress(f"dataset {label(dataset)}", percent=False) as progress,
+    ):
+        dataset.wait(timeout, on_progress=progress)
+    status = dataset.status
+    show_done(f"Dataset {label(dataset)} is {status}.", id=dataset.id, status=status)
 
 
 @click.group(cls=Group)
@@ -37,7 +75,7 @@ def dataset() -> None:
     Examples:
       echo yes | sambastudio dataset add --dataset-name squad --apps "Generative Tuning" \\
           --job_type train --job_type evaluation --source_type local --source_file src.json
-      sambastudio dataset add -n squad -apps "Generative Tuning" -j train --path ./squad --yes
+      sambastudio dataset add -n squad -apps "Generative Tuning" -j train -st aws -sf s3.json --wait
       sambastudio dataset info --dataset squad
     """
 
@@ -61,7 +99,8 @@ def dataset() -> None:
     "--source-type",
     "source_type",
     type=click.Choice(["local", "localMachine", "aws"], case_sensitive=False),
-    help="snapi's source type; local and localMachine upload --source_file's source_path.",
+    help="snapi's source type: local and localMachine upload --source_file's source_path, "
+    "aws imports the S3 folder it names.",
 )
 @click.option(
     "-sf",
@@ -69,7 +108,8 @@ def dataset() -> None:
     "--source-file",
     "source_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help='JSON or YAML file naming the data: {"source_path": "./squad"}.',
+    help='JSON or YAML naming the data: {"source_path": "./squad"}, or for aws {"bucket", '
+    '"folder", "accessKeyId", "secretAccessKey", "region"}.',
 )
 @click.option(
     "-apps", "--apps", "apps", multiple=True, required=True, help="App name or id (repeatable)."
@@ -104,6 +144,8 @@ def dataset() -> None:
     help="Metadata as a JSON file.",
 )
 @click.option("-y", "--yes", is_flag=True, help="Do not ask before uploading.")
+@click.option("--wait", is_flag=True, help="With -st aws: wait until the S3 import is done.")
+@WAIT_TIMEOUT
 @click.option("--file", "unknown_file", hidden=True, help="snapi flag of unknown meaning.")
 @click.option("-t", "--test", "unknown_test", is_flag=True, hidden=True)
 def add(
@@ -120,57 +162,63 @@ def add(
     application_field: str | None,
     metadata_file: TextIO | None,
     yes: bool,
+    wait: bool,
+    timeout: float | None,
     unknown_file: str | None,
     unknown_test: bool,
 ) -> None:
-    """Upload a file or folder as a dataset (resumes an interrupted upload of the same name).
+    """Upload a file or folder as a dataset (resumes an interrupted upload of the same name),
+    or import one from S3 (-st aws).
 
     Asks "Are you sure you want to proceed? (yes/no)" as snapi does (pipe `echo yes`, or
     pass --yes).
     """
-    if unknown_file is not None or unknown_test:
-        raise click.UsageError(
-            "snapi's --file and --test/-t are not documented anywhere public, so this command "
-            "cannot give them the same meaning; leave them out"
-        )
-    source = _source(path, source_type, source_file)
+    if unknown_file is not None:
+        raise click.UsageError(UNDOCUMENTED.format(flag="--file", instead=INSTEAD_OF_FILE))
+    if unknown_test:
+        raise click.UsageError(UNDOCUMENTED.format(flag="--test/-t", instead=INSTEAD_OF_TEST))
+    data: S3Source | Path = (
+        _s3_source(path, source_file)
+        if (source_type or "").lower() == "aws"
+        else _source(path, source_file)
+    )
     metadata = _metadata(metadata_file)
     if application_field:
         metadata = {**(metadata or {}), "application_field": application_field}
     if not yes:
-        _confirm()
+        _confirm("imported" if isinstance(data, S3Source) else "uploaded")
+    details: dict[str, Any] = {
+        "name": name,
+        "apps": list(apps),
+        "job_types": list(job_types),
+        "description": description,
+        "file_type": file_type,
+        "url": url,
+        "language": language,
+        "metadata": metadata,
+    }
+    if isinstance(data, S3Source):
+        imported = cli_context().client.datasets.import_from_s3(source=data, **details)
+        then = (lambda: wait_for(imported, timeout)) if wait else None
+        show_created("dataset", imported, message="Dataset added successfully.", then=then)
+        return
     again = "Run the same command again to resume the upload where it stopped."
     with resumable(f"the upload of dataset {name}", again):
-        added = cli_context().client.datasets.create(
-            name=name,
-            path=source,
-            apps=list(apps),
-            job_types=list(job_types),
-            description=description,
-            file_type=file_type,
-            url=url,
-            language=language,
-            metadata=metadata,
-        )
+        added = cli_context().client.datasets.create(path=data, **details)
     show_created("dataset", added, message="Dataset added successfully.")
 
 
-def _confirm() -> None:
+def _confirm(done: str) -> None:
     """snapi's question; anything but yes leaves without sending a request."""
     answer = click.prompt(
         "Are you sure you want to proceed? (yes/no)", default="", show_default=False, err=True
     )
     if answer.strip().lower() not in ("yes", "y"):
-        raise click.UsageError("not confirmed: nothing was uploaded (answer yes, or pass --yes)")
+        raise click.UsageError(f"not confirmed: nothing was {done} (answer yes, or pass --yes)")
 
 
-def _source(path: Path | None, source_type: str | None, source_file: Path | None) -> Path:
+def _source(path: Path | None, source_file: Path | None) -> Path:
     """The local data to upload: ``--path``, or the ``source_path`` of snapi's source file."""
-    if source_type is not None and source_type.lower() == "aws":
-        raise click.BadParameter(
-            "copying a dataset from AWS S3 is not supported yet; download it and use local",
-            param_hint="--source_type",
-        )
     if source_file is None:
         if path is None:
             raise click.UsageError("give --path, or --source_type local --source_file FILE")
@@ -188,6 +236,20 @@ def _source(path: Path | None, source_type: str | None, source_file: Path | None
             param_hint="--source_file",
         )
     return local
+
+
+def _s3_source(path: Path | None, source_file: Path | None) -> S3Source:
+    """snapi's aws source file as an :class:`S3Source`; an error names the fields at fault,
+    never a value (the file holds the AWS secret)."""
+    if source_file is None or path is not None:
+        raise click.UsageError("-st aws takes --source_file FILE (bucket, folder, keys, region)")
+    try:
+        return S3Source.model_validate(source_fields(source_file.read_text(encoding="utf-8")))
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'the file'}: {e['msg']}" for e in error.errors()
+        )
+        raise click.BadParameter(f"{source_file}: {problems}", param_hint="--source_file") from None
 
 
 def source_fields(text: str) -> dict[str, str]:
@@ -223,6 +285,7 @@ add_commands(
     dataset,
     list_command("dataset", COLUMNS, lambda client: client.datasets.list()),
     info_command("dataset", find, DATASET),
+    wait_command(find, wait_for, DATASET, help="Wait until a dataset (an S3 import) is Available."),
     _delete,
     hidden_alias(_delete, "remove"),
 )

@@ -12,7 +12,7 @@ from sambastudio.emulator._auth import Caller
 from sambastudio.emulator._errors import ApiError, not_found
 from sambastudio.emulator._state import EmulatorState
 from sambastudio.emulator._store import GLOBAL
-from sambastudio.emulator._transfers import observe_model
+from sambastudio.emulator._transfers import observe_dataset, observe_model
 
 Doc = dict[str, Any]
 
@@ -64,10 +64,11 @@ def model(state: EmulatorState, caller: Caller, ref: str) -> Doc:
 
 
 def dataset(state: EmulatorState, caller: Caller, ref: str) -> Doc:
+    """A dataset the caller sees, an S3 import's status brought up to the clock."""
     doc = visible(state, caller, "dataset", ref)
     if doc is None:
         raise not_found("dataset", ref)
-    return doc
+    return observe_dataset(state, doc)
 
 
 def require(condition: bool, message: str, status: int = 400) -> None:

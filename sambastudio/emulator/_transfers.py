@@ -1,4 +1,4 @@
-"""Model imports and exports: progress through stages on the emulator's clock.
+"""Imports and exports: progress through stages on the emulator's clock.
 
 An imported model is a ``model`` document with ``import_started_at``: its status is
 ``Importing`` until it is ``Available``. Its import status goes as seen on a real host
@@ -6,7 +6,9 @@ An imported model is a ``model`` document with ``import_started_at``: its status
 ``convert``, 100 (the stage between them is assumed). An
 export is a ``model_export`` document (tenant-scoped, parent its model)
 ``{id (the model_activity_id), model_id, storage_type, path, created_at}`` whose status
-goes ``InProgress`` → ``Completed``.
+goes ``InProgress`` → ``Completed``. A dataset imported from S3 (``import_started_at``
+set) is ``Importing`` for :data:`DATASET_IMPORT_SECONDS`, then ``Available``: the emulator
+cannot reach S3, so the copy is only a delay (its length is assumed).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sambastudio.emulator._state import EmulatorState
 
 IMPORT_SECONDS = 30.0
 EXPORT_SECONDS = 20.0
+DATASET_IMPORT_SECONDS = 10.0
 STAGES = ("Copy", "validate", "convert")
 
 
@@ -47,3 +50,15 @@ def observe_model(state: EmulatorState, model: dict[str, Any]) -> dict[str, Any]
     if state.store.get("model", model["id"]) is None:
         return {**model, "status": "Available"}
     return state.store.update("model", model["id"], {"status": "Available"})
+
+
+def observe_dataset(state: EmulatorState, dataset: dict[str, Any]) -> dict[str, Any]:
+    """The dataset with its S3 import brought up to the clock (stored once Available)."""
+    started = dataset.get("import_started_at")
+    if started is None or dataset["status"] != "Importing":
+        return dataset
+    if state.now() - started < DATASET_IMPORT_SECONDS:
+        return dataset
+    if state.store.get("dataset", dataset["id"]) is None:
+        return {**dataset, "status": "Available"}
+    return state.store.update("dataset", dataset["id"], {"status": "Available"})

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sambastudio.resources.apps import App, Apps
     from sambastudio.resources.chat import ChatChunk, ChatCompletion, ChatStream
     from sambastudio.resources.checkpoints import Checkpoint, CheckpointMetrics, Checkpoints
-    from sambastudio.resources.datasets import Dataset, Datasets
+    from sambastudio.resources.datasets import Dataset, Datasets, S3Source
     from sambastudio.resources.endpoints import (
         Endpoint,
         Endpoints,
@@ -57,7 +57,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "apps": ("App", "Apps"),
     "chat": ("ChatChunk", "ChatCompletion", "ChatStream"),
     "checkpoints": ("Checkpoint", "CheckpointMetrics", "Checkpoints"),
-    "datasets": ("Dataset", "Datasets"),
+    "datasets": ("Dataset", "Datasets", "S3Source"),
     "endpoints": ("Endpoint", "EndpointTarget", "Endpoints", "ProjectEndpoints"),
     "jobs": (
         "Job",
@@ -146,6 +146,7 @@ __all__ = [
     "ResultsExport",
     "Role",
     "Roles",
+    "S3Source",
     "SpecDecodingCheck",
     "Tenant",
     "TenantUsage",

@@ -1,4 +1,4 @@
-"""Datasets: uploaded files that jobs train, evaluate or predict on."""
+"""Datasets: files that jobs train, evaluate or predict on, uploaded or imported from S3."""
 
 from __future__ import annotations
 
@@ -7,20 +7,73 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource
+from sambastudio._base import Collection, Resource, check_choice, check_name
 from sambastudio._checks import check_list, check_mapping, check_text
 from sambastudio._progress import ProgressCallback
 from sambastudio._upload import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
+    JOB_TYPES,
     resume_upload,
     upload_dataset,
 )
+from sambastudio._waiting import Acceptors
+from sambastudio._waiting import ProgressCallback as WaitCallback
+from sambastudio.errors import InvalidArgumentError, ResourceFailed
 from sambastudio.resources.apps import App
 
-DatasetStatus = Literal["Available", "AvailableToDownload"] | str
+DatasetStatus = Literal["Available", "AvailableToDownload", "Importing"] | str
+"""``Importing`` while an S3 copy runs (assumed: the evidence shows only the other two)."""
+
+DATASET_ACCEPTORS: Acceptors[Any] = Acceptors(
+    success=frozenset({"Available", "AvailableToDownload"}),
+    failure=frozenset({"Failed", "FAILED", "Error", "ERROR"}),
+    error=ResourceFailed,
+)
+
+
+class S3Source(BaseModel):
+    """An S3 folder to import a dataset from, with the AWS credentials to read it once.
+
+    The keys are :class:`~pydantic.SecretStr`: masked in its repr, ``model_dump()`` and
+    validation errors; only the request that starts the import carries them. The field
+    names of snapi's aws source file (``accessKeyId``, ``secretAccessKey``) are accepted
+    too, so ``S3Source.model_validate(json.load(file))`` reads one.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    bucket: str = Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$")
+    folder: str = ""
+    """The path inside the bucket of the folder holding the dataset's files."""
+    access_key_id: SecretStr = Field(
+        min_length=1, validation_alias=AliasChoices("access_key_id", "accessKeyId")
+    )
+    secret_access_key: SecretStr = Field(
+        min_length=1, validation_alias=AliasChoices("secret_access_key", "secretAccessKey")
+    )
+    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+    """The bucket's AWS region, e.g. ``us-east-1``."""
+
+    @property
+    def uri(self) -> str:
+        """``s3://bucket/folder``: where the data is, without the credentials."""
+        return f"s3://{self.bucket}/{self.folder.strip('/')}".rstrip("/")
+
+    def to_wire(self) -> dict[str, str]:
+        """``add_dataset``'s ``source``: snapi's aws source file fields with
+        ``source_type: aws`` (assumed, see docs/wire-protocol.md); the secrets in clear."""
+        return {
+            "source_type": "aws",
+            "bucket": self.bucket,
+            "folder": self.folder,
+            "accessKeyId": self.access_key_id.get_secret_value(),
+            "secretAccessKey": self.secret_access_key.get_secret_value(),
+            "region": self.region,
+        }
 
 
 class Dataset(Resource):
@@ -47,6 +100,24 @@ class Dataset(Resource):
     def delete(self) -> None:
         """Mark the dataset for deletion."""
         self._home().delete(self)
+
+    def wait(
+        self,
+        timeout: float | None = None,
+        *,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_progress: WaitCallback[Self] | None = None,
+    ) -> Self:
+        """Until the dataset is Available (an S3 import is done); ``ResourceFailed`` if the
+        import fails, ``WaitTimeout`` after ``timeout`` seconds."""
+        return self._wait(
+            DATASET_ACCEPTORS,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
 
 
 class Datasets(Collection[Dataset]):
@@ -98,6 +169,45 @@ class Datasets(Collection[Dataset]):
             routes=self._client._routes,
         )
         return self._from_answer(body)
+
+    def import_from_s3(
+        self,
+        *,
+        name: str,
+        source: S3Source,
+        apps: Sequence[str | App],
+        job_types: Sequence[str],
+        description: str = "",
+        file_type: str = "",
+        url: str = "",
+        language: str = "",
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Dataset:
+        """Register a dataset that SambaStudio copies from an S3 folder, once.
+
+        The answer comes back while the copy runs (status ``Importing``); ``wait()`` on it
+        until it is Available. The credentials go to the server in this one request and are
+        not stored there (S8). Everything is checked first, as for :meth:`create`.
+        """
+        check_name("name", name)
+        for job_type in check_list("job_types", job_types):
+            check_choice("job_types", job_type, JOB_TYPES)
+        app_ids = [self._client.apps._resolve(app) for app in check_list("apps", apps)]
+        if self._find_ids(name):
+            raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
+        body = self._client._request(
+            "add_dataset",
+            dataset_name=name,
+            apps={"ids": list(dict.fromkeys(app_ids))},
+            dataset_metadata=dict(check_mapping("metadata", metadata) or {}),
+            description=check_text("description", description),
+            file_type=check_text("file_type", file_type),
+            url=check_text("url", url),
+            language=check_text("language", language),
+            job_type=list(job_types),
+            source=source.to_wire(),
+        )
+        return self._from_answer(body, key=name)
 
     def resume_upload(
         self,

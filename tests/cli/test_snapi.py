@@ -13,6 +13,7 @@ from sambastudio.emulator import Emulator
 from tests.cli.conftest import ARCH, DEMO_DATA, LATER, MODEL, Cli, World, unique
 
 TARGET = "Meta-Llama-3-8B-Instruct"
+APP = "Generative Tuning"
 SNAPI = ("--output", "snapi")
 
 
@@ -81,19 +82,78 @@ def test_dataset_add_not_confirmed_uploads_nothing(cli: Cli, world: World) -> No
     assert name not in [d.name for d in world.client.datasets.list()]
 
 
-def test_dataset_add_refuses_aws_and_unknown_flags_before_sending(
+def aws_source_file(tmp_path: Path, secret: str, **changes: str) -> Path:
+    """snapi's aws source file (api-evidence §4), as JSON."""
+    fields = {"bucket": "my-bucket", "folder": "squad", "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+              "secretAccessKey": secret, "region": "us-east-1", **changes}  # fmt: skip
+    source = tmp_path / "s3.json"
+    source.write_text(json.dumps({k: v for k, v in fields.items() if v}))
+    return source
+
+
+def test_dataset_add_from_aws_imports_and_never_prints_the_secret(
+    cli: Cli, world: World, emu: Emulator, tmp_path: Path
+) -> None:
+    secret = "aws-secret-" + unique("never-shown")
+    source = aws_source_file(tmp_path, secret)
+    name = unique("s3")
+    added = cli("--debug", "dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+                "-st", "aws", "-sf", str(source), *SNAPI, input="yes\n")  # fmt: skip
+    assert "Dataset added successfully." in added.stdout
+    assert value(added.stdout, "Status") == "Importing"
+    assert "POST /api/datasets" in added.stderr  # the debug log saw the request
+    dataset = world.client.datasets.get(name)
+    assert dataset.path == "s3://my-bucket/squad"
+    emu.clock.advance(LATER)
+    waited = cli("dataset", "wait", "--dataset", name, "--json")
+    assert json.loads(waited.stdout)["status"] == "Available"
+    shown = [added.output, waited.output, cli("dataset", "info", "-d", name, "--json").output]
+    for output in shown:
+        assert secret not in output
+        assert "AKIAIOSFODNN7EXAMPLE" not in output
+
+
+def test_dataset_add_from_aws_waits_until_the_import_is_done(tmp_path: Path) -> None:
+    with Emulator(port=0, speed=1000) as fast:
+        cli = Cli(fast, tmp_path)
+        secret = "aws-secret-" + unique("never-shown")
+        out = cli("dataset", "add", "-n", "s3", "-apps", APP, "-j", "train", "-st", "aws",
+                  "-sf", str(aws_source_file(tmp_path, secret)), "--yes", "--wait",
+                  "--timeout", "20")  # fmt: skip
+    assert "Dataset added successfully." in out.stdout
+    assert "Dataset s3 is Available." in out.stdout
+    assert secret not in out.output
+
+
+def test_dataset_add_from_a_malformed_aws_file_names_fields_not_values(
     cli: Cli, world: World, tmp_path: Path
 ) -> None:
-    source = tmp_path / "aws.json"
-    source.write_text(json.dumps({"bucket": "b", "secretAccessKey": "aws-secret-value-123"}))
+    secret = "aws-secret-" + unique("never-shown")
+    source = aws_source_file(tmp_path, secret, region="", bucket="Not A Bucket")
+    name = unique("s3")
+    refused = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+                  "-st", "aws", "-sf", str(source), "--yes", code=2)  # fmt: skip
+    assert "bucket: String should match pattern" in refused.stderr
+    assert "region: Field required" in refused.stderr
+    assert secret not in refused.output
+    assert name not in [d.name for d in world.client.datasets.list()]
+
+
+@pytest.mark.parametrize(
+    ("flags", "named", "instead"),
+    [
+        (("--file", "train.jsonl"), "--file", "give it as --path FILE"),
+        (("-t",), "--test/-t", "put test_filepath in --metadata-file"),
+    ],
+)
+def test_dataset_add_refuses_snapis_undocumented_flags_before_sending(
+    cli: Cli, world: World, flags: tuple[str, ...], named: str, instead: str
+) -> None:
     name = unique("data")
-    aws = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
-              "-st", "aws", "-sf", str(source), "--yes", code=2)  # fmt: skip
-    assert "AWS S3 is not supported" in aws.stderr
-    assert "aws-secret-value-123" not in aws.output
-    test = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
-               "--path", str(DEMO_DATA), "-t", "--yes", code=2)  # fmt: skip
-    assert "--test/-t" in test.stderr
+    refused = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+                  "--path", str(DEMO_DATA), *flags, "--yes", code=2)  # fmt: skip
+    assert f"snapi's {named} has no public documentation" in refused.stderr
+    assert instead in refused.stderr
     assert name not in [d.name for d in world.client.datasets.list()]
 
 

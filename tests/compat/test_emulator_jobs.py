@@ -166,10 +166,12 @@ def test_job_controls_logs_and_metrics(
     assert ok(sdk.job_info(project, renamed, verbose=True))["data"]["job_name"] == renamed
 
     metrics = ok(sdk.get_metrics(project, renamed, random_sample_limit=5))["data"]
-    assert metrics["train_loss"]
+    # 5 of the 10 steps, evenly spread (stride 2 from the first)
+    assert [point["step"] for point in metrics["train_loss"]] == [1, 3, 5, 7, 9]
     logs = ok(sdk.job_log_list(project=project, job=renamed))["logs"]
+    assert [log["name"] for log in logs] == ["job.log", "training.log"]
     preview = ok(sdk.job_log_preview(project, renamed, log_file=logs[0]["name"]))
-    assert preview["preview"]
+    assert preview["preview"].splitlines()[-1].endswith("ended EXIT_WITH_0")
     archive = ok(sdk.download_logs(project, renamed, dest_dir=str(tmp_path)))["path"]
     assert tarfile.is_tarfile(archive)
     assert not list(tmp_path.glob("*.part"))

@@ -236,7 +236,10 @@ def test_predictions(live_endpoint: Endpoint, wire: Wire) -> None:
 
 def test_predict_file(live_endpoint: Endpoint, tmp_path: Path) -> None:
     answers = live_endpoint.predict_file(write_prompts(tmp_path))
-    assert [answer.text for answer in answers]
+    # at least one: the emulator answers the file as one input; a real server's count is
+    # not known (callers read data[0], api-evidence)
+    assert len(answers) >= 1
+    assert all(answer.text for answer in answers)
 
 
 def test_openai_compatible_urls(client: Client, project: Project, target: Target) -> None:

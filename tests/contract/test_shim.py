@@ -137,7 +137,7 @@ def test_catalogue(sdk: SnSdk) -> None:
 
 def test_dataset_upload(sdk: SnSdk, dataset: str) -> None:
     dataset_id = ok(sdk.search_dataset(dataset))["data"]["dataset_id"]
-    assert ok(sdk.dataset_info(dataset_id))
+    assert ok(sdk.dataset_info(dataset_id))["data"]["dataset_id"] == dataset_id
     assert dataset in [d["dataset_name"] for d in ok(sdk.list_datasets())["datasets"]]
 
 
@@ -165,7 +165,7 @@ def test_training_job_outputs(
     assert ok(sdk.download_job_artifacts(project, job, str(tmp_path / "a"), "logs"))["path"]
     listed = checkpoints(ok(sdk.list_checkpoints(project, job)))
     last, first = checkpoint_name(listed[-1]), checkpoint_name(listed[0])
-    assert ok(sdk.checkpoint_info(last))
+    assert checkpoint_name(ok(sdk.checkpoint_info(last))) == last  # the checkpoint, unwrapped
     added = ok(sdk.add_model(project, last, "ft-model", "job", "fine-tuned", "finetuned"))
     ok(sdk.delete_checkpoint(first))
     ok(sdk.delete_model(added["data"]["model_id"]))

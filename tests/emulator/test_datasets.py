@@ -10,6 +10,7 @@ import pytest
 
 from sambastudio.emulator import Emulator
 from sambastudio.emulator._storage import dataset_files
+from sambastudio.emulator._transfers import DATASET_IMPORT_SECONDS
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import LLM
 from tests.emulator.uploading import dataset_args, start_folder, upload_folder
@@ -85,25 +86,47 @@ def test_a_dataset_from_a_storage_path_keeps_its_files_when_deleted(
     assert (folder / "a.txt").exists()
 
 
-def test_an_s3_dataset_never_keeps_or_shows_its_credentials(emulator: Emulator, api: Api) -> None:
-    source = {
-        "source_type": "aws",
-        "bucket": "b",
-        "folder": "squad",
-        "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
-        "secretAccessKey": SECRET,
-        "region": "us-east-1",
-    }
+S3 = {
+    "source_type": "aws",
+    "bucket": "my-bucket",
+    "folder": "squad/",
+    "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+    "secretAccessKey": SECRET,
+    "region": "us-east-1",
+}
 
-    response = api("add_dataset", **dataset_args(api, "s3", source))
+
+def test_an_s3_dataset_never_keeps_or_shows_its_credentials(emulator: Emulator, api: Api) -> None:
+    response = api("add_dataset", **dataset_args(api, "s3", S3))
 
     assert response.status_code == 200
-    assert response.json()["path"] == "s3://b/squad"
+    assert response.json()["path"] == "s3://my-bucket/squad"
     stored = json.dumps(emulator.state.store.list("dataset"))
     for text in (response.text, api("list_datasets").text, stored):
         assert SECRET not in text
         assert "AKIAIOSFODNN7EXAMPLE" not in text
     assert dataset_files(emulator.state, response.json()["id"]) == {}
+
+
+def test_an_s3_dataset_is_importing_until_its_emulated_copy_is_done(
+    emulator: Emulator, api: Api
+) -> None:
+    added = api.ok("add_dataset", **dataset_args(api, "s3", S3))
+    api.ok("create_project", project_name="p", description="")
+    job = {"project": "p", "job_name": "ft", "description": "", "job_type": "train",
+           "model_checkpoint": LLM, "dataset": "s3", "hyperparams": "{}",
+           "rdu_arch": "SN40L-8"}  # fmt: skip
+
+    assert added["status"] == "Importing"
+    early = api("create_job", **job)
+    assert early.status_code == 400
+    assert "dataset s3 is Importing, not Available" in early.text
+
+    emulator.clock.advance(DATASET_IMPORT_SECONDS)
+
+    assert api.ok("dataset_info", dataset="s3")["data"]["status"] == "Available"
+    assert [d["status"] for d in api.ok("list_datasets")["datasets"]] == ["Available"]
+    assert api.ok("create_job", **job)["dataset_id"] == added["id"]
 
 
 def test_a_job_trains_on_an_uploaded_dataset(api: Api) -> None:
@@ -173,12 +196,11 @@ def _source(kind: str, api: Api) -> dict[str, Any]:
         "climbing": {"source_type": "local", "source_path": "../outside"},
         "absolute": {"source_type": "local", "source_path": "/etc"},
         "absent": {"source_type": "local", "source_path": "no/such/folder"},
-        "no-region": {
-            "source_type": "aws",
-            "bucket": "b",
-            "accessKeyId": "a",
-            "secretAccessKey": "s",
-        },
+        "no-region": {key: value for key, value in S3.items() if key != "region"},
+        "bad-bucket": {**S3, "bucket": "My Bucket!"},
+        "bad-region": {**S3, "region": "the moon"},
+        "no-secret": {**S3, "secretAccessKey": ""},
+        "climbing-folder": {**S3, "folder": "a/../../b"},
         "unknown-type": {"source_type": "ftp", "dataset_id": dataset_id},
     }
     return sources[kind]
@@ -204,6 +226,10 @@ def _source(kind: str, api: Api) -> dict[str, Any]:
         ("absolute", {}, 400, "must be a relative path"),
         ("absent", {}, 400, "does not exist in the emulator's storage"),
         ("no-region", {}, 400, "source.aws.region: field required"),
+        ("bad-bucket", {}, 400, "source.aws.bucket: String should match pattern"),
+        ("bad-region", {}, 400, "source.aws.region: String should match pattern"),
+        ("no-secret", {}, 400, "source.aws.secretAccessKey: Value should have at least 1"),
+        ("climbing-folder", {}, 400, "source.folder 'a/../../b' may not contain '..'"),
         ("unknown-type", {}, 400, "source"),
     ],
 )

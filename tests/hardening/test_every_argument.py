@@ -123,6 +123,8 @@ def _sample(hint: Any, client: Client) -> Any:
         return client
     if isinstance(origin, type) and issubclass(origin, Resource):
         return _resource(origin, client)
+    if isinstance(origin, type) and issubclass(origin, BaseModel):  # a value object: S3Source
+        return origin.model_construct()
     simple = {
         str: "n",
         int: 1,

@@ -69,7 +69,12 @@ def test_an_unexpected_answer_quotes_no_value_it_held(httpserver: HTTPServer) ->
     with pytest.raises(UnexpectedResponseError) as raised:
         ProjectEndpoints(client, "p")._fetch("e")
     message = str(raised.value)
-    assert "id" in message
+    problems = message.removeprefix("unexpected endpoint data: ").split("; ")
+    assert [problem.split(": ")[0] for problem in problems] == [
+        "id",
+        "name",
+        "listed_keys.0.endpoint_id",  # the key's copy of the (wrong) id
+    ]
     assert ENDPOINT_KEY[:8] not in message
     assert raised.value.__cause__ is None
     assert raised.value.__suppress_context__

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ pytest.register_assert_rewrite("tests.objects._endpoint_fixtures")
 BASE_MODEL = "Meta-Llama-3.2-1B-Instruct"
 APP = "Generative Tuning"
 RDU_ARCH = "SN40L-8"
+EPOCH = "2025-01-01T08:30:00.123456Z"
+"""Where the emulators' frozen clocks start: with microseconds, which timestamps must keep."""
+SEEDS = {"current": 7, "legacy": 8}
 
 _counter = itertools.count()
 
@@ -44,8 +48,14 @@ def _no_user_config(
 
 @pytest.fixture(scope="session", params=["current", "legacy"])
 def emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
-    # The session's tests share one tenant and leave their endpoints up: RDUs for all.
-    with Emulator(flavor=request.param, seed=7, rdu_nodes=1024) as emu:
+    """Frozen at ``EPOCH`` (only the tests' waits move it) with a fixed seed: what the
+    emulator answers is known exactly. The session's tests share one tenant and leave their
+    endpoints up: RDUs for all.
+
+    Each flavor has its own seed: with one seed both would draw the same ids and keys, and a
+    key of one (which the SDK then masks everywhere) could be an id of the other."""
+    seed = SEEDS[request.param]
+    with Emulator(flavor=request.param, seed=seed, speed=0, epoch=EPOCH, rdu_nodes=1024) as emu:
         yield emu
 
 
@@ -63,6 +73,18 @@ def client(emulator: Emulator, clock: FakeClock) -> Iterator[Client]:
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{next(_counter)}"
+
+
+def emulated_now(emulator: Emulator) -> datetime:
+    """The emulator's frozen time: the stamp of whatever it creates until a wait moves it."""
+    return datetime.fromtimestamp(emulator.clock.now(), timezone.utc)
+
+
+def default_key(emulator: Emulator, endpoint_id: str) -> str:
+    """The key the emulator drew from its seeded generator when it created the endpoint."""
+    doc = emulator.state.store.get("endpoint", endpoint_id)
+    assert doc is not None, endpoint_id
+    return str(doc["api_keys"][0]["api_key"])
 
 
 @pytest.fixture

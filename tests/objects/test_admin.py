@@ -47,13 +47,13 @@ def test_features(client: Client) -> None:
     assert {f.name: f.enabled for f in features}["openai_compatible_api"] is True
 
 
-def test_only_admins_see_the_admin_views(emulator: Emulator) -> None:
+def test_only_admins_see_the_admin_views(client: Client, emulator: Emulator) -> None:
     with Client(emulator.url, emulator.add_user(unique("plain"))) as user:
         with pytest.raises(PermissionDeniedError):
             user.admin.jobs().to_list()
         with pytest.raises(PermissionDeniedError):
             user.admin.resource_usage()
-        assert user.features()
+        assert user.features() == client.features()  # feature flags are the server's, for all
 
 
 def test_login_gives_a_client_of_that_user(emulator: Emulator) -> None:

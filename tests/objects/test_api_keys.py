@@ -8,15 +8,18 @@ import uuid
 import pytest
 
 from sambastudio._client import Client
+from sambastudio.emulator import Emulator
 from sambastudio.errors import NameNotFoundError, SambaStudioError
 from sambastudio.resources import Project
 from sambastudio.resources.api_keys import ApiKey, fingerprint
 from tests.objects._endpoint_fixtures import deploy, deploy_live
+from tests.objects.conftest import default_key
 
 
-def test_a_new_endpoint_has_an_active_default_key(project: Project) -> None:
+def test_a_new_endpoint_has_an_active_default_key(project: Project, emulator: Emulator) -> None:
     endpoint = deploy(project)
     assert endpoint.api_key is not None
+    assert endpoint.api_key.reveal() == default_key(emulator, endpoint.id)
     assert endpoint.api_key.is_active
     assert endpoint.api_keys.list().to_list() == [endpoint.api_key]
 
@@ -43,10 +46,11 @@ def test_create_registers_a_key_the_caller_chose(project: Project) -> None:
     assert chosen not in repr(key)
 
 
-def test_get_by_object_id_value_or_description(project: Project) -> None:
+def test_get_by_object_id_value_or_description(project: Project, emulator: Emulator) -> None:
     endpoint = deploy(project)
     key = endpoint.api_key
     assert key is not None
+    assert key.reveal() == default_key(emulator, endpoint.id)
     refs: list[str | ApiKey] = [key, key.id, key.reveal()]
     for ref in refs:
         assert endpoint.api_keys.get(ref) == key
@@ -74,18 +78,20 @@ def test_revoke_and_update_the_description(project: Project) -> None:
     assert not key.is_active
 
 
-def test_revoking_the_default_key_moves_the_default(project: Project) -> None:
+def test_revoking_the_default_key_moves_the_default(project: Project, emulator: Emulator) -> None:
     endpoint = deploy(project)
     first = endpoint.api_key
     assert first is not None
+    assert first.reveal() == default_key(emulator, endpoint.id)
     second = endpoint.api_keys.create(description="next")
     first.revoke()
     assert endpoint.refresh().api_key == second
 
 
-def test_revoking_the_only_key_leaves_no_default(project: Project) -> None:
+def test_revoking_the_only_key_leaves_no_default(project: Project, emulator: Emulator) -> None:
     endpoint = deploy(project)
     assert endpoint.api_key is not None
+    assert endpoint.api_key.reveal() == default_key(emulator, endpoint.id)
     assert endpoint.api_key.revoke().status == "Revoked"
     assert endpoint.refresh().api_key is None
 
@@ -95,7 +101,7 @@ def test_the_key_never_shows(project: Project) -> None:
     secret = key.reveal()
     for text in (repr(key), str(key), key.model_dump_json(), str(key.model_dump())):
         assert secret not in text
-    assert "key-" in repr(key)
+    assert f"id='{key.id}'" in repr(key)  # the fingerprint stands in for the key
 
 
 def test_pickling_keeps_the_key_and_drops_the_client(client: Client, project: Project) -> None:

@@ -21,7 +21,12 @@ from sambastudio._base import (
 )
 from sambastudio._client import Client
 from sambastudio.emulator import Emulator
-from sambastudio.errors import AuthenticationError, InvalidArgumentError, SambaStudioError
+from sambastudio.errors import (
+    AuthenticationError,
+    InvalidArgumentError,
+    SambaStudioError,
+    UnexpectedResponseError,
+)
 from sambastudio.resources import App, Checkpoint, Dataset, Job, Model, Project
 from tests.objects.conftest import unique
 
@@ -84,7 +89,7 @@ def test_list_of_reads_every_shape(body: dict[str, Any]) -> None:
 
 
 def test_a_response_without_the_list_is_an_error_not_an_empty_list() -> None:
-    with pytest.raises(SambaStudioError, match="projects"):
+    with pytest.raises(UnexpectedResponseError, match="projects"):
         list_of({"detail": "nope"}, "projects")
 
 
@@ -190,9 +195,14 @@ def test_with_options_shares_the_connection_pool(client: Client) -> None:
 
 
 def test_the_client_is_autospec_friendly() -> None:
+    """A caller's test double made by ``create_autospec`` refuses what the client would."""
     fake = mock.create_autospec(Client, instance=True)
-    fake.projects.get.return_value = Project.model_validate({"id": "p"})
-    assert fake.projects.get("demo").id == "p"
+    fake.projects.get("demo")
+    fake.projects.get.assert_called_once_with("demo")
+    with pytest.raises(AttributeError):
+        _ = fake.projets  # misspelt: the spec knows the client's collections
+    with pytest.raises(TypeError):
+        fake.close("now")  # the spec knows the client's own signatures
 
 
 def test_login_trades_a_password_for_a_client(emulator: Emulator) -> None:

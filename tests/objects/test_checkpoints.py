@@ -34,7 +34,8 @@ def test_list_holds_named_checkpoints_with_metrics(trained: Job) -> None:
     assert all(isinstance(loss, float) for loss in losses)
     best = min(checkpoints, key=lambda c: c.metrics.train_loss or float("inf"))
     assert best.steps == 10
-    assert best.metrics.train_learning_rate is not None
+    # the default learning_rate hyperparameter (0.00001) on the constant schedule
+    assert [c.metrics.train_learning_rate for c in checkpoints] == [0.00001, 0.00001]
 
 
 def test_best_is_the_lowest_train_loss_or_the_highest_when_asked(trained: Job) -> None:
@@ -55,7 +56,7 @@ def test_best_names_a_metric_no_checkpoint_reports(trained: Job) -> None:
 def test_get_by_name_id_or_object(trained: Job) -> None:
     checkpoint = trained.checkpoints.list().first()
     assert checkpoint is not None
-    assert checkpoint.name is not None
+    assert checkpoint.name == f"{trained.id}-5"  # <job id>-<step>, the first save at step 5
     for ref in (checkpoint.name, checkpoint.id, checkpoint):
         found = trained.checkpoints.get(ref)
         assert found == checkpoint
@@ -80,7 +81,7 @@ def test_promote_makes_a_model(client: Client, trained: Job) -> None:
 def test_delete_by_object_and_by_name(trained: Job) -> None:
     first, second = trained.checkpoints.list().to_list()
     first.delete()
-    assert second.name is not None
+    assert second.name == f"{trained.id}-10"
     trained.checkpoints.delete(second.name)
     assert trained.checkpoints.list().to_list() == []
 
@@ -94,6 +95,7 @@ def test_promote_arguments_are_checked(
 ) -> None:
     checkpoint = trained.checkpoints.list().first()
     assert checkpoint is not None
+    assert checkpoint.steps == 5
     with pytest.raises(InvalidArgumentError) as caught:
         checkpoint.promote(**arguments)  # type: ignore[arg-type]
     assert caught.value.argument == argument

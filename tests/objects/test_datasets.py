@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 
 from sambastudio._client import Client
+from sambastudio.emulator import Emulator
 from sambastudio.errors import InvalidArgumentError, NameNotFoundError, UploadError
 from sambastudio.resources import Dataset
-from tests.objects.conftest import APP, unique
+from tests.objects.conftest import APP, emulated_now, unique
 from tests.objects.flaky import Flaky
 
 
-def test_create_uploads_and_returns_the_dataset(client: Client, data_dir: Path) -> None:
+def test_create_uploads_and_returns_the_dataset(
+    client: Client, data_dir: Path, emulator: Emulator
+) -> None:
     name = unique("squad")
     app = client.apps.get(APP)
     dataset = client.datasets.create(
@@ -24,20 +27,22 @@ def test_create_uploads_and_returns_the_dataset(client: Client, data_dir: Path) 
     assert dataset.job_types == ["train", "evaluation"]
     assert dataset.apps == [app.id]
     assert dataset.language == "en"
-    assert dataset.created_at is not None
+    assert dataset.created_at == emulated_now(emulator)
 
 
 def test_get_list_and_delete(client: Client, data_dir: Path) -> None:
-    first = client.datasets.create(name=unique("d"), path=data_dir, apps=[APP], job_types=["train"])
-    assert first.name is not None
+    name = unique("d")
+    first = client.datasets.create(name=name, path=data_dir, apps=[APP], job_types=["train"])
+    assert first.name == name
     for ref in (first.name, first.id, first):
         assert client.datasets.get(ref) == first
     assert first in client.datasets.list().to_list()
     first.delete()
+    second_name = unique("d")
     second = client.datasets.create(
-        name=unique("d"), path=data_dir, apps=[APP], job_types=["train"]
+        name=second_name, path=data_dir, apps=[APP], job_types=["train"]
     )
-    assert second.name is not None
+    assert second.name == second_name
     client.datasets.delete(second.name)
     remaining = client.datasets.list().to_list()
     assert first not in remaining

@@ -20,7 +20,7 @@ from sambastudio.errors import (
 from sambastudio.resources import Project
 from sambastudio.resources.endpoints import Endpoint
 from tests.objects._endpoint_fixtures import deploy, deploy_live, refused_before_sending, secrets_of
-from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
+from tests.objects.conftest import BASE_MODEL, RDU_ARCH, default_key, emulated_now, unique
 from tests.objects.fakes import FakeClock
 
 # ------------------------------------------------------------------------ create, get
@@ -40,11 +40,14 @@ def test_create_returns_the_whole_endpoint(
     assert endpoint.model_id == client.models.get(BASE_MODEL).id
     wire = "nlp" if emulator.state.config.flavor == "legacy" else "generic"  # S3 vs S7
     assert endpoint.url == f"/api/predict/{wire}/{project.id}/{endpoint.id}"
-    assert endpoint.time_created is not None
-    assert endpoint.time_created.endswith("UTC")  # kept as sent
-    assert endpoint.created_at is not None
+    now = emulated_now(emulator)
+    assert endpoint.time_created == now.strftime("%Y-%m-%d %H:%M:%S.%f +0000 UTC")  # as sent
+    assert endpoint.created_at == now
     assert endpoint.api_key is not None
-    assert endpoint.api_key.is_active
+    assert (endpoint.api_key.reveal(), endpoint.api_key.status) == (
+        default_key(emulator, endpoint.id),
+        "Active",
+    )
 
 
 def test_the_model_is_a_name_an_id_or_the_object(client: Client, project: Project) -> None:
@@ -56,8 +59,9 @@ def test_the_model_is_a_name_an_id_or_the_object(client: Client, project: Projec
 def test_get_by_name_id_or_object_in_the_project_and_across(
     client: Client, project: Project
 ) -> None:
-    endpoint = deploy(project)
-    assert endpoint.name is not None
+    name = unique("ep")
+    endpoint = deploy(project, name=name)
+    assert endpoint.name == name
     for ref in (endpoint.name, endpoint.id, endpoint):
         assert project.endpoints.get(ref) == endpoint
         assert client.endpoints.get(ref) == endpoint
@@ -216,10 +220,11 @@ def test_refresh_sees_changes_made_elsewhere(client: Client, project: Project) -
 
 
 def test_delete_by_object_and_by_name(project: Project) -> None:
-    first, second = deploy(project), deploy(project)
+    second_name = unique("ep")
+    first, second = deploy(project), deploy(project, name=second_name)
     first.delete()
-    assert second.name is not None
-    project.endpoints.delete(second.name)
+    assert second.name == second_name
+    project.endpoints.delete(second_name)
     assert project.endpoints.list().to_list() == []
     with pytest.raises(NotFoundError):
         project.endpoints.get(first.id)
@@ -242,7 +247,7 @@ def test_either_generation_of_keys_gives_the_default_key() -> None:
         }
     )
     assert legacy.api_key is not None
-    assert legacy.api_key.reveal() == "k-1"
+    assert (legacy.api_key.reveal(), legacy.api_key.status) == ("k-1", "Active")
     assert current.api_key is not None
     assert (current.api_key.reveal(), current.api_key.description) == ("k-2", "ci")
     assert (current.api_key.project_id, current.api_key.endpoint_id) == ("p", "e")
@@ -272,6 +277,7 @@ def test_pickling_drops_the_client_and_keeps_the_data(client: Client, project: P
     assert restored.model_dump() == endpoint.model_dump()
     with pytest.raises(SambaStudioError, match="attach"):
         _ = restored.client
+    assert restored.api_key == endpoint.api_key
     assert restored.api_key is not None
     with pytest.raises(SambaStudioError, match="attach"):
         _ = restored.api_key.client

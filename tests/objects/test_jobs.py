@@ -20,7 +20,7 @@ from sambastudio.errors import (
     WaitTimeout,
 )
 from sambastudio.resources import Dataset, Job, Project
-from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
+from tests.objects.conftest import BASE_MODEL, RDU_ARCH, emulated_now, unique
 from tests.objects.flaky import Flaky
 
 MakeDataset = Callable[..., Dataset]
@@ -45,13 +45,13 @@ def start(project: Project, dataset: Dataset, **overrides: Any) -> Job:
     return project.jobs.create(**arguments)
 
 
-def test_create_returns_the_job(project: Project, dataset: Dataset) -> None:
+def test_create_returns_the_job(project: Project, dataset: Dataset, emulator: Emulator) -> None:
     job = start(project, dataset, description="first")
     assert isinstance(job, Job)
     assert (job.job_type, job.status, job.description) == ("train", "CREATED", "first")
     assert job.project_id == project.id
     assert job.dataset_id == dataset.id
-    assert job.created_at is not None
+    assert job.created_at == emulated_now(emulator)
 
 
 def test_hyperparams_may_be_a_json_string(project: Project, dataset: Dataset) -> None:
@@ -62,8 +62,9 @@ def test_hyperparams_may_be_a_json_string(project: Project, dataset: Dataset) ->
 def test_get_by_name_id_or_object_in_a_project_and_across(
     client: Client, project: Project, dataset: Dataset
 ) -> None:
-    job = start(project, dataset)
-    assert job.name is not None
+    name = unique("job")
+    job = start(project, dataset, name=name)
+    assert job.name == name
     for ref in (job.name, job.id, job):
         assert project.jobs.get(ref) == job
         assert client.jobs.get(ref) == job
@@ -116,7 +117,7 @@ def test_a_job_on_a_bad_dataset_ends_failed(
     emulator: Emulator, project: Project, make_dataset: MakeDataset
 ) -> None:
     broken = make_dataset()
-    assert broken.name is not None
+    assert broken.name.startswith("dataset-")  # make_dataset's unique("dataset")
     emulator.fail_on(dataset=broken.name, message="dataset has no prompt column")
     job = start(project, broken)
     with pytest.raises(JobFailed, match="no prompt column") as caught:
@@ -170,9 +171,10 @@ def test_update_and_delete(project: Project, dataset: Dataset) -> None:
     assert (job.name, job.description) == (new_name, "new words")
     assert project.jobs.get(new_name) == job
     job.delete()
-    other = start(project, dataset)
-    assert other.name is not None
-    project.jobs.delete(other.name)
+    other_name = unique("job")
+    other = start(project, dataset, name=other_name)
+    assert other.name == other_name
+    project.jobs.delete(other_name)
     assert project.jobs.list().to_list() == []
 
 
@@ -182,8 +184,10 @@ def test_metrics_and_logs(project: Project, dataset: Dataset) -> None:
     assert [point.step for point in metrics.train_loss][-1] == 10
     assert metrics["train_loss"] == metrics.train_loss
     logs = job.logs.list().to_list()
-    assert logs
-    assert job.logs.preview(logs[0])
+    assert [log.name for log in logs] == ["job.log", "training.log"]  # a train job's two
+    events = job.logs.preview(logs[0]).splitlines()
+    assert events[0].endswith(f"job {job.name} created (train)")
+    assert events[-1].endswith("ended EXIT_WITH_0")
     assert job.logs.preview(logs[0].name) == job.logs.preview(logs[0])
 
 

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sambastudio._client import Client
+from sambastudio.emulator import Emulator
 from sambastudio.resources.notifications import Notification
 from tests.objects._endpoint_fixtures import refused_before_sending, routes_sent
-from tests.objects.conftest import unique
+from tests.objects.conftest import emulated_now, unique
 
 
 @pytest.fixture
@@ -25,7 +26,9 @@ def about(notes: list[Notification], names: list[str]) -> list[Notification]:
     return [note for note in notes if any(name in note.message for name in names)]
 
 
-def test_list_holds_what_happened_newest_first(client: Client, tenant_names: list[str]) -> None:
+def test_list_holds_what_happened_newest_first(
+    client: Client, tenant_names: list[str], emulator: Emulator
+) -> None:
     notes = about(client.notifications.list(type="admin").to_list(), tenant_names)
     assert [note.message for note in notes[:2]] == [
         f"Tenant {tenant_names[-1]} deleted",
@@ -33,7 +36,7 @@ def test_list_holds_what_happened_newest_first(client: Client, tenant_names: lis
     ]
     assert all(isinstance(note, Notification) for note in notes)
     assert {note.level for note in notes} == {20, 30}
-    assert notes[0].created_at is not None
+    assert notes[0].created_at == emulated_now(emulator)  # nothing moved the clock since
 
 
 def test_levels_and_ordering(client: Client, tenant_names: list[str]) -> None:

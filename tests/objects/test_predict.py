@@ -11,9 +11,11 @@ import pytest
 import requests
 
 from sambastudio._client import Client
+from sambastudio.emulator import Emulator
 from sambastudio.errors import (
     APIStatusError,
     AuthenticationError,
+    InternalServerError,
     InvalidArgumentError,
     SambaStudioError,
 )
@@ -28,6 +30,7 @@ from tests.objects._endpoint_fixtures import (
     routes_sent,
     secrets_of,
 )
+from tests.objects.conftest import default_key
 
 SHORT = {"max_tokens_to_generate": 3}
 TOO_LONG = "word " * 9000
@@ -158,9 +161,12 @@ def test_any_active_key_works_and_a_revoked_one_is_refused(
             assert secret not in text
 
 
-def test_without_an_active_key_nothing_is_sent(client: Client, project: Project) -> None:
+def test_without_an_active_key_nothing_is_sent(
+    client: Client, project: Project, emulator: Emulator
+) -> None:
     endpoint = deploy(project)
     assert endpoint.api_key is not None
+    assert endpoint.api_key.reveal() == default_key(emulator, endpoint.id)
     endpoint.api_key.revoke()
     endpoint.refresh()
     with routes_sent(client) as sent, pytest.raises(SambaStudioError, match="no active API key"):
@@ -169,7 +175,7 @@ def test_without_an_active_key_nothing_is_sent(client: Client, project: Project)
 
 
 def test_an_endpoint_on_its_way_answers_503(project: Project) -> None:
-    with pytest.raises(APIStatusError) as caught:
+    with pytest.raises(InternalServerError) as caught:
         deploy(project).predict("Hello")
     assert caught.value.status_code == 503
 
@@ -247,9 +253,10 @@ def test_a_typed_value_that_does_not_parse_is_refused(wire: Wire, kind: str, val
 # ----------------------------------------------------------------------- OpenAI URL
 
 
-def test_the_openai_base_url_serves_chat_completions(project: Project) -> None:
+def test_the_openai_base_url_serves_chat_completions(project: Project, emulator: Emulator) -> None:
     endpoint = deploy_live(project, openai_compatible=True)
     assert endpoint.api_key is not None
+    assert endpoint.api_key.reveal() == default_key(emulator, endpoint.id)
     answer = requests.post(
         f"{endpoint.openai_base_url}/chat/completions",
         headers={"Authorization": f"Bearer {endpoint.api_key.reveal()}"},

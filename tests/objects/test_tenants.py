@@ -17,7 +17,7 @@ from sambastudio.errors import (
 )
 from sambastudio.resources.tenants import Tenant
 from tests.objects._endpoint_fixtures import refused_before_sending, routes_sent
-from tests.objects.conftest import unique
+from tests.objects.conftest import emulated_now, unique
 
 
 @pytest.fixture
@@ -25,15 +25,15 @@ def tenant(client: Client) -> Tenant:
     return client.tenants.create(name=unique("tenant"), display_name="For a test")
 
 
-def test_create_returns_the_whole_tenant(tenant: Tenant) -> None:
+def test_create_returns_the_whole_tenant(tenant: Tenant, emulator: Emulator) -> None:
     assert isinstance(tenant, Tenant)
     assert tenant.display_name == "For a test"
-    assert tenant.rdu_node_count is not None
-    assert tenant.created_at is not None
+    assert tenant.rdu_node_count == 1024  # a new tenant gets the emulator's rdu_nodes (conftest)
+    assert tenant.created_at == emulated_now(emulator)
 
 
 def test_get_by_name_id_or_object(client: Client, tenant: Tenant) -> None:
-    assert tenant.name is not None
+    assert tenant.name.startswith("tenant-")  # the fixture's unique("tenant")
     for ref in (tenant.name, tenant.id, tenant):
         assert client.tenants.get(ref) == tenant
 
@@ -59,9 +59,10 @@ def test_update_in_place_and_through_the_collection(client: Client, tenant: Tena
 def test_delete_by_object_and_by_name(client: Client) -> None:
     first = client.tenants.create(name=unique("gone"))
     first.delete()
-    second = client.tenants.create(name=unique("gone"))
-    assert second.name is not None
-    client.tenants.delete(second.name)
+    second_name = unique("gone")
+    second = client.tenants.create(name=second_name)
+    assert second.name == second_name
+    client.tenants.delete(second_name)
     with pytest.raises(NotFoundError):
         client.tenants.get(first.id)
     with pytest.raises(NameNotFoundError):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
 import pytest
 
-from sambastudio._waiting import Acceptors, Backoff, Waiter
+from sambastudio._waiting import Acceptors, Backoff, SystemClock, Waiter
 from sambastudio.errors import (
     APIConnectionError,
     InternalServerError,
@@ -91,6 +92,21 @@ def test_timeout_says_how_long_and_the_last_status() -> None:
     assert "20 s" in str(caught.value)
 
 
+def test_the_deadline_counts_from_when_the_wait_began() -> None:
+    clock = FakeClock()
+    clock.time = 1000.0  # a monotonic clock starts anywhere
+    with pytest.raises(WaitTimeout):
+        waiter(["A"] * 100, clock, timeout=20).wait()
+    assert clock.sleeps == [5, 7.5, 7.5]  # the third sleep is cut to the deadline
+
+
+def test_a_deadline_less_than_a_second_away_is_still_waited_for() -> None:
+    clock = FakeClock()
+    with pytest.raises(WaitTimeout):
+        waiter(["A"] * 100, clock, timeout=5.5, backoff=Backoff(5, 5)).wait()
+    assert clock.sleeps == [5, 0.5]
+
+
 def test_no_timeout_means_no_limit() -> None:
     clock = FakeClock()
     waiter(["A"] * 200 + ["DONE"], clock, timeout=None).wait()
@@ -123,6 +139,33 @@ def test_a_transient_error_at_the_deadline_becomes_the_timeouts_cause() -> None:
     assert caught.value.__cause__ is error
 
 
+def test_a_deadline_before_any_answer_reports_the_status_the_wait_began_with() -> None:
+    error = APIConnectionError("reset", method="GET", path="/x")
+    with pytest.raises(WaitTimeout) as caught:
+        waiter([error] * 50, FakeClock(), timeout=30).wait()
+    assert (caught.value.resource, caught.value.last_status) == (Thing("t", "NEW"), "NEW")
+    assert caught.value.__cause__ is error
+
+
+def test_status_changes_and_transient_errors_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    error = InternalServerError("down for a moment", status_code=503)
+    with caplog.at_level(logging.DEBUG, logger="sambastudio"):
+        waiter(["A", "A", error, "DONE"], FakeClock()).wait()
+    # one line per change of status (not per poll), one per error ridden out
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.DEBUG, f"{Thing('t', 'A', 'server says A')!r} is now A"),
+        (logging.INFO, "transient error while waiting, polling on: down for a moment"),
+        (logging.DEBUG, f"{Thing('t', 'DONE', 'server says DONE')!r} is now DONE"),
+    ]
+
+
+def test_the_system_clock_sleeps_for_real() -> None:
+    clock = SystemClock()
+    before = clock.now()
+    clock.sleep(0.01)
+    assert clock.now() - before >= 0.01
+
+
 def test_other_errors_propagate() -> None:
     with pytest.raises(NotFoundError):
         waiter([NotFoundError("gone", status_code=404)], FakeClock()).wait()
@@ -133,18 +176,30 @@ def test_an_unknown_status_keeps_waiting() -> None:
 
 
 @pytest.mark.parametrize(
-    ("make", "argument"),
+    ("make", "argument", "message"),
     [
-        (lambda: waiter([], FakeClock(), timeout=-1), "timeout"),
-        (lambda: Backoff(poll_interval=0), "poll_interval"),
-        (lambda: Backoff(max_poll_interval=-5), "max_poll_interval"),
-        (lambda: Backoff(poll_interval=10, max_poll_interval=5), "max_poll_interval"),
+        (
+            lambda: waiter([], FakeClock(), timeout=-1),
+            "timeout",
+            "timeout must be >= 0 seconds, or None",
+        ),
+        (lambda: Backoff(poll_interval=0), "poll_interval", "poll_interval must be positive"),
+        (
+            lambda: Backoff(max_poll_interval=-5),
+            "max_poll_interval",
+            "max_poll_interval must be positive",
+        ),
+        (
+            lambda: Backoff(poll_interval=10, max_poll_interval=5),
+            "max_poll_interval",
+            "max_poll_interval must not be below poll_interval",
+        ),
     ],
 )
-def test_bad_options_are_refused(make: Callable[[], object], argument: str) -> None:
+def test_bad_options_are_refused(make: Callable[[], object], argument: str, message: str) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         make()
-    assert caught.value.argument == argument
+    assert (caught.value.argument, str(caught.value)) == (argument, message)
 
 
 def test_a_timeout_while_waiting_for_capacity_says_so() -> None:

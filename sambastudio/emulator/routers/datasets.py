@@ -2,15 +2,18 @@
 
 A dataset document (kind ``dataset``, tenant-scoped) is::
 
-    {id, name, dataset_name, description, status: "Available", job_types, apps: [app id],
-     file_type, url, language, metadata, source_type, path, size_bytes, file_count,
-     user_id, tenant_id, created_at, updated_at}
+    {id, name, dataset_name, description, status: "Available" | "Importing", job_types,
+     apps: [app id], file_type, url, language, metadata, source_type, path, size_bytes, file_count,
+     user_id, tenant_id, created_at, updated_at, [region, import_started_at] (S3 only)}
 
 ``source_type`` says where the bytes are: ``localMachine`` (a folder upload completed under a
 reserved dataset id, which becomes the dataset's id), ``local`` (a path already in the
-emulator's storage) or ``aws`` (an S3 folder; nothing is stored here, and the credentials
-are neither kept nor echoed). add_dataset errors come grpc-gateway style, as S3 saw them; a
-name taken in the tenant answers 400 with code 3, as create_job's duplicates did (S3).
+emulator's storage) or ``aws`` (an S3 folder). An S3 dataset is ``Importing`` for a short
+emulated delay, then ``Available`` (see ``_transfers``): the emulator cannot reach S3, so it
+records the bucket, folder and region and stores no file; the credentials are checked for
+shape, then neither kept nor echoed (S8: "AWS S3 credentials are not stored"). add_dataset
+errors come grpc-gateway style, as S3 saw them; a name taken in the tenant answers 400 with
+code 3, as create_job's duplicates did (S3).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sambastudio.emulator._clock import iso
 from sambastudio.emulator._errors import ApiError, grpc, not_found
 from sambastudio.emulator._routing import Body, operation
 from sambastudio.emulator._state import EmulatorState, State
+from sambastudio.emulator._transfers import observe_dataset
 from sambastudio.emulator._upload_store import Doc, reservation
 
 router = APIRouter(tags=["datasets"])
@@ -50,12 +54,15 @@ class StoredSource(Body):
 
 
 class AwsSource(Body):
+    """snapi's aws source file, with ``source_type`` (the field names are S8's; that SnSdk
+    sends them as they are is assumed). Bucket and region follow AWS's naming rules."""
+
     source_type: Literal["aws"]
-    bucket: str = Field(min_length=1)
+    bucket: str = Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$")
     folder: str = ""
-    access_key_id: SecretStr = Field(alias="accessKeyId")
-    secret_access_key: SecretStr = Field(alias="secretAccessKey")
-    region: str = Field(min_length=1)
+    access_key_id: SecretStr = Field(alias="accessKeyId", min_length=1)
+    secret_access_key: SecretStr = Field(alias="secretAccessKey", min_length=1)
+    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 
 
 Source = Annotated[UploadedSource | StoredSource | AwsSource, Field(discriminator="source_type")]
@@ -125,8 +132,18 @@ def _job_types(job_type: list[str]) -> list[str]:
 def _where(state: EmulatorState, caller: Caller, source: Source) -> dict[str, Any]:
     """Where the dataset's bytes are: the source type, path and file statistics."""
     if isinstance(source, AwsSource):
-        path = f"s3://{source.bucket}/{source.folder}".rstrip("/")
-        return {"source_type": "aws", "path": path, "size_bytes": 0, "file_count": 0}
+        if ".." in source.folder.split("/"):
+            raise ApiError(400, f"source.folder {source.folder!r} may not contain '..'")
+        path = f"s3://{source.bucket}/{source.folder.strip('/')}".rstrip("/")
+        return {
+            "source_type": "aws",
+            "path": path,
+            "region": source.region,
+            "size_bytes": 0,
+            "file_count": 0,
+            "status": "Importing",
+            "import_started_at": state.now(),
+        }
     if isinstance(source, UploadedSource):
         reserved = reservation(state, caller.tenant_id, source.dataset_id)
         folders = state.store.list("upload_folder", parent_id=reserved["id"])
@@ -167,7 +184,7 @@ def add_dataset(state: State, caller: CallerDep, body: NewDataset) -> dict[str, 
             "name": name,
             "dataset_name": name,
             "description": body.description,
-            "status": "Available",
+            "status": "Available",  # an S3 import's ``where`` says Importing
             "job_types": job_types,
             "apps": apps,
             "file_type": body.file_type,
@@ -189,7 +206,7 @@ def add_dataset(state: State, caller: CallerDep, body: NewDataset) -> dict[str, 
 @operation(router, "list_datasets")
 def list_datasets(state: State, caller: CallerDep) -> dict[str, Any]:
     docs = _lookup.visible_all(state, caller, "dataset")
-    return {"datasets": [dataset_view(doc) for doc in docs]}
+    return {"datasets": [dataset_view(observe_dataset(state, doc)) for doc in docs]}
 
 
 @operation(router, "search_dataset")
