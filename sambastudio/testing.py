@@ -28,33 +28,33 @@ Fixtures (function-scoped: each test gets a fresh, identical world):
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Generator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
-import attrs
 import pytest
-
-from sambastudio._scrub import (
-    ACCESS_KEY_PLACEHOLDER,
-    PLACEHOLDER_HOST,
-    Scrubber,
-    is_placeholder,
-    scan_cassettes,
-)
-from sambastudio._testkit import (
-    EMULATOR_ACCESS_KEY,
-    EMULATOR_SEED,
-    EPOCH,
-    MULTIPART_BOUNDARY,
-    InstantClock,
-    TargetKind,
-    deterministic_emulator,
-    pinned_randomness,
-)
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
+    from sambastudio._scrub import (
+        ACCESS_KEY_PLACEHOLDER,
+        PLACEHOLDER_HOST,
+        Scrubber,
+        is_placeholder,
+        scan_cassettes,
+    )
+    from sambastudio._testkit import (
+        EMULATOR_ACCESS_KEY,
+        EMULATOR_SEED,
+        EPOCH,
+        MULTIPART_BOUNDARY,
+        Flavor,
+        InstantClock,
+        Target,
+        deterministic_emulator,
+        pinned_randomness,
+    )
     from sambastudio._waiting import Clock
     from sambastudio.compat import SnSdk
     from sambastudio.emulator import Emulator
@@ -77,28 +77,43 @@ __all__ = [
     "scrubbing_config",
 ]
 
-Flavor = Literal["current", "legacy"]
 FLAVORS: Final[tuple[Flavor, ...]] = ("current", "legacy")
 LIVE: Final = "sambastudio_live"
 LIVE_FLAVOR: Final = "sambastudio_live_flavor"
 EMULATOR_ONLY: Final = "sambastudio_emulator_only"
 
+_EXPORTS: Final = {
+    "sambastudio._scrub": (
+        "ACCESS_KEY_PLACEHOLDER",
+        "PLACEHOLDER_HOST",
+        "Scrubber",
+        "is_placeholder",
+        "scan_cassettes",
+    ),
+    "sambastudio._testkit": (
+        "EMULATOR_ACCESS_KEY",
+        "EMULATOR_SEED",
+        "EPOCH",
+        "MULTIPART_BOUNDARY",
+        "InstantClock",
+        "Target",
+        "deterministic_emulator",
+        "pinned_randomness",
+    ),
+}
+"""The names this module offers from others, loaded on first use (PEP 562): the plugin is
+imported in every pytest run of every project that installs the package, so its import
+costs next to nothing; the scrubber, the routes table and the emulator kit load with the
+first fixture or name that needs them (docs/performance.md)."""
 
-@attrs.frozen
-class Target:
-    """What a test's clients talk to.
 
-    ``kind`` is ``emulator`` (recording, or a test without cassette), ``replay`` (the
-    cassette answers; ``url`` and ``access_key`` are the placeholders the cassette holds)
-    or ``live`` (a real SambaStudio). ``emulator`` is set for the first only.
-    """
-
-    kind: TargetKind
-    url: str
-    access_key: str = attrs.field(repr=False)
-    flavor: Flavor
-    tenant: str | None = None
-    emulator: Emulator | None = None
+def __getattr__(name: str) -> Any:
+    for module, names in _EXPORTS.items():
+        if name in names:
+            value = getattr(importlib.import_module(module), name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module 'sambastudio.testing' has no attribute {name!r}")
 
 
 def scrubbing_config(host_url: str | None = None, access_key: str | None = None) -> dict[str, Any]:
@@ -108,6 +123,8 @@ def scrubbing_config(host_url: str | None = None, access_key: str | None = None)
     (polls replay in order), and everything secret is replaced: see ``sambastudio._scrub``.
     Build one per cassette (the scrubber learns the secrets it meets).
     """
+    from sambastudio._scrub import ACCESS_KEY_PLACEHOLDER, Scrubber
+
     secrets = {access_key: ACCESS_KEY_PLACEHOLDER} if access_key else {}
     scrubber = Scrubber([host_url] if host_url else [], secrets)
     return {
@@ -203,6 +220,8 @@ def sambastudio_emulator(
     """A fresh emulator on a frozen clock (``emu.clock.advance(s)`` moves it)."""
     if request.config.getoption(LIVE, default=False):
         pytest.skip("needs the emulator, and --sambastudio-live points at a real server")
+    from sambastudio._testkit import deterministic_emulator
+
     with deterministic_emulator(**sambastudio_emulator_options) as emulator:
         yield emulator
 
@@ -212,6 +231,9 @@ def sambastudio_target(
     request: pytest.FixtureRequest, sambastudio_flavor: Flavor
 ) -> Iterator[Target]:
     """The emulator, a cassette or a live server (see the module's docstring)."""
+    from sambastudio._scrub import ACCESS_KEY_PLACEHOLDER, PLACEHOLDER_HOST
+    from sambastudio._testkit import Target, pinned_randomness
+
     target: Target
     if request.config.getoption(LIVE, default=False):
         target = _live_target(request.config.getoption(LIVE_FLAVOR))
@@ -238,6 +260,8 @@ def sambastudio_clock(sambastudio_target: Target) -> Clock:
         from sambastudio._waiting import SYSTEM_CLOCK
 
         return SYSTEM_CLOCK
+    from sambastudio._testkit import InstantClock
+
     emulator = sambastudio_target.emulator
     return InstantClock(emulator.clock if emulator is not None else None)
 
@@ -294,4 +318,6 @@ def _live_target(flavor: Flavor) -> Target:
             "--sambastudio-live needs SAMBASTUDIO_HOST_URL and SAMBASTUDIO_ACCESS_KEY"
         )
     tenant = os.environ.get("SAMBASTUDIO_TENANT") or None
+    from sambastudio._testkit import Target
+
     return Target("live", url.rstrip("/"), key, flavor, tenant=tenant)
