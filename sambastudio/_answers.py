@@ -7,9 +7,11 @@ where the answer differs and how, never what it held.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sambastudio.errors import UnexpectedResponseError
 
@@ -29,5 +31,19 @@ def parse_answer(model: type[M], data: Any, what: str) -> M:
     """``model`` validated from ``data``, or an :class:`UnexpectedResponseError` about ``what``."""
     try:
         return model.model_validate(data)
+    except ValidationError as error:
+        raise UnexpectedResponseError(f"unexpected {what} data: {describe(error)}") from None
+
+
+@functools.cache
+def _list_of(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def parse_answers(model: type[M], items: Sequence[Any], what: str) -> list[M]:
+    """Every item validated as ``model`` in one pass (one call into pydantic-core for the
+    whole list, not one per item), or an :class:`UnexpectedResponseError` about ``what``."""
+    try:
+        return _list_of(model).validate_python(items)
     except ValidationError as error:
         raise UnexpectedResponseError(f"unexpected {what} data: {describe(error)}") from None

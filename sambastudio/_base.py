@@ -61,11 +61,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NewType, TypeVar
 
 import attrs
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from sambastudio import _display
-from sambastudio._answers import parse_answer
+from sambastudio._answers import parse_answer, parse_answers
 from sambastudio._checks import CheckedArguments
 from sambastudio._envelopes import list_of, object_of
 from sambastudio._hints import Parent
@@ -100,7 +100,7 @@ so a new server value never raises, and type checkers still offer the known ones
 class Record(BaseModel):
     """A server object without behaviour: unknown fields kept, either generation's names."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class Timestamped(Record):
@@ -136,8 +136,11 @@ class Resource(Timestamped, CheckedArguments):
     name: str | None = None
     status: str | None = None
 
-    _client: Client | None = PrivateAttr(default=None)
-    _last_response: APIResponse | None = PrivateAttr(default=None)
+    # The client and the response are held in slots rather than pydantic private
+    # attributes: a model with private attributes runs Python code (their initialisation)
+    # for every instance it validates, a third of the cost of a list of 2,000. Pickling
+    # ignores slots, so it drops both; copies pass them on explicitly (below).
+    __slots__ = ("_bound_client", "_bound_response")
 
     @classmethod
     def _from_data(
@@ -145,8 +148,26 @@ class Resource(Timestamped, CheckedArguments):
     ) -> Self:
         """The resource ``data`` describes, bound to ``client``, from ``response``."""
         resource = parse_answer(cls, data, cls.kind)
-        resource._last_response = response
-        return resource.attach(client)
+        resource._bind(client)
+        resource._answered_by(response)
+        return resource
+
+    @property
+    def _client(self) -> Client | None:
+        return getattr(self, "_bound_client", None)
+
+    @_client.setter
+    def _client(self, client: Client | None) -> None:
+        self._bind(client)
+
+    def _bind(self, client: Client | None) -> None:
+        """Hold ``client`` (bypassing pydantic's ``__setattr__``: this runs per list item);
+        a resource holding others binds them too."""
+        object.__setattr__(self, "_bound_client", client)
+
+    def _answered_by(self, response: APIResponse | None) -> None:
+        """Keep the response this state came from (see :attr:`last_response`)."""
+        object.__setattr__(self, "_bound_response", response)
 
     # ------------------------------------------------------------------ the client
     @property
@@ -162,13 +183,14 @@ class Resource(Timestamped, CheckedArguments):
     @property
     def last_response(self) -> APIResponse:
         """The HTTP response this object's current state came from (status, request id...)."""
-        if self._last_response is None:
+        response: APIResponse | None = getattr(self, "_bound_response", None)
+        if response is None:
             raise SambaStudioError(f"{self!r} was not read from a response (or was unpickled)")
-        return self._last_response
+        return response
 
     def attach(self, client: Client) -> Self:
         """Bind this object (typically an unpickled one) to ``client``; returns it."""
-        self._client = client
+        self._bind(client)
         return self
 
     def _request(self, operation: str, /, **args: Any) -> APIResponse:
@@ -198,7 +220,7 @@ class Resource(Timestamped, CheckedArguments):
         if extra is not None:
             extra.clear()
             extra.update(fresh.model_extra or {})
-        self._last_response = fresh._last_response
+        self._answered_by(getattr(fresh, "_bound_response", None))
 
     def _absorb_answer(self, answer: APIResponse) -> Self:
         """Take the state a write answered with, or fetch it when the answer is only an ack."""
@@ -227,23 +249,19 @@ class Resource(Timestamped, CheckedArguments):
         """A card in Jupyter (``sambastudio._display``); no secret is ever shown."""
         return _display.resource_html(self)
 
-    def __getstate__(self) -> dict[Any, Any]:
-        state = super().__getstate__()
-        state["__pydantic_private__"] = {
-            **(state.get("__pydantic_private__") or {}),
-            "_client": None,
-            "_last_response": None,
-        }
-        return state
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        copied._bind(self._client)
+        copied._answered_by(getattr(self, "_bound_response", None))
+        return copied
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         # A copy shares the client and the response: neither a connection pool nor a
         # response's socket can be deep-copied.
-        memo = {} if memo is None else memo
-        for shared in (self._client, self._last_response):
-            if shared is not None:
-                memo[id(shared)] = shared
-        return super().__deepcopy__(memo)
+        copied = super().__deepcopy__(memo)
+        copied._bind(self._client)
+        copied._answered_by(getattr(self, "_bound_response", None))
+        return copied
 
 
 class Waitable(Resource):
@@ -484,11 +502,22 @@ class Collection(Generic[R], CheckedArguments):
         if routes.list is None:
             raise SambaStudioError(f"{type(self).__name__} cannot list")
         answer = self._client._request(routes.list, **self._list_args())
-        items = [self._build(item, answer) for item in list_of(answer.json(), routes.list_key)]
+        items = self._build_all(list_of(answer.json(), routes.list_key), answer)
         return Page(items, response=answer)
 
     def _build(self, data: Mapping[str, Any], response: APIResponse | None) -> R:
         return self._model._from_data({**self._inherited(), **data}, self._client, response)
+
+    def _build_all(self, items: builtins.list[Any], response: APIResponse) -> builtins.list[R]:
+        """A list answer's resources, validated in one pass: no per-item work but binding."""
+        inherited = self._inherited()
+        if inherited:
+            items = [{**inherited, **item} if isinstance(item, Mapping) else item for item in items]
+        resources = parse_answers(self._model, items, self._model.kind)
+        for resource in resources:
+            resource._bind(self._client)
+            resource._answered_by(response)
+        return resources
 
     def _create(
         self,

@@ -3,6 +3,10 @@
 It holds the settings, one transport (one connection pool) and the clock waiters read;
 everything else hangs off its collections. The collections are properties declared on the
 class, so ``unittest.mock.create_autospec(Client)`` sees them (databricks-sdk-py PR#480).
+
+Each collection's module is imported when the collection is first asked for, not with the
+client: creating a client costs little more than importing requests, and a program pays
+for the pydantic models of the resources it uses only (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -21,20 +25,19 @@ from sambastudio._pipeline import Pipeline, RequestOptions, ResponseHook
 from sambastudio._response import APIResponse
 from sambastudio._routes import Route
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
-from sambastudio.resources import admin
-from sambastudio.resources.admin import Admin, Feature
-from sambastudio.resources.apps import Apps
-from sambastudio.resources.datasets import Datasets
-from sambastudio.resources.endpoints import Endpoints
-from sambastudio.resources.jobs import Jobs
-from sambastudio.resources.models import Models
-from sambastudio.resources.notifications import Notifications
-from sambastudio.resources.projects import Projects
-from sambastudio.resources.tenants import Tenants
-from sambastudio.resources.users import Roles, Users
 
 if TYPE_CHECKING:
     from sambastudio.doctor import DoctorReport
+    from sambastudio.resources.admin import Admin, Feature
+    from sambastudio.resources.apps import Apps
+    from sambastudio.resources.datasets import Datasets
+    from sambastudio.resources.endpoints import Endpoints
+    from sambastudio.resources.jobs import Jobs
+    from sambastudio.resources.models import Models
+    from sambastudio.resources.notifications import Notifications
+    from sambastudio.resources.projects import Projects
+    from sambastudio.resources.tenants import Tenants
+    from sambastudio.resources.users import Roles, Users
 
 
 class Client:
@@ -104,6 +107,8 @@ class Client:
         routes: str | os.PathLike[str] | None = None,
     ) -> Self:
         """A client for the access key SambaStudio gives ``username`` for ``password``."""
+        from sambastudio.resources import admin
+
         return admin.log_in(
             cls,
             host_url,
@@ -180,53 +185,77 @@ class Client:
     # ------------------------------------------------------------------ collections
     @property
     def projects(self) -> Projects:
+        from sambastudio.resources.projects import Projects
+
         return Projects(self)
 
     @property
     def jobs(self) -> Jobs:
         """Jobs across every project."""
+        from sambastudio.resources.jobs import Jobs
+
         return Jobs(self)
 
     @property
     def datasets(self) -> Datasets:
+        from sambastudio.resources.datasets import Datasets
+
         return Datasets(self)
 
     @property
     def models(self) -> Models:
+        from sambastudio.resources.models import Models
+
         return Models(self)
 
     @property
     def apps(self) -> Apps:
+        from sambastudio.resources.apps import Apps
+
         return Apps(self)
 
     @property
     def endpoints(self) -> Endpoints:
         """Endpoints across every project."""
+        from sambastudio.resources.endpoints import Endpoints
+
         return Endpoints(self)
 
     @property
     def tenants(self) -> Tenants:
+        from sambastudio.resources.tenants import Tenants
+
         return Tenants(self)
 
     @property
     def users(self) -> Users:
+        from sambastudio.resources.users import Users
+
         return Users(self)
 
     @property
     def roles(self) -> Roles:
+        from sambastudio.resources.users import Roles
+
         return Roles(self)
 
     @property
     def notifications(self) -> Notifications:
+        from sambastudio.resources.notifications import Notifications
+
         return Notifications(self)
 
     @property
     def admin(self) -> Admin:
         """Views across users and tenants (admins only)."""
+        from sambastudio.resources.admin import Admin
+
         return Admin(self)
 
     def features(self) -> list[Feature]:
         """The server's feature flags."""
+        from sambastudio.resources import admin
+
         return admin.features(self)
 
     def doctor(self, *, allow_writes: bool = False) -> DoctorReport:

@@ -9,8 +9,8 @@ crossing it raises :class:`~sambastudio.errors.LimitExceededError` naming the se
 
 from __future__ import annotations
 
+import itertools
 import json
-import re
 from collections.abc import Iterator
 from typing import IO, Any, Final
 from urllib.parse import urlsplit
@@ -61,36 +61,48 @@ _LINE_CHUNK: Final = 512
 """Bytes asked of the socket per read of a stream (requests' own): a token arrives as soon
 as it is sent, not once a bigger buffer fills."""
 
-# A JSON string (escapes included), or one bracket: what a depth count needs to see.
-_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_CONTAINERS: Final = frozenset({dict, list})
 
 
-def json_depth(text: str) -> int:
-    """The deepest nesting of ``text``, counted without recursion (brackets in strings skipped)."""
-    depth = deepest = 0
-    for match in _TOKENS.finditer(text):
-        found = match.group()
-        if found in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif found in "]}":
-            depth -= 1
-    return deepest
+def nesting_depth(value: Any, stop_past: int | None = None) -> int:
+    """How deeply ``value`` (parsed JSON: plain dicts and lists) nests, counted level by
+    level without recursion; counting stops once it is past ``stop_past``."""
+    depth = 0
+    level = [value] if type(value) in _CONTAINERS else []
+    while level:
+        depth += 1
+        if stop_past is not None and depth > stop_past:
+            break
+        children = itertools.chain.from_iterable(
+            [node.values() if type(node) is dict else node for node in level]
+        )
+        level = [child for child in children if child.__class__ in _CONTAINERS]
+    return depth
 
 
 def decode_json(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """``json.loads(text)`` once its size and depth are within ``limits``."""
+    """``json.loads(text)`` if its size and depth are within ``limits``.
+
+    The depth is counted on the parsed value, which costs about half of ``json.loads``
+    (a scan of the text for brackets outside strings cost fifteen times as much). A document
+    too deep for the parser's recursion is refused alike.
+    """
     if len(text) > limits.max_json_bytes:
         raise LimitExceededError(
             "max_json_bytes",
             f"the JSON answer is larger than max_json_bytes ({limits.max_json_bytes} bytes)",
         )
-    if json_depth(text) > limits.max_json_depth:
-        raise LimitExceededError(
-            "max_json_depth",
-            f"the JSON answer nests deeper than max_json_depth ({limits.max_json_depth})",
-        )
-    return json.loads(text)
+    too_deep = LimitExceededError(
+        "max_json_depth",
+        f"the JSON answer nests deeper than max_json_depth ({limits.max_json_depth})",
+    )
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
+    if nesting_depth(value, stop_past=limits.max_json_depth) > limits.max_json_depth:
+        raise too_deep
+    return value
 
 
 def read_capped(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> bytes:

@@ -29,5 +29,31 @@ def test_importing_the_package_loads_no_http_stack() -> None:
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
-    for heavy in ("requests", "pydantic", "sambastudio._client", "fastapi"):
+    heavy_modules = ("requests", "pydantic", "attrs", "sambastudio._client", "fastapi")
+    for heavy in (*heavy_modules, "sambastudio.testing.scrubbing", "sambastudio.testing.kit"):
         assert f"'{heavy}'" not in loaded, heavy
+
+
+def test_a_client_loads_no_resource_module_until_one_is_used() -> None:
+    """First use costs little more than ``import requests`` (docs/performance.md)."""
+    code = (
+        "import sys; from sambastudio import Client; "
+        "c = Client(host_url='http://127.0.0.1:9', access_key='k' * 20); "
+        "print(sorted(sys.modules)); c.projects; print(sorted(sys.modules))"
+    )
+    before, after = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()
+    for heavy in ("pydantic", "tqdm", "click", "sambastudio.resources", "sambastudio.emulator"):
+        assert f"'{heavy}'" not in before, heavy
+    assert "'sambastudio.resources.projects'" in after
+
+
+def test_every_lazy_resource_name_is_exported_and_loads() -> None:
+    from sambastudio import resources
+
+    homes = resources._HOME
+    assert set(homes) == set(resources.__all__)
+    for name, module in homes.items():
+        value = getattr(resources, name)
+        assert value.__module__ == f"sambastudio.resources.{module}", name

@@ -21,6 +21,7 @@ import click
 
 from sambastudio._redact import mask_text
 from sambastudio.cli._context import CliContext, Group, global_options
+from sambastudio.cli._lazy import LazyGroup
 from sambastudio.errors import InvalidArgumentError, SambaStudioError
 
 OPERATION_FAILED = 1
@@ -84,8 +85,9 @@ def _wants_json(ctx: click.Context) -> bool:
         return False
 
 
-class MainGroup(Group):
-    """The ``sambastudio`` group: takes the global options and reports every failure."""
+class MainGroup(LazyGroup, Group):
+    """The ``sambastudio`` group: takes the global options, reports every failure, and
+    imports a subcommand's module only when that subcommand is used."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -95,11 +95,10 @@ class Endpoint(Waitable):
         rest = {k: v for k, v in data.items() if k not in ("api_key", "api_keys")}
         return {**rest, "listed_keys": [{**entry, **owner} for entry in key_entries(data)]}
 
-    def attach(self, client: Client) -> Self:
-        super().attach(client)
+    def _bind(self, client: Client | None) -> None:
+        super()._bind(client)
         for key in self.listed_keys:
-            key.attach(client)
-        return self
+            key._bind(client)
 
     # ------------------------------------------------------------------- views
     @property

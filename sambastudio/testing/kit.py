@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+import attrs
+
 if TYPE_CHECKING:
     from sambastudio.emulator import Emulator
 
@@ -40,6 +42,24 @@ EMULATOR_EXTRA_MISSING: Final = (
 )
 
 TargetKind = Literal["emulator", "live", "replay"]
+Flavor = Literal["current", "legacy"]
+
+
+@attrs.frozen
+class Target:
+    """What a test's clients talk to (the ``sambastudio_target`` fixture).
+
+    ``kind`` is ``emulator`` (recording, or a test without cassette), ``replay`` (the
+    cassette answers; ``url`` and ``access_key`` are the placeholders the cassette holds)
+    or ``live`` (a real SambaStudio). ``emulator`` is set for the first only.
+    """
+
+    kind: TargetKind
+    url: str
+    access_key: str = attrs.field(repr=False)
+    flavor: Flavor
+    tenant: str | None = None
+    emulator: Emulator | None = None
 
 
 class InstantClock:

@@ -30,60 +30,34 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
-import attrs
 import pytest
-
-from sambastudio.testing.kit import (
-    InstantClock,
-    TargetKind,
-    deterministic_emulator,
-)
-from sambastudio.testing.scrubbing import (
-    ACCESS_KEY_PLACEHOLDER,
-    PLACEHOLDER_HOST,
-    Scrubber,
-)
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
     from sambastudio._waiting import Clock
     from sambastudio.compat import SnSdk
     from sambastudio.emulator import Emulator
+    from sambastudio.testing.kit import Flavor, Target
 
 
-Flavor = Literal["current", "legacy"]
 FLAVORS: Final[tuple[Flavor, ...]] = ("current", "legacy")
 LIVE: Final = "sambastudio_live"
 LIVE_FLAVOR: Final = "sambastudio_live_flavor"
 EMULATOR_ONLY: Final = "sambastudio_emulator_only"
 
 
-@attrs.frozen
-class Target:
-    """What a test's clients talk to.
-
-    ``kind`` is ``emulator`` (recording, or a test without cassette), ``replay`` (the
-    cassette answers; ``url`` and ``access_key`` are the placeholders the cassette holds)
-    or ``live`` (a real SambaStudio). ``emulator`` is set for the first only.
-    """
-
-    kind: TargetKind
-    url: str
-    access_key: str = attrs.field(repr=False)
-    flavor: Flavor
-    tenant: str | None = None
-    emulator: Emulator | None = None
-
-
 def scrubbing_config(host_url: str | None = None, access_key: str | None = None) -> dict[str, Any]:
     """pytest-recording/vcrpy settings for a cassette recorded from ``host_url``.
 
     Requests match on method, path, query and JSON body, each recorded answer plays once
-    (polls replay in order), and everything secret is replaced (``sambastudio.testing.scrubbing``).
-    Build one per cassette (the scrubber learns the secrets it meets).
+    (polls replay in order), and everything secret is replaced: see
+    ``sambastudio.testing.scrubbing``. Build one per cassette (the scrubber learns the
+    secrets it meets).
     """
+    from sambastudio.testing.scrubbing import ACCESS_KEY_PLACEHOLDER, Scrubber
+
     secrets = {access_key: ACCESS_KEY_PLACEHOLDER} if access_key else {}
     scrubber = Scrubber([host_url] if host_url else [], secrets)
     return {
@@ -179,6 +153,8 @@ def sambastudio_emulator(
     """A fresh emulator on a frozen clock (``emu.clock.advance(s)`` moves it)."""
     if request.config.getoption(LIVE, default=False):
         pytest.skip("needs the emulator, and --sambastudio-live points at a real server")
+    from sambastudio.testing.kit import deterministic_emulator
+
     with deterministic_emulator(**sambastudio_emulator_options) as emulator:
         yield emulator
 
@@ -186,6 +162,9 @@ def sambastudio_emulator(
 @pytest.fixture
 def sambastudio_target(request: pytest.FixtureRequest, sambastudio_flavor: Flavor) -> Target:
     """The emulator, a cassette or a live server (see the module's docstring)."""
+    from sambastudio.testing.kit import Target
+    from sambastudio.testing.scrubbing import ACCESS_KEY_PLACEHOLDER, PLACEHOLDER_HOST
+
     target: Target
     if request.config.getoption(LIVE, default=False):
         target = _live_target(request.config.getoption(LIVE_FLAVOR))
@@ -211,6 +190,8 @@ def sambastudio_clock(sambastudio_target: Target) -> Clock:
         from sambastudio._waiting import SYSTEM_CLOCK
 
         return SYSTEM_CLOCK
+    from sambastudio.testing.kit import InstantClock
+
     emulator = sambastudio_target.emulator
     return InstantClock(emulator.clock if emulator is not None else None)
 
@@ -267,4 +248,6 @@ def _live_target(flavor: Flavor) -> Target:
             "--sambastudio-live needs SAMBASTUDIO_HOST_URL and SAMBASTUDIO_ACCESS_KEY"
         )
     tenant = os.environ.get("SAMBASTUDIO_TENANT") or None
+    from sambastudio.testing.kit import Target
+
     return Target("live", url.rstrip("/"), key, flavor, tenant=tenant)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import io
 import os
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -50,7 +49,7 @@ from sambastudio.errors import (
     NotFoundError,
     UploadError,
 )
-from sambastudio.transfers.crc import crc32_of_parts, crc_hex
+from sambastudio.transfers.crc import crc32, crc32_of_parts, crc_hex, fast_crc32
 from sambastudio.transfers.plan import (
     DEFAULT_CHUNK_SIZE,
     Journal,
@@ -150,13 +149,14 @@ class PartStream:
         return 0
 
     def __iter__(self) -> Iterator[bytes]:
+        update = fast_crc32()
         with self.file.path.open("rb") as source:
             source.seek(self.part.offset + self._position)
             while self._position < self.part.size:
                 block = source.read(min(_BLOCK, self.part.size - self._position))
                 if not block:
                     raise UploadError(f"{self.file.path} changed during the upload (it shrank)")
-                self._crc = zlib.crc32(block, self._crc)
+                self._crc = update(block, self._crc)
                 self._position += len(block)
                 yield block
 
@@ -310,7 +310,7 @@ class _Upload:
         """A one-part file: read first, so create can carry its digest at no extra cost."""
         with self.in_flight:
             data = _read(file, part)
-            crc = crc_hex(zlib.crc32(data))
+            crc = crc_hex(crc32(data))
             upload_id = self._create(file, digest=crc)
             self._put(file, upload_id, part, data, crc)
         return upload_id

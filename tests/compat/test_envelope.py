@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from sambastudio._limits import DEFAULT_LIMITS
 from sambastudio.compat._envelope import (
     envelope,
     failure_dict,
@@ -75,12 +76,15 @@ def test_a_failure_masks_the_secrets_the_caller_sent() -> None:
     ],
 )
 def test_a_body_that_is_not_json_becomes_a_detail(raw: bytes, detail: str) -> None:
-    assert response_dict(fake_response(status=502, raw=raw))["detail"] == detail
+    assert response_dict(fake_response(status=502, raw=raw), DEFAULT_LIMITS)["detail"] == detail
 
 
 @pytest.mark.parametrize("raw", [b"", b"  \n"])
 def test_an_empty_body_gives_only_the_added_keys(raw: bytes) -> None:
-    assert response_dict(fake_response(status=204, raw=raw)).keys() == {"status_code", "headers"}
+    assert response_dict(fake_response(status=204, raw=raw), DEFAULT_LIMITS).keys() == {
+        "status_code",
+        "headers",
+    }
 
 
 SENT = {"secret_access_key": "sent-secret-value", "api_key": "sent-endpoint-key"}

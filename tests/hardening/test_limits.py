@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 import warnings
 import zipfile
@@ -12,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from sambastudio import Client, Limits
-from sambastudio._limits import decode_json, json_depth
+from sambastudio._limits import decode_json, nesting_depth
 from sambastudio.compat import SnSdk, SnSdkDeprecationWarning
 from sambastudio.errors import (
     ArchiveLimitError,
@@ -74,11 +75,17 @@ def test_an_answer_past_max_json_bytes_is_refused(httpserver: HTTPServer) -> Non
 
 
 def test_depth_is_counted_outside_strings_only() -> None:
-    assert json_depth('{"a": "[[[[{{{{", "b": [1, [2]]}') == 3
-    assert json_depth('["\\"[[["]') == 1
+    assert nesting_depth(json.loads('{"a": "[[[[{{{{", "b": [1, [2]]}')) == 3
+    assert nesting_depth(json.loads('["\\"[[["]')) == 1
+    assert nesting_depth(json.loads('[[], {"a": {}}]')) == 3
+    assert nesting_depth(3) == 0
     assert decode_json('{"x": "]]]"}', Limits(max_json_depth=1)) == {"x": "]]]"}
     with pytest.raises(LimitExceededError):
         decode_json("[[1]]", Limits(max_json_depth=1))
+    deep = "[" * 150 + "]" * 150  # parses, but nests past the default 100
+    with pytest.raises(LimitExceededError, match="max_json_depth"):
+        decode_json(deep)
+    assert nesting_depth(json.loads(deep), stop_past=100) == 101  # counting stopped there
 
 
 @pytest.mark.parametrize("value", [0, -1, True, "10"])

@@ -211,3 +211,33 @@ def test_login_trades_a_password_for_a_client(emulator: Emulator) -> None:
 def test_a_wrong_password_is_an_authentication_error(emulator: Emulator) -> None:
     with pytest.raises(AuthenticationError, match="invalid username or password"):
         Client.login(emulator.url, username="admin", password="wrong")
+
+
+def test_a_shallow_copy_shares_the_client(client: Client, project: Project) -> None:
+    assert copy.copy(project).client is client
+    assert project.model_copy().client is client
+
+
+def test_a_list_is_validated_in_one_pass_and_every_item_bound(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No per-item validation call nor per-item argument check (docs/performance.md)."""
+    for number in range(3):
+        client.projects.create(name=unique(f"listed-{number}"), description="d")
+
+    def per_item(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a list item was validated or attached on its own")
+
+    monkeypatch.setattr("sambastudio._base.parse_answer", per_item)
+    monkeypatch.setattr("sambastudio._checks.check_argument", per_item)
+    projects = client.projects.list().to_list()
+    assert len(projects) >= 3
+    assert all(project.client is client for project in projects)
+
+
+def test_a_bad_item_in_a_list_names_its_position() -> None:
+    from sambastudio._answers import parse_answers
+    from sambastudio.errors import UnexpectedResponseError
+
+    with pytest.raises(UnexpectedResponseError, match=r"unexpected project data: 1\.id"):
+        parse_answers(Project, [{"id": "a"}, {"name": "no id"}], "project")
