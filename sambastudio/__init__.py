@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sambastudio._client import Client
     from sambastudio._limits import Limits
     from sambastudio._pagination import Pager
+    from sambastudio._response import APIResponse
     from sambastudio.compat import SnSdk
     from sambastudio.errors import (
         AmbiguousNameError,
@@ -78,6 +79,7 @@ def _exports() -> dict[str, str]:
         "sambastudio._client": ("Client",),
         "sambastudio._limits": ("Limits",),
         "sambastudio._pagination": ("Pager",),
+        "sambastudio._response": ("APIResponse",),
         "sambastudio.compat": ("SnSdk",),
         "sambastudio.errors": tuple(name for name in __all__ if _is_error(name)),
         "sambastudio.resources": (
@@ -123,6 +125,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "APIConnectionError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
     "AmbiguousNameError",

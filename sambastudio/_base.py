@@ -1,211 +1,97 @@
 """The two generic pieces every resource module is built from: ``Resource`` and ``Collection``.
 
 A resource is a pydantic model of one server object that keeps a back-reference to its
-client, so ``job.stop()`` works (PyGithub, boto3 resources). A collection is where
-resources of one kind are found: it lists them, gets them by name or id, and builds them.
-Name resolution, listing, refresh and waiting are written once, here.
+client, so ``job.stop()`` works (PyGithub, boto3 resources), and the raw response that
+produced it (``job.last_response``). A collection is where resources of one kind are
+found: it lists them, gets them by name or id, and builds them. Name resolution, listing,
+refresh and waiting are written once, here.
 
-How to add a resource, say ``Widget`` served by ``list_widgets``/``widget_info``::
+The contract, checked when a collection class is defined: it names its resource and its
+routes once, as class keywords, and they must exist in the wire contract::
 
-    WidgetStatus = Literal["Ready", "Failed"] | str      # open: a new value never raises
-    WIDGET_ACCEPTORS: Acceptors[Any] = Acceptors(        # what ends a wait (_waiting.py)
-        success=frozenset({"Ready"}), failure=frozenset({"Failed"}), error=ResourceFailed
-    )
-
-    class Widget(Resource):
+    WidgetStatus = Literal["Ready", "Failed"] | UnknownStatus   # open, and still typed
+    class Widget(Waitable):
         kind: ClassVar[str] = "widget"                   # the word errors use
+        _acceptors: ClassVar[Acceptors[Any]] = Acceptors(  # what ends wait() (_waiting.py)
+            success=frozenset({"Ready"}), failure=frozenset({"Failed"}), error=ResourceFailed
+        )
         id: str = Field(validation_alias=AliasChoices("id", "widget_id"))   # both generations
         name: str | None = Field(None, validation_alias=AliasChoices("name", "widget_name"))
         status: WidgetStatus | None = None
 
         def _home(self) -> Widgets:                      # where refresh() fetches it again
-            return Widgets(self.client)
+            return self.client.widgets
 
         def stop(self) -> Self:                          # a verb that changes it: in place
             return self._absorb_answer(self._request("stop_widget", widget=self.id))
 
-        def delete(self) -> None:
-            self._home().delete(self)
-
-        def wait(self, timeout: float | None = None, *, poll_interval: float = 5.0,
-                 max_poll_interval: float = 60.0,
-                 on_progress: ProgressCallback[Widget] | None = None) -> Self:
-            return self._wait(WIDGET_ACCEPTORS, timeout=timeout, poll_interval=poll_interval,
-                              max_poll_interval=max_poll_interval, on_progress=on_progress)
-
-    class Widgets(Collection[Widget]):
-        model = Widget
-        list_route, list_key = "list_widgets", "widgets"
-        info_route, id_arg = "widget_info", "widget"
-        search_route, search_arg, search_key = "search_widget", "widget_name", "widget_id"
-
+    class Widgets(
+        Collection[Widget],
+        model=Widget,
+        routes=Routes(list="list_widgets", list_key="widgets", info="widget_info",
+                      id_arg="widget", search="search_widget", search_arg="widget_name",
+                      search_key="widget_id"),
+    ):
         def create(self, *, name: str, size: int = 1) -> Widget:
-            body = self._client._request(                # check arguments first, then send
+            answer = self._client._request(                # check arguments first, then send
                 "create_widget", name=check_name("name", name), size=check_count("size", size)
             )
-            return self._from_answer(body)               # fetches it whole if need be
-
-        def delete(self, widget: str | Widget) -> None:
-            self._client._request("delete_widget", widget=self._resolve(widget))
+            return self._from_answer(answer)             # fetches it whole if need be
 
 Then expose ``Widgets(client)`` as a property of ``Client`` (or of the parent resource,
 passing the parent's id and overriding ``_scope``/``_list_args``/``_inherited``; see
-``resources/jobs.py``). That gives ``get(name_or_id_or_object)``, a lazy
-``list(limit=...)``, ``refresh()``, pickling, ``==`` by id and a short repr. Collections
-without a search route resolve names by listing; without an info route, ``get`` filters
-the list. A server that pages overrides ``_page(cursor)`` to return
-``Page(items, next_page=...)``. The repr shows ``repr_fields`` only: never list a secret
-(an API key) there. Small types without behaviour (metrics, log files) are ``Record``s.
+``resources/jobs.py``). That gives ``get(name_or_id_or_object)``, ``id_of(...)``, a lazy
+``list(limit=...)``, ``refresh()``, ``wait()``, pickling, ``==`` by id and a short repr.
+Collections find each other through the client (``self._client.models.id_of(model)``),
+never through another collection's private methods. Collections without a search route
+resolve names by listing; without an info route, ``get`` filters the list. A server that
+pages overrides ``_page(cursor)``. The repr shows ``repr_fields`` only: never list a
+secret (an API key) there. Small types without behaviour (metrics, log files) are
+``Record``s.
+
+(This module runs past 400 lines on purpose: the contract above and the classes that
+enforce it, Resource, Waitable, Routes, Listing and Collection, are read together.)
 """
 
 from __future__ import annotations
 
 import builtins
-import json
-import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NewType, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+import attrs
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from sambastudio import _display
 from sambastudio._answers import parse_answer, parse_answers
 from sambastudio._checks import CheckedArguments
+from sambastudio._envelopes import list_of, object_of
 from sambastudio._hints import Parent
 from sambastudio._pagination import Page, Pager
 from sambastudio._reconcile import CreatePolicy, fields_match
 from sambastudio._resolve import ids_in_search, not_found, resolve
+from sambastudio._response import APIResponse
+from sambastudio._routes import ROUTES
+from sambastudio._timestamps import Timestamp, parse_timestamp
+from sambastudio._wait_progress import LossOf, WaitBar
 from sambastudio._waiting import Acceptors, Backoff, ProgressCallback, Waiter
 from sambastudio.errors import (
-    InvalidArgumentError,
     NameNotFoundError,
     NotFoundError,
     SambaStudioError,
-    UnexpectedResponseError,
 )
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
 
 R = TypeVar("R", bound="Resource")
+T = TypeVar("T", bound="Record")
 
-# ----------------------------------------------------------------- response envelopes
-
-_ENVELOPE = frozenset({"data", "status_code", "headers", "detail", "message", "code", "details"})
-
-
-def object_of(body: Any, key: str | None = None) -> dict[str, Any]:
-    """The object a response carries, in either generation.
-
-    2024 answers wrap it (``{data: {...}}``), 2025 answers are flat; some put it under a key
-    (``{apps: {...}}``).
-    """
-    if not isinstance(body, Mapping):
-        raise UnexpectedResponseError(f"expected a JSON object, got {type(body).__name__}")
-    data = body.get("data")
-    if key is not None:
-        for node in (body, data):
-            if isinstance(node, Mapping) and isinstance(node.get(key), Mapping):
-                return dict(node[key])
-    if isinstance(data, Mapping) and not body.keys() - _ENVELOPE:
-        return dict(data)
-    return dict(body)
-
-
-def list_of(body: Any, key: str) -> builtins.list[dict[str, Any]]:
-    """A list response's items: ``{key: [...]}``, ``{data: {key: [...]}}`` or ``{data: [...]}``."""
-    data = body.get("data") if isinstance(body, Mapping) else None
-    for node in (body, data):
-        if isinstance(node, Mapping) and isinstance(node.get(key), builtins.list):
-            return builtins.list(node[key])
-    if isinstance(data, builtins.list):
-        return data
-    raise UnexpectedResponseError(f"the response holds no {key!r} list")
-
-
-# ------------------------------------------------------------------------ timestamps
-
-_STAMP = re.compile(
-    r"(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?\s*(Z|[+-]\d\d:?\d\d)?(?:\s+[A-Z]{2,5})?"
-)
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """A timezone-aware datetime from any of the server's styles, or ``None``.
-
-    Seen: ``2024-07-15T15:22:22.108261+00:00``, ``2024-12-18T19:42:46.059862000Z`` and
-    ``2024-07-17 16:47:09.839709 +0000 UTC`` (api-evidence §1.4); epoch seconds too. A
-    value without an offset is UTC, the server's zone.
-    """
-    if not value:
-        return None
-    try:
-        return datetime.fromtimestamp(float(value), timezone.utc)
-    except ValueError:
-        pass
-    match = _STAMP.fullmatch(value.strip())
-    if match is None:
-        return None
-    day, clock, fraction, offset = match.groups()
-    try:
-        stamp = datetime.fromisoformat(f"{day}T{clock}")
-    except ValueError:  # shaped like a date, but not one (month 13)
-        return None
-    stamp = stamp.replace(microsecond=int((fraction or "0")[:6].ljust(6, "0")))
-    if offset in (None, "Z"):
-        return stamp.replace(tzinfo=timezone.utc)
-    sign = -1 if offset.startswith("-") else 1
-    hours, minutes = int(offset[1:3]), int(offset[-2:])
-    return stamp.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
-
-
-Timestamp = Annotated[str | None, Field(coerce_numbers_to_str=True)]
-"""A timestamp kept exactly as the server sent it (epoch numbers as text); see
-``parse_timestamp``. The coercion runs in pydantic-core: no Python call per value."""
-
-
-# ------------------------------------------------------------------------- arguments
-
-
-def hyperparams_json(value: Mapping[str, Any] | str | None) -> str:
-    """Hyperparameters as the wire wants them: a JSON object in a string."""
-    if value is None:
-        return "{}"
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            raise InvalidArgumentError("hyperparams", "hyperparams is not valid JSON") from None
-        if not isinstance(parsed, dict):
-            raise InvalidArgumentError("hyperparams", "hyperparams must be a JSON object")
-        return value
-    if isinstance(value, Mapping):
-        return json.dumps(dict(value))
-    raise InvalidArgumentError("hyperparams", "hyperparams must be a dict or a JSON string")
-
-
-def check_choice(argument: str, value: str, allowed: Iterable[str]) -> str:
-    """``value`` if it is one of ``allowed``, else ``InvalidArgumentError`` listing them."""
-    choices = tuple(allowed)
-    if value not in choices:
-        raise InvalidArgumentError(argument, f"{argument} must be one of {choices}, not {value!r}")
-    return value
-
-
-def check_name(argument: str, value: str) -> str:
-    """``value`` if it is a non-blank string (names of new resources)."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidArgumentError(argument, f"{argument} must be a non-empty string")
-    return value
-
-
-def check_count(argument: str, value: int) -> int:
-    """``value`` if it is a whole number >= 1 (instances, parallel instances, RDUs)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgumentError(argument, f"{argument} must be an integer >= 1, not {value!r}")
-    return value
+UnknownStatus = NewType("UnknownStatus", str)
+"""A status this SDK does not know yet: status types are ``Literal[...] | UnknownStatus``,
+so a new server value never raises, and type checkers still offer the known ones."""
 
 
 # -------------------------------------------------------------------------- records
@@ -239,8 +125,8 @@ class Resource(Timestamped, CheckedArguments):
     """A server object with behaviour, bound to the client that fetched it.
 
     Equality and hashing go by kind and id. The repr shows ``repr_fields`` only, so secrets
-    (an endpoint's API key) never reach a log. Pickling drops the client; ``attach(client)``
-    binds a restored object again.
+    (an endpoint's API key) never reach a log. Pickling drops the client and the response;
+    ``attach(client)`` binds a restored object again.
     """
 
     kind: ClassVar[str] = "resource"
@@ -250,11 +136,21 @@ class Resource(Timestamped, CheckedArguments):
     name: str | None = None
     status: str | None = None
 
-    # The client is held in a slot rather than a pydantic private attribute: a model with
-    # private attributes runs Python code (their initialisation) for every instance it
-    # validates, a third of the cost of a list of 2,000. Pickling and copies ignore slots,
-    # so pickling drops the client and copies pass it on explicitly (below).
-    __slots__ = ("_bound_client",)
+    # The client and the response are held in slots rather than pydantic private
+    # attributes: a model with private attributes runs Python code (their initialisation)
+    # for every instance it validates, a third of the cost of a list of 2,000. Pickling
+    # ignores slots, so it drops both; copies pass them on explicitly (below).
+    __slots__ = ("_bound_client", "_bound_response")
+
+    @classmethod
+    def _from_data(
+        cls, data: Mapping[str, Any], client: Client, response: APIResponse | None
+    ) -> Self:
+        """The resource ``data`` describes, bound to ``client``, from ``response``."""
+        resource = parse_answer(cls, data, cls.kind)
+        resource._bind(client)
+        resource._answered_by(response)
+        return resource
 
     @property
     def _client(self) -> Client | None:
@@ -269,6 +165,10 @@ class Resource(Timestamped, CheckedArguments):
         a resource holding others binds them too."""
         object.__setattr__(self, "_bound_client", client)
 
+    def _answered_by(self, response: APIResponse | None) -> None:
+        """Keep the response this state came from (see :attr:`last_response`)."""
+        object.__setattr__(self, "_bound_response", response)
+
     # ------------------------------------------------------------------ the client
     @property
     def client(self) -> Client:
@@ -280,12 +180,20 @@ class Resource(Timestamped, CheckedArguments):
             )
         return self._client
 
+    @property
+    def last_response(self) -> APIResponse:
+        """The HTTP response this object's current state came from (status, request id...)."""
+        response: APIResponse | None = getattr(self, "_bound_response", None)
+        if response is None:
+            raise SambaStudioError(f"{self!r} was not read from a response (or was unpickled)")
+        return response
+
     def attach(self, client: Client) -> Self:
         """Bind this object (typically an unpickled one) to ``client``; returns it."""
         self._bind(client)
         return self
 
-    def _request(self, operation: str, /, **args: Any) -> Any:
+    def _request(self, operation: str, /, **args: Any) -> APIResponse:
         return self.client._request(operation, **args)
 
     # ------------------------------------------------------------ refresh and waits
@@ -303,42 +211,26 @@ class Resource(Timestamped, CheckedArguments):
         return self
 
     def _absorb(self, fresh: Resource) -> None:
-        self.__dict__.clear()
-        self.__dict__.update(fresh.__dict__)
-        object.__setattr__(self, "__pydantic_extra__", fresh.__pydantic_extra__)
-        object.__setattr__(self, "__pydantic_fields_set__", fresh.__pydantic_fields_set__)
+        """Take ``fresh``'s state in place, through pydantic's public attribute protocol."""
+        for name in type(self).model_fields:
+            setattr(self, name, getattr(fresh, name))
+        # model_extra is the live dict of unknown fields; an unknown field may share a name
+        # with a property (a 2024 project's ``jobs``), which setattr would call.
+        extra = self.model_extra
+        if extra is not None:
+            extra.clear()
+            extra.update(fresh.model_extra or {})
+        self._answered_by(getattr(fresh, "_bound_response", None))
 
-    def _absorb_answer(self, body: Any) -> Self:
+    def _absorb_answer(self, answer: APIResponse) -> Self:
         """Take the state a write answered with, or fetch it when the answer is only an ack."""
-        self._absorb(self._home()._from_answer(body, key=self._route_key()))
+        self._absorb(self._home()._from_answer(answer, key=self._route_key()))
         return self
 
     def _failure_message(self) -> str:
         """What the server said about a failure, wherever this generation puts it."""
-        fields = {**self.__dict__, **(self.__pydantic_extra__ or {})}
+        fields = {**self.__dict__, **(self.model_extra or {})}
         return next((str(fields[name]) for name in _MESSAGE_FIELDS if fields.get(name)), "")
-
-    def _wait(
-        self,
-        acceptors: Acceptors[Self],
-        *,
-        timeout: float | None,
-        poll_interval: float,
-        max_poll_interval: float,
-        on_progress: ProgressCallback[Self] | None,
-    ) -> Self:
-        """Refresh until a status in ``acceptors`` (see ``sambastudio._waiting``)."""
-        return Waiter(
-            subject=self,
-            poll=self.refresh,
-            status=lambda resource: resource.status,
-            message=lambda resource: resource._failure_message(),
-            acceptors=acceptors,
-            timeout=timeout,
-            backoff=Backoff(poll_interval, max_poll_interval),
-            on_progress=on_progress,
-            clock=self.client._clock,
-        ).wait()
 
     # --------------------------------------------------------- identity and pickling
     def __eq__(self, other: object) -> bool:
@@ -359,38 +251,166 @@ class Resource(Timestamped, CheckedArguments):
 
     def __copy__(self) -> Self:
         copied = super().__copy__()
-        copied._client = self._client
+        copied._bind(self._client)
+        copied._answered_by(getattr(self, "_bound_response", None))
         return copied
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
-        # A copy shares the client: deep-copying a connection pool is neither possible nor wanted.
+        # A copy shares the client and the response: neither a connection pool nor a
+        # response's socket can be deep-copied.
         copied = super().__deepcopy__(memo)
-        copied._client = self._client
+        copied._bind(self._client)
+        copied._answered_by(getattr(self, "_bound_response", None))
         return copied
+
+
+class Waitable(Resource):
+    """A resource whose work takes time: ``wait()`` polls it until an acceptor matches.
+
+    Subclasses set ``_acceptors`` (which statuses succeed or fail, :mod:`sambastudio._waiting`)
+    and what the wait's bar shows: a percentage (``_bar_percent``, read by
+    ``sambastudio._wait_progress``) and, for jobs, the latest loss (``_bar_loss``).
+    """
+
+    _acceptors: ClassVar[Acceptors[Any]]
+    _bar_percent: ClassVar[bool] = True
+    _bar_loss: ClassVar[LossOf[Any] | None] = None
+
+    def wait(
+        self,
+        timeout: float | None = None,
+        *,
+        poll_interval: float = 5.0,
+        max_poll_interval: float = 60.0,
+        on_progress: ProgressCallback[Self] | None = None,
+        progress_bar: bool | None = None,
+    ) -> Self:
+        """Refresh until the work ends; returns ``self`` on success.
+
+        ``timeout`` is in seconds (``None``: no limit; ``WaitTimeout`` when it runs out);
+        polls start ``poll_interval`` apart and back off to ``max_poll_interval``;
+        ``on_progress`` gets the refreshed object after each poll. A failure raises the
+        error of this kind (``JobFailed``, ``EndpointFailed``, ...). A bar shows the
+        progress on a terminal or in a notebook; ``progress_bar`` forces it on or off.
+        """
+        desc = f"{self.kind} {self.name or self.id}"
+        loss = type(self)._bar_loss
+        with WaitBar[Self](desc, enabled=progress_bar, percent=self._bar_percent, loss=loss) as bar:
+            return Waiter[Self](
+                subject=self,
+                poll=self.refresh,
+                status=lambda resource: resource.status,
+                message=lambda resource: resource._failure_message(),
+                acceptors=self._acceptors,
+                timeout=timeout,
+                backoff=Backoff(poll_interval, max_poll_interval),
+                on_progress=bar.follow(on_progress),
+                clock=self.client._clock,
+            ).wait()
 
 
 # ----------------------------------------------------------------------- collections
 
 
-class Collection(Generic[R], CheckedArguments):
-    """Where resources of one kind are found; the routes it uses are declared as data.
+class Listing(Generic[T], CheckedArguments):
+    """Records a resource owns and lists in one answer (a job's log files, its exports).
 
-    ``list_route``/``list_key`` list them, ``info_route``/``id_arg`` fetch one (found
-    under ``info_key`` when the answer nests it), and the optional ``search_route`` turns a
-    name into an id. Scoped collections (a project's jobs)
-    override ``_scope`` (path arguments beside the id), ``_list_args`` and ``_inherited``
-    (fields a resource gets from its parent when the server leaves them out).
+    The same shape as a collection, without lookup: a subclass declares ``record=``,
+    ``route=`` and ``key=`` as class keywords (checked when it is defined); an instance is
+    made with the client and the route's path arguments naming the owner.
     """
 
-    model: type[R]
-    list_route: ClassVar[str]
-    list_key: ClassVar[str]
-    info_route: ClassVar[str | None] = None
-    info_key: ClassVar[str | None] = None
-    id_arg: ClassVar[str] = ""
-    search_route: ClassVar[str | None] = None
-    search_arg: ClassVar[str] = ""
-    search_key: ClassVar[str] = ""
+    _record: type[T]
+    _route: ClassVar[str]
+    _key: ClassVar[str]
+
+    def __init_subclass__(
+        cls, *, record: type[Record], route: str, key: str, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        Routes(list=route, list_key=key).check(cls.__name__)
+        cls._record = record  # type: ignore[assignment]  # T is bound per subclass
+        cls._route, cls._key = route, key
+
+    def __init__(self, client: Client, **scope: str) -> None:
+        self._client = client
+        self._scope = scope
+
+    def __repr__(self) -> str:
+        scope = ", ".join(f"{name}={value!r}" for name, value in self._scope.items())
+        return f"{type(self).__name__}({scope})"
+
+    def list(self, *, limit: int | None = None) -> Pager[T]:
+        """Every record, lazily; ``limit`` caps the total."""
+        return Pager(self._page, limit=limit)
+
+    def _page(self, _cursor: object | None) -> Page[T]:
+        answer = self._client._request(self._route, **self._scope)
+        body = answer.json()
+        items = [parse_answer(self._record, item, self._key) for item in list_of(body, self._key)]
+        return Page(items, response=answer)
+
+
+@attrs.frozen
+class Routes:
+    """The operations a collection sends, declared once per collection class.
+
+    ``list``/``list_key`` list the resources, ``info``/``id_arg`` fetch one (found under
+    ``info_key`` when the answer nests it), and the optional ``search`` route turns a name
+    into an id (sent as ``search_arg``, read from ``search_key``).
+    """
+
+    list: str | None = None
+    list_key: str = ""
+    info: str | None = None
+    info_key: str | None = None
+    id_arg: str = ""
+    search: str | None = None
+    search_arg: str = ""
+    search_key: str = ""
+
+    def check(self, owner: str) -> None:
+        """``TypeError`` naming ``owner`` if a route or argument is not in the wire contract."""
+        declared = [(self.list, ""), (self.info, self.id_arg), (self.search, self.search_arg)]
+        for name, argument in declared:
+            if name is None:
+                continue
+            if name not in ROUTES:
+                raise TypeError(f"{owner} declares the route {name!r}, which does not exist")
+            if argument and argument not in {arg.name for arg in ROUTES[name].args}:
+                raise TypeError(f"{owner}: the route {name!r} takes no argument {argument!r}")
+        if self.list is not None and not self.list_key:
+            raise TypeError(f"{owner} lists with {self.list!r} but names no list_key")
+
+
+class Collection(Generic[R], CheckedArguments):
+    """Where resources of one kind are found.
+
+    A subclass declares its resource class and :class:`Routes` as class keywords
+    (``class Projects(Collection[Project], model=Project, routes=Routes(...))``); both
+    are checked when the class is defined. Scoped collections (a project's jobs) override
+    ``_scope`` (path arguments beside the id), ``_list_args`` and ``_inherited`` (fields a
+    resource gets from its parent when the server leaves them out).
+    """
+
+    _model: type[R]
+    _routes: ClassVar[Routes]
+
+    def __init_subclass__(
+        cls,
+        *,
+        model: type[Resource] | None = None,
+        routes: Routes | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if model is not None:
+            cls._model = model  # type: ignore[assignment]  # R is bound per subclass
+        if routes is not None:
+            routes.check(cls.__name__)
+            cls._routes = routes
+        if not hasattr(cls, "_model") or not hasattr(cls, "_routes"):
+            raise TypeError(f"{cls.__name__} must declare model= and routes= (see _base.py)")
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -411,6 +431,13 @@ class Collection(Generic[R], CheckedArguments):
     def list(self, *, limit: int | None = None) -> Pager[R]:
         """Every resource of this collection, lazily; ``limit`` caps the total."""
         return Pager(self._page, limit=limit)
+
+    def id_of(self, ref: str | R) -> str:
+        """The id of a name, an id or an object (a name costs a search, an object nothing).
+
+        ``NameNotFoundError``/``AmbiguousNameError`` when a name matches no or several.
+        """
+        return self._resolve(ref)
 
     # ------------------------------------------------------------------ scope hooks
     def _scope(self) -> dict[str, Any]:
@@ -433,15 +460,15 @@ class Collection(Generic[R], CheckedArguments):
         if isinstance(ref, Resource):
             return ref._route_key()
         try:
-            return resolve(ref, kind=self.model.kind, find_ids=self._find_ids)
+            return resolve(ref, kind=self._model.kind, find_ids=self._find_ids)
         except NameNotFoundError as error:
             raise self._not_found(error.name) from None
 
     def _not_found(self, name: str) -> NameNotFoundError:
         """The error for a name not found here, with close names and how to list them."""
-        tenant = None if self.model.kind == "tenant" else self._client.settings.tenant
+        tenant = None if self._model.kind == "tenant" else self._client.settings.tenant
         return not_found(
-            self.model.kind,
+            self._model.kind,
             name,
             names=lambda: (item.name for item in self.list()),
             parents=self._parents(),
@@ -449,42 +476,47 @@ class Collection(Generic[R], CheckedArguments):
         )
 
     def _find_ids(self, name: str) -> builtins.list[str]:
-        if self.search_route is None:
+        routes = self._routes
+        if routes.search is None:
             return [item.id for item in self.list() if item.name == name]
         try:
-            body = self._client._request(
-                self.search_route, **self._scope(), **{self.search_arg: name}
+            answer = self._client._request(
+                routes.search, **self._scope(), **{routes.search_arg: name}
             )
         except NotFoundError:
             return []
-        return ids_in_search(body, self.search_key)
+        return ids_in_search(answer.json(), routes.search_key)
 
     def _fetch(self, key: str) -> R:
-        if self.info_route is None:
+        routes = self._routes
+        if routes.info is None:
             found = next((item for item in self.list() if item._route_key() == key), None)
             if found is None:
                 raise self._not_found(key)
             return found
-        body = self._client._request(self.info_route, **self._scope(), **{self.id_arg: key})
-        return self._build(object_of(body, self.info_key))
+        answer = self._client._request(routes.info, **self._scope(), **{routes.id_arg: key})
+        return self._build(object_of(answer.json(), routes.info_key), answer)
 
     def _page(self, _cursor: object | None) -> Page[R]:
-        body = self._client._request(self.list_route, **self._list_args())
-        return Page(self._build_all(list_of(body, self.list_key)))
+        routes = self._routes
+        if routes.list is None:
+            raise SambaStudioError(f"{type(self).__name__} cannot list")
+        answer = self._client._request(routes.list, **self._list_args())
+        items = self._build_all(list_of(answer.json(), routes.list_key), answer)
+        return Page(items, response=answer)
 
-    def _build(self, data: Mapping[str, Any]) -> R:
-        resource = parse_answer(self.model, {**self._inherited(), **data}, self.model.kind)
-        resource._bind(self._client)
-        return resource
+    def _build(self, data: Mapping[str, Any], response: APIResponse | None) -> R:
+        return self._model._from_data({**self._inherited(), **data}, self._client, response)
 
-    def _build_all(self, items: builtins.list[Any]) -> builtins.list[R]:
+    def _build_all(self, items: builtins.list[Any], response: APIResponse) -> builtins.list[R]:
         """A list answer's resources, validated in one pass: no per-item work but binding."""
         inherited = self._inherited()
         if inherited:
             items = [{**inherited, **item} if isinstance(item, Mapping) else item for item in items]
-        resources = parse_answers(self.model, items, self.model.kind)
+        resources = parse_answers(self._model, items, self._model.kind)
         for resource in resources:
             resource._bind(self._client)
+            resource._answered_by(response)
         return resources
 
     def _create(
@@ -494,7 +526,7 @@ class Collection(Generic[R], CheckedArguments):
         *,
         called: str,
         expected: Mapping[str, Any] | None = None,
-        answer: Callable[[Any], R] | None = None,
+        answer: Callable[[APIResponse], R] | None = None,
         repeat: Callable[[], R] | None = None,
         **args: Any,
     ) -> R:
@@ -520,15 +552,19 @@ class Collection(Generic[R], CheckedArguments):
         found: R | None = self._fetch(ids[0]) if len(ids) == 1 else None
         return found
 
-    def _from_answer(self, body: Any, *, key: str | None = None) -> R:
-        """The resource a create or update answered with, whole.
+    def _from_answer(self, answer: APIResponse, *, key: str | None = None) -> R:
+        """The resource a create or update answered with, whole (see ``_from_body``)."""
+        return self._from_body(answer.json(), answer, key=key)
+
+    def _from_body(self, body: Any, response: APIResponse | None, *, key: str | None = None) -> R:
+        """The resource an answer's body describes, whole.
 
         Answers that do not carry the resource's name, such as a bare id (2024 creates:
         ``{data: {project_id}}``), ``{model_id, status}`` or an ack (``{}``), are followed
         by a fetch; ``key`` names the resource when the answer may not.
         """
         try:
-            resource = self._build(object_of(body))
+            resource = self._build(object_of(body), response)
         except SambaStudioError:
             if key is None:
                 raise

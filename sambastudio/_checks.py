@@ -96,9 +96,9 @@ def _bound(hint: TypeVar, namespace: Mapping[str, Any]) -> Any:
 
 def _alternatives(hint: Any, namespace: Mapping[str, Any], owner: object = None) -> list[Any]:
     """The members of a union (nested ones flattened), TypeVars replaced by the ``model``
-    of the method's owner (a collection's resource class) or else by their bound."""
+    of the method's owner (a collection's ``_model``) or else by their bound."""
     if isinstance(hint, TypeVar):
-        model = getattr(owner, "model", None)
+        model = getattr(owner, "_model", None)
         return (
             [model]
             if isinstance(model, type)

@@ -20,9 +20,10 @@ from typing_extensions import Self
 
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
 from sambastudio._limits import Limits
-from sambastudio._overrides import answer_of, resolve_routes
+from sambastudio._overrides import resolve_routes
+from sambastudio._pipeline import Pipeline, RequestOptions, ResponseHook
+from sambastudio._response import APIResponse
 from sambastudio._routes import Route
-from sambastudio._transport import Transport, json_body
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 
 if TYPE_CHECKING:
@@ -49,9 +50,13 @@ class Client:
     on (tests pass a fake one); ``limits`` bounds what a server can make the client hold,
     nest or unpack (:class:`sambastudio.Limits`). Close the client, or use it in a
     ``with`` block, to release its connections.
+
+    Every call goes through one request pipeline (``sambastudio._pipeline``); see
+    :meth:`with_options` for other options on some calls and :meth:`request` for the raw
+    response of any operation.
     """
 
-    _transport: Transport
+    _pipeline: Pipeline
     _clock: Clock
 
     def __init__(
@@ -82,7 +87,7 @@ class Client:
             limits=limits,
         )
         self._clock = clock or SYSTEM_CLOCK
-        self._transport = Transport(settings, sleep=self._clock.sleep)
+        self._pipeline = Pipeline(settings, sleep=self._clock.sleep)
 
     @classmethod
     def login(
@@ -121,9 +126,9 @@ class Client:
         )
 
     @classmethod
-    def _over(cls, transport: Transport, clock: Clock, routes: Mapping[str, Route]) -> Self:
+    def _over(cls, pipeline: Pipeline, clock: Clock, routes: Mapping[str, Route]) -> Self:
         client = cls.__new__(cls)
-        client._transport = transport
+        client._pipeline = pipeline
         client._clock = clock
         client._routes = routes
         return client
@@ -131,17 +136,51 @@ class Client:
     @property
     def settings(self) -> Settings:
         """The resolved settings (the access key is masked in their repr)."""
-        return self._transport.settings
+        return self._pipeline.settings
 
     def with_options(
         self,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        on_response: ResponseHook | None = None,
     ) -> Self:
-        """A client with other request options that shares this one's connection pool."""
-        transport = self._transport.with_options(timeout=timeout, max_retries=max_retries)
-        return self._over(transport, self._clock, self._routes)
+        """A client with other request options that shares this one's connection pool.
+
+        Cheap (no new connections), so it is also the way to set options for one call:
+        ``client.with_options(timeout=5).projects.get("demo")``. ``timeout`` is each
+        attempt's deadline, ``max_retries`` the retries after the first attempt,
+        ``headers`` are added to every request, and ``on_response`` is called with the
+        :class:`~sambastudio.APIResponse` of every call (the raw response of a call that
+        returns nothing, such as a delete).
+        """
+        options = RequestOptions(
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers or {},
+            on_response=on_response,
+        )
+        return self._over(self._pipeline.with_options(options), self._clock, self._routes)
+
+    def request(
+        self,
+        operation: str,
+        /,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        **arguments: Any,
+    ) -> APIResponse:
+        """Send one operation of the wire contract (docs/wire-protocol.md); its raw response.
+
+        ``arguments`` are the operation's (``client.request("project_info",
+        project="demo")``); the options apply to this call only. Error statuses raise as
+        everywhere else.
+        """
+        options = RequestOptions(timeout=timeout, max_retries=max_retries, headers=headers or {})
+        return self._pipeline.request(self._route(operation).bind(**arguments), options=options)
 
     # ------------------------------------------------------------------ collections
     @property
@@ -239,18 +278,15 @@ class Client:
 
     def _with_routes(self, routes: Mapping[str, Route]) -> Self:
         """A client over the same connections whose table also holds ``routes``."""
-        return self._over(self._transport, self._clock, {**self._routes, **routes})
+        return self._over(self._pipeline, self._clock, {**self._routes, **routes})
 
-    def _request(self, operation: str, /, **args: Any) -> Any:
-        """Send one operation of the wire contract; its parsed JSON body (``{}`` if empty)."""
-        route = self._route(operation)
-        response = self._transport.send(route.bind(**args), stream=True)
-        body = json_body(response, self.settings.limits)
-        return {} if body is None else answer_of(route, body)
+    def _request(self, operation: str, /, **args: Any) -> APIResponse:
+        """Send one operation of the wire contract, for the collections and resources."""
+        return self._pipeline.request(self._route(operation).bind(**args))
 
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""
-        self._transport.close()
+        self._pipeline.close()
 
     def __enter__(self) -> Self:
         return self

@@ -23,7 +23,7 @@ from sambastudio._routes import WireRequest, route
 from sambastudio.errors import APIStatusError, AuthenticationError, SambaStudioError
 
 if TYPE_CHECKING:
-    from sambastudio._transport import Transport
+    from sambastudio._pipeline import Pipeline
 
 TENANT_STATUSES = frozenset({403, 404})
 
@@ -31,7 +31,7 @@ _confirmed: weakref.WeakKeyDictionary[requests.Session, str] = weakref.WeakKeyDi
 """The tenant each session is known to be allowed in, so a 404 costs no second look."""
 
 
-def explained(error: APIStatusError, transport: Transport, request: WireRequest) -> APIStatusError:
+def explained(error: APIStatusError, transport: Pipeline, request: WireRequest) -> APIStatusError:
     """``error`` with advice when the key or the tenant explains it."""
     settings = transport.settings
     if request.auth != "platform":
@@ -55,26 +55,24 @@ def explained(error: APIStatusError, transport: Transport, request: WireRequest)
     return error.advise(hints.choose_tenant(tenant, sorted(set(visible.values()))))
 
 
-def visible_tenants(transport: Transport) -> dict[str, str] | None:
+def visible_tenants(transport: Pipeline) -> dict[str, str] | None:
     """The tenants the key can see, by id and by name (each to its name); ``None`` if
     they cannot be listed. Sent without the tenant cookie, over the same connections."""
-    from sambastudio._transport import Transport, json_body  # it imports this module
+    from sambastudio._pipeline import Pipeline  # it imports this module
 
     session = requests.Session()
     for prefix, adapter in transport.session.adapters.items():
         session.mount(prefix, adapter)  # shares the pool; this session is never closed
     settings = attrs.evolve(transport.settings, tenant=None, max_retries=0)
     try:
-        response = Transport(settings, session=session).send(
-            route("list_tenants").bind(), stream=True
-        )
-        return _names(json_body(response, settings.limits))
+        answer = Pipeline(settings, session=session).request(route("list_tenants").bind())
+        return _names(answer.json())
     except SambaStudioError:
         return None
 
 
 def _names(body: Any) -> dict[str, str]:
-    from sambastudio._base import list_of  # the resource layer sits above the transport
+    from sambastudio._envelopes import list_of
 
     found: dict[str, str] = {}
     for entry in list_of(body, "tenants"):

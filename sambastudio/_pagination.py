@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import attrs
 
 from sambastudio import _display, _frames
-from sambastudio.errors import InvalidArgumentError
+from sambastudio.errors import InvalidArgumentError, SambaStudioError
 
 if TYPE_CHECKING:
     import pandas
+
+    from sambastudio._response import APIResponse
 
 T = TypeVar("T")
 
@@ -29,6 +31,14 @@ class Page(Generic[T]):
 
     items: Sequence[T]
     next_page: object | None = None
+    response: APIResponse | None = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def last_response(self) -> APIResponse:
+        """The HTTP response this page came from."""
+        if self.response is None:
+            raise SambaStudioError("this page was not read from a response")
+        return self.response
 
 
 PageFetcher = Callable[[object | None], Page[T]]
@@ -50,7 +60,7 @@ class Pager(Generic[T]):
     ``pages()`` yields the pages themselves; ``to_list()`` and ``first()`` are shortcuts.
     """
 
-    _fetch: PageFetcher[T]
+    _fetch: PageFetcher[T] = attrs.field(repr=False)
     limit: int | None = attrs.field(default=None, validator=_check_limit)
 
     @classmethod

@@ -22,7 +22,7 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
-from sambastudio._transport import retry_after
+from sambastudio._pipeline import retry_after
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 from sambastudio.errors import (
     APIConnectionError,

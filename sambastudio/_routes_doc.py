@@ -25,7 +25,7 @@ we are of its method and path:
 - **inferred**: follows from confirmed facts, but the exact request was never seen;
 - **assumed**: no public evidence; a consistent design in the style of the confirmed paths.
 
-The sources (S1 to S17) are described in the project's evidence notes. If you run a real
+The sources (S1 to S17, N1 to N7) are described in [evidence.md](evidence.md). If you run a real
 SambaStudio and a path here is wrong, correct its entry in `sambastudio/_routes.py`: the SDK,
 the `SnSdk` shim and the emulator all read that one table.
 

@@ -1,71 +1,65 @@
-"""The only code that speaks HTTP: one pooled session, auth, retries, errors, logging.
+"""The bottom layer: the one ``requests.Session`` and one HTTP exchange on it.
 
-Retry policy (the Stainless one, with SambaStudio's creates in mind): a failure to connect
-is always retried, since nothing reached the server; a 408/429/502/503/504, a read timeout
-or a connection dropped mid-response is retried only for an idempotent route, so a create
-is never sent twice. A caller that knows a request is harmless to repeat may retry more
-statuses for it (``send(..., retry_statuses=RETRY_STATUSES | {500})``). Backoff is 0.5 s
-doubling to 8 s with jitter, or the server's Retry-After (capped at 60 s). A body that
-cannot be rewound is never retried.
+:meth:`Transport.exchange` is the only code that calls the session. It sends one attempt
+of a request, follows redirects by a stricter rule than requests' own, and holds the
+attempt to its deadline. Everything that decides *what* to send, and whether to try again,
+is in :mod:`sambastudio._pipeline`, one layer up.
+
+Redirects. requests would re-send a 307/308 body to any host a server names, and strips
+only ``Authorization``. Here: a redirect from https to http is never followed; a body is
+never re-sent to another origin (scheme, host, port); and the secret headers (``key``,
+``Authorization``) are dropped whenever the origin changes. A 301/302/303 turns the
+request into a bodiless GET, as browsers and requests do.
+
+Deadlines. requests' timeout bounds the connect and each socket read, so a server that
+trickles one byte a second keeps a call alive forever. ``timeout`` here is a deadline for
+the whole attempt: connecting and every read take at most what is left of it, and the
+body of a response that is read at once (every call but a download or a token stream) is
+cut off when it runs out. A ``(connect, read)`` pair allows ``connect`` for connecting,
+``read`` for each read, and ``connect + read`` for the whole attempt. A request that
+uploads a file-like body (a dataset part) is given the deadline from the moment its
+response starts, as sending the body takes as long as its size needs (each block's send
+is bounded by the read timeout). A streamed response (downloads, token streams) is bounded
+by the deadline until it starts, then by the read timeout per read: its length is the
+caller's to bound.
 """
 
 from __future__ import annotations
 
-import copy
-import email.utils
-import math
-import random as _random
+import socket
+import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Mapping
 from contextlib import suppress
-from datetime import datetime, timezone
-from typing import IO, Any, Final, Literal
-from urllib.parse import urljoin
+from typing import IO, Any, Final
+from urllib.parse import urljoin, urlsplit
 
 import attrs
 import requests
 import requests.adapters
 import urllib3
-from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, ReadTimeoutError
+from urllib3.exceptions import InsecureRequestWarning
 
 from sambastudio._bodies import read_at_most
-from sambastudio._config import (
-    NOT_GIVEN,
-    NotGiven,
-    Settings,
-    Timeout,
-    check_max_retries,
-    check_timeout,
-)
-from sambastudio._diagnose import explained
-from sambastudio._limits import DEFAULT_LIMITS, Limits, decode_json, read_capped, read_within
-from sambastudio._redact import (
-    LOGGER,
-    configure_logging_from_env,
-    is_secret_header,
-    mask_text,
-    remember_secret,
-    secret_header_values,
-    secret_json_values,
-)
-from sambastudio._routes import WireRequest
-from sambastudio.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ResponseDecodeError,
-    describe_request,
-    error_from_response,
-    request_id_of,
-)
+from sambastudio._config import Settings, Timeout
+from sambastudio._limits import Limits, read_within
+from sambastudio._redact import is_secret_header, remember_secret
 
-__all__ = ["RETRY_STATUSES", "Transport", "json_body", "retry_after"]
+__all__ = ["DeadlineExceeded", "RefusedRedirect", "Transport"]
 
-RETRY_STATUSES: Final = frozenset({408, 429, 502, 503, 504})
-INITIAL_BACKOFF: Final = 0.5
-MAX_BACKOFF: Final = 8.0
-MAX_RETRY_AFTER: Final = 60.0
 SEND_BLOCKSIZE: Final = 1 << 20
 """Bytes urllib3 reads from a file-object body per socket send (its own default is 16 KiB)."""
+
+MAX_REDIRECTS: Final = 10
+_BODY_HEADERS: Final = frozenset({"content-type", "content-length", "transfer-encoding"})
+
+
+class DeadlineExceeded(requests.exceptions.ReadTimeout):
+    """The attempt ran past its deadline (``timeout``) while the response was arriving."""
+
+
+class RefusedRedirect(requests.exceptions.RequestException):
+    """A redirect this transport will not follow (to http, or a body to another origin)."""
 
 
 class _Adapter(requests.adapters.HTTPAdapter):
@@ -88,333 +82,205 @@ class _Adapter(requests.adapters.HTTPAdapter):
         return super().proxy_manager_for(proxy, **proxy_kwargs)
 
 
+@attrs.frozen
+class Outgoing:
+    """One HTTP request as the transport sends it (the pipeline has resolved everything)."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    params: Mapping[str, str | list[str]] | None = None
+    json: Any = attrs.field(default=None, repr=False)
+    data: Any = attrs.field(default=None, repr=False)
+    files: Mapping[str, tuple[str, IO[bytes]]] | None = attrs.field(default=None, repr=False)
+
+    @property
+    def has_body(self) -> bool:
+        return self.json is not None or self.data is not None or bool(self.files)
+
+    @property
+    def streams_body(self) -> bool:
+        """A file-like or iterated body: sending it takes as long as its size needs."""
+        uploads = self.data is not None and not isinstance(self.data, (bytes, str))
+        return uploads or bool(self.files)
+
+    def redirected(self, response: requests.Response, target: str) -> Outgoing:
+        """The request to send to ``target``, or :class:`RefusedRedirect`."""
+        here, there = urlsplit(response.url), urlsplit(target)
+        if here.scheme == "https" and there.scheme != "https":
+            raise RefusedRedirect(f"refused a redirect from https to {there.scheme}")
+        same_origin = (here.scheme, here.hostname, here.port) == (
+            there.scheme,
+            there.hostname,
+            there.port,
+        )
+        keeps_body = response.status_code in (307, 308)
+        if keeps_body and self.has_body and not same_origin:
+            raise RefusedRedirect(
+                f"refused to send the request body on to another origin "
+                f"({there.scheme}://{there.netloc}) named by a {response.status_code} redirect"
+            )
+        headers = {
+            name: value
+            for name, value in self.headers.items()
+            if not (not same_origin and is_secret_header(name))
+            and not (not keeps_body and name.lower() in _BODY_HEADERS)
+        }
+        if keeps_body:
+            return attrs.evolve(self, url=target, params=None, headers=headers)
+        method = "HEAD" if self.method == "HEAD" else "GET"
+        return Outgoing(method, target, headers)
+
+
+@attrs.frozen
+class Deadline:
+    """When an attempt must be over, and the requests timeout for each step before it."""
+
+    connect: float | None
+    read: float | None
+    at: float | None
+
+    @classmethod
+    def start(cls, timeout: Timeout) -> Deadline:
+        if timeout is None:
+            return cls(None, None, None)
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        total = connect + read if isinstance(timeout, tuple) else timeout
+        return cls(connect, read, time.monotonic() + total)
+
+    def remaining(self) -> float | None:
+        if self.at is None:
+            return None
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded("the deadline passed before the response arrived")
+        return left
+
+    def step(self) -> tuple[float, float] | None:
+        """requests' ``(connect, read)`` for the next step: no more than what is left."""
+        left = self.remaining()
+        if left is None or self.connect is None or self.read is None:
+            return None
+        return (min(self.connect, left), min(self.read, left))
+
+
 class Transport:
-    """Sends :class:`WireRequest` objects for one client.
+    """One connection pool and the exchanges sent on it.
 
     ``session`` is public on purpose: the legacy ``SnSdk.http_session`` is this object, and
     cookies, ``verify`` or adapters set on it apply to every later request.
     """
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        random: Callable[[], float] = _random.random,
-    ) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, *, session: requests.Session | None = None) -> None:
         self._owns_session = session is None
+        self._limits = settings.limits
         if session is None:
             session = requests.Session()
             for prefix in ("https://", "http://"):
                 session.mount(prefix, _Adapter())
         self.session = session
-        self._sleep = sleep
-        self._random = random
-        self._log_level = configure_logging_from_env()
-        self.session.headers["User-Agent"] = settings.user_agent
-        self.session.verify = settings.verify
-        self.session.proxies.update(settings.proxies)
+        session.headers["User-Agent"] = settings.user_agent
+        session.verify = settings.verify
+        session.proxies.update(settings.proxies)
         if settings.tenant is not None:
-            self.session.cookies.set("tenant", settings.tenant)
+            session.cookies.set("tenant", settings.tenant)
         if settings.disable_ssl_warnings:  # snapi's DISABLE_SSL_WARNINGS; process-wide
             urllib3.disable_warnings(InsecureRequestWarning)
         remember_secret(settings.access_key)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.settings!r})"
-
-    def __enter__(self) -> Transport:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the connection pool, if this transport created it."""
         if self._owns_session:
             self.session.close()
 
-    def with_options(
+    def exchange(
         self,
+        request: Outgoing,
         *,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Transport:
-        """A transport with other defaults over the same session (same pool, same cookies)."""
-        changes: dict[str, Any] = {}
-        if timeout is not NOT_GIVEN:
-            changes["timeout"] = timeout
-        if max_retries is not NOT_GIVEN:
-            changes["max_retries"] = max_retries
-        clone = copy.copy(self)
-        clone.settings = attrs.evolve(self.settings, **changes)
-        return clone
-
-    def send(
-        self,
-        request: WireRequest,
-        *,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        stream: bool = False,
-        raise_for_status: bool = True,
-        base_url: str | None = None,
-        retry_statuses: Collection[int] = RETRY_STATUSES,
-    ) -> requests.Response:
-        """Send ``request``, retrying what is safe to retry.
-
-        Raises :class:`APIConnectionError`/:class:`APITimeoutError` when no response came,
-        and the mapped :class:`APIStatusError` for an error status unless
-        ``raise_for_status`` is false. With ``stream=True`` a successful body is left
-        unread for the caller; an error body is read first, so the error can quote it.
-        ``base_url`` replaces the host for routes served elsewhere (endpoint URLs).
-        ``retry_statuses`` are the statuses retried, for an idempotent request only: a
-        caller for whom a repeat is harmless widens it for one call
-        (``RETRY_STATUSES | {500}``), without the whole client retrying what may have acted.
-        """
-        timeout = self.settings.timeout if timeout is NOT_GIVEN else check_timeout(timeout)
-        retries = (
-            self.settings.max_retries
-            if max_retries is NOT_GIVEN
-            else check_max_retries(max_retries)
-        )
-        url = (base_url or self.settings.host_url).rstrip("/") + request.path
-        headers = self._headers(request)
-        replay = _Replay.plan(request)
-        attempts = retries + 1
-        attempt = 0
-        while True:
-            attempt += 1
-            if attempt > 1 and replay is not None:
-                replay.rewind()
-            started = time.monotonic()
-            try:
-                response = self.session.request(
-                    request.method,
-                    url,
-                    params=dict(request.query) or None,
-                    json=None if request.json is None else dict(request.json),
-                    data=request.content,
-                    files=dict(request.files) if request.files else None,
-                    headers=headers,
-                    timeout=timeout,
-                    stream=True,  # the body is read here, within the limits (_read_body)
-                    # Explicit, so REQUESTS_CA_BUNDLE cannot override session.verify = False.
-                    verify=self.session.verify,
-                    hooks={"response": self._drop_secrets_on_foreign_redirect},
-                )
-                self._read_body(response, stream)
-            except requests.RequestException as exc:
-                failure = _Failure.of(exc)
-                self._log(request, type(exc).__name__, started, None, attempt, attempts)
-                if attempt < attempts and replay is not None and failure.retries(request):
-                    self._wait(request, self._backoff(attempt))
-                    continue
-                raise failure.error(request, url, attempt, timeout, exc) from exc
-            status = response.status_code
-            self._log(request, str(status), started, request_id_of(response), attempt, attempts)
-            if (
-                status in retry_statuses
-                and attempt < attempts
-                and replay is not None
-                and request.idempotent
-            ):
-                delay = retry_after(response)
-                response.close()
-                self._wait(request, self._backoff(attempt) if delay is None else delay)
-                continue
-            if raise_for_status and status >= 400:
-                raise explained(error_from_response(response), self, request)
-            return response
-
-    def _read_body(self, response: requests.Response, stream: bool) -> None:
-        """Read the body now unless the caller streams it: an error body always, and only
-        up to ``max_error_bytes`` (it is quoted, never used whole); a JSON answer up to
-        ``max_json_bytes`` (:class:`~sambastudio.errors.LimitExceededError` past it)."""
-        limits = self.settings.limits
-        if response.status_code >= 400:
-            with suppress(requests.RequestException):  # what came of it is quoted
-                read_at_most(response, limits.max_error_bytes)
-        elif not stream:
-            read_within(response, limits)
-
-    def _headers(self, request: WireRequest) -> dict[str, str]:
-        headers = dict(request.headers)
-        # Endpoint keys in headers, AWS secrets and passwords in bodies: whatever quotes them
-        # later (an error, a log line, a bug's message on the CLI) shows them masked.
-        for value in [*secret_header_values(headers), *secret_json_values(request.json)]:
-            remember_secret(value)
-        if request.auth == "platform":
-            headers["key"] = self.settings.access_key
-        return headers
-
-    def _backoff(self, retry: int) -> float:
-        delay = min(INITIAL_BACKOFF * 2.0 ** (retry - 1), MAX_BACKOFF)
-        return delay * (1 - 0.25 * self._random())
-
-    def _wait(self, request: WireRequest, delay: float) -> None:
-        LOGGER.log(self._log_level, "retrying %s %s in %.2f s", request.method, request.path, delay)
-        self._sleep(delay)
-
-    def _log(
-        self,
-        request: WireRequest,
-        outcome: str,
-        started: float,
-        request_id: str | None,
-        attempt: int,
-        attempts: int,
-    ) -> None:
-        LOGGER.log(
-            self._log_level,
-            "%s %s -> %s in %.0f ms (request id %s, attempt %d of %d)",
-            request.method,
-            request.path,
-            outcome,
-            (time.monotonic() - started) * 1000,
-            request_id,
-            attempt,
-            attempts,
-        )
-
-    def _drop_secrets_on_foreign_redirect(
-        self, response: requests.Response, *args: object, **kwargs: object
-    ) -> requests.Response:
-        """requests strips ``Authorization`` when a redirect leaves the host, not ``key``."""
-        if response.is_redirect:
-            target = urljoin(response.url, response.headers["location"])
-            # requests' own rule (and a subclass's override); untyped in its stubs
-            foreign: Callable[[str, str], bool] = self.session.should_strip_auth
-            if foreign(response.url, target):
-                sent = response.request.headers
-                for name in [name for name in sent if is_secret_header(name)]:
-                    del sent[name]
-        return response
-
-
-@attrs.frozen
-class _Replay:
-    """Where each file body started, so that a retry sends the same bytes again."""
-
-    positions: tuple[tuple[IO[bytes], int], ...]
-
-    @classmethod
-    def plan(cls, request: WireRequest) -> _Replay | None:
-        """``None`` when a body cannot be rewound (an iterator, a pipe): never retry it."""
-        streams: list[Any] = [fileobj for _name, fileobj in (request.files or {}).values()]
-        if request.content is not None and not isinstance(request.content, bytes):
-            streams.append(request.content)
-        positions = []
-        for stream in streams:
-            seekable = getattr(stream, "seekable", None)
-            if seekable is None or not seekable():
-                return None
-            positions.append((stream, stream.tell()))
-        return cls(tuple(positions))
-
-    def rewind(self) -> None:
-        for stream, position in self.positions:
-            stream.seek(position)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and what lies under it (requests and urllib3 wrap errors several deep)."""
-    seen: set[int] = set()
-    queue = [exc]
-    while queue:
-        error = queue.pop(0)
-        if id(error) in seen:
-            continue
-        seen.add(id(error))
-        yield error
-        under = (getattr(error, "reason", None), error.__cause__, error.__context__, *error.args)
-        queue += [item for item in under if isinstance(item, BaseException)]
-
-
-@attrs.frozen
-class _Failure:
-    """What went wrong without a response, and whether trying again is safe."""
-
-    what: str
-    retry: Literal["always", "idempotent", "never"]
-    timed_out: bool = False
-
-    @classmethod
-    def of(cls, exc: requests.RequestException) -> _Failure:
-        causes = list(_causes(exc))
-        if isinstance(exc, requests.exceptions.SSLError):
-            return cls(
-                "TLS failed (for a private CA set SAMBASTUDIO_CA_BUNDLE or verify=)", "never"
-            )
-        if isinstance(exc, requests.ConnectTimeout):
-            return cls("timed out connecting", "always", timed_out=True)
-        if any(isinstance(cause, ConnectTimeoutError) for cause in causes):  # refused, DNS
-            return cls("could not connect", "always")
-        if any(isinstance(cause, (requests.ReadTimeout, ReadTimeoutError)) for cause in causes):
-            return cls("timed out waiting for the response", "idempotent", timed_out=True)
-        if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
-            return cls("the connection dropped", "idempotent")
-        return cls("the request could not be sent", "never")
-
-    def retries(self, request: WireRequest) -> bool:
-        return self.retry == "always" or (self.retry == "idempotent" and request.idempotent)
-
-    def error(
-        self,
-        request: WireRequest,
-        url: str,
-        attempts: int,
         timeout: Timeout,
-        exc: BaseException,
-    ) -> APIConnectionError:
-        cause = list(_causes(exc))[-1]
-        tries = f"{attempts} attempt" + ("s" if attempts > 1 else "")
-        message = f"{request.method} {url} failed after {tries}: {self.what} ({cause})"
-        if self.timed_out:
-            message += f"; timeout={timeout!r}"
-        error_class = APITimeoutError if self.timed_out else APIConnectionError
-        return error_class(mask_text(message), method=request.method, path=request.path)
+        stream: bool,
+    ) -> requests.Response:
+        """Send one attempt of ``request``; raises requests' exceptions (and this module's)."""
+        deadline = Deadline.start(timeout)
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self.session.request(
+                request.method,
+                request.url,
+                params=request.params,
+                json=request.json,
+                data=request.data,
+                files=request.files,
+                headers=dict(request.headers),
+                timeout=deadline.step(),
+                stream=True,
+                allow_redirects=False,
+                # Explicit, so REQUESTS_CA_BUNDLE cannot override session.verify = False.
+                verify=self.session.verify,
+            )
+            if not response.is_redirect:
+                if not stream or response.status_code >= 400:
+                    # An upload's deadline starts when its response does (module docstring).
+                    body_deadline = Deadline.start(timeout) if request.streams_body else deadline
+                    _read_by(response, body_deadline, self._limits)
+                return response
+            target = urljoin(response.url, response.headers["location"])
+            response.close()
+            request = request.redirected(response, target)
+        raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
 
-def retry_after(response: requests.Response) -> float | None:
-    """The server's Retry-After in seconds (a number or an HTTP date), capped at 60 s."""
-    value = response.headers.get("retry-after")
-    if value is None:
-        return None
+def _read_body(response: requests.Response, limits: Limits) -> None:
+    """An error body up to ``max_error_bytes`` (it is quoted, never used whole; what came of
+    it is enough), an answer up to ``max_json_bytes`` (``LimitExceededError`` past it)."""
+    if response.status_code >= 400:
+        with suppress(requests.RequestException):
+            read_at_most(response, limits.max_error_bytes)
+    else:
+        read_within(response, limits)
+
+
+def _read_by(response: requests.Response, deadline: Deadline, limits: Limits) -> None:
+    """Read the body (:func:`_read_body`), cutting the connection at the deadline."""
+    left = deadline.remaining()
+    if left is None:
+        _read_body(response, limits)
+        return
+    watchdog = _Watchdog(response)
+    timer = threading.Timer(left, watchdog.cut)
+    timer.daemon = True
+    timer.start()
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    if math.isnan(seconds):
-        return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+        _read_body(response, limits)
+    except requests.RequestException as exc:
+        if watchdog.fired:
+            raise DeadlineExceeded("the response was still arriving at the deadline") from exc
+        raise
+    finally:
+        watchdog.stand_down()
+        timer.cancel()
 
 
-def json_body(response: requests.Response, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """The decoded JSON body, or a :class:`ResponseDecodeError` that says what came instead.
+class _Watchdog:
+    """Shuts the socket of a response still being read at its deadline, and only then."""
 
-    An empty body (a 204, or a delete that answers nothing) is ``None``, not an error. A
-    body past ``limits`` raises :class:`~sambastudio.errors.LimitExceededError`.
-    """
-    if not read_capped(response, limits).strip():
-        return None
-    try:
-        return decode_json(response.text, limits)
-    except ValueError as exc:
-        content_type = response.headers.get("content-type", "no content-type")
-        start = " ".join(response.text.split())[:100]
-        raise ResponseDecodeError(
-            mask_text(
-                f"{describe_request(response)} returned {response.status_code} with "
-                f"{content_type!r}, which is not JSON: {start!r}"
-            ),
-            response=response,
-        ) from exc
+    def __init__(self, response: requests.Response) -> None:
+        self._response = response
+        self._lock = threading.Lock()
+        self._done = False
+        self.fired = False
+
+    def stand_down(self) -> None:
+        with self._lock:
+            self._done = True
+
+    def cut(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            # urllib3's fileno() is public; shutting a duplicate down ends the connection
+            # for the reader blocked on it (closing alone would not wake it).
+            with suppress(OSError, ValueError):
+                descriptor = self._response.raw.fileno()
+                with socket.fromfd(descriptor, socket.AF_INET, socket.SOCK_STREAM) as duplicate:
+                    duplicate.shutdown(socket.SHUT_RDWR)

@@ -30,7 +30,7 @@ def test_importing_the_package_loads_no_http_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     heavy_modules = ("requests", "pydantic", "attrs", "sambastudio._client", "fastapi")
-    for heavy in (*heavy_modules, "sambastudio._scrub", "sambastudio._testkit"):
+    for heavy in (*heavy_modules, "sambastudio.testing.scrubbing", "sambastudio.testing.kit"):
         assert f"'{heavy}'" not in loaded, heavy
 
 

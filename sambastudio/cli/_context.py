@@ -97,7 +97,7 @@ class CliContext:
         source = self._key_source(chosen)
         if source is not None:  # the key was an argument of Client: say which option gave it
             settings = attrs.evolve(client.settings, access_key_source=source)
-            client._transport.settings = settings
+            client._pipeline.settings = settings
         return client
 
     def _key_source(self, chosen: Profile | None) -> KeySource | None:

@@ -14,8 +14,8 @@ from typing import Any
 from tqdm import tqdm
 from typing_extensions import Self
 
-from sambastudio._progress import TransferProgress as Transferred
-from sambastudio._progress import make_bar
+from sambastudio.transfers.progress import TransferProgress as Transferred
+from sambastudio.transfers.progress import make_bar
 
 
 class _Bar:

@@ -1,7 +1,7 @@
 """What every ``SnSdk`` method shares: construction, the call path and argument helpers.
 
 A method binds its route of :mod:`sambastudio._routes` and sends it through the same
-:class:`~sambastudio._transport.Transport` the object model uses (one session, one retry
+:class:`~sambastudio._pipeline.Pipeline` the object model uses (one session, one retry
 policy, one auth code path); only the result differs: the raw JSON dict, never an exception.
 """
 
@@ -15,11 +15,10 @@ from typing import Any, TypeAlias
 import attrs
 import requests
 
-from sambastudio import _download
 from sambastudio._config import Settings
 from sambastudio._overrides import answer_of, resolve_routes
+from sambastudio._pipeline import Pipeline
 from sambastudio._redact import is_secret_field, remember_secret
-from sambastudio._transport import Transport
 from sambastudio.compat._envelope import (
     CONNECTION_FAILED,
     TIMED_OUT,
@@ -36,6 +35,7 @@ from sambastudio.errors import (
     APITimeoutError,
     PathArgumentError,
 )
+from sambastudio.transfers import download as _download
 
 JSONDict: TypeAlias = dict[str, Any]
 Hyperparams: TypeAlias = str | Mapping[str, Any]
@@ -107,7 +107,7 @@ class SnSdkBase:
             verify=not disable_ssl_verify,
             user_agent=user_agent,
         )
-        self._transport = Transport(settings)
+        self._pipeline = Pipeline(settings)
 
     @property
     def host_url(self) -> str:
@@ -116,27 +116,27 @@ class SnSdkBase:
 
     @host_url.setter
     def host_url(self, host_url: str) -> None:
-        settings = attrs.evolve(self._transport.settings, host_url=host_url)
-        self._transport.settings = settings
+        settings = attrs.evolve(self._pipeline.settings, host_url=host_url)
+        self._pipeline = self._pipeline.with_settings(settings)
         self._host_url = host_url
 
     @property
     def http_session(self) -> requests.Session:
         """The live ``requests.Session`` every call is sent with (cookies, verify, proxies)."""
-        return self._transport.session
+        return self._pipeline.session
 
     @http_session.setter
     def http_session(self, session: requests.Session) -> None:
-        self._transport.session = session
+        self._pipeline.session = session
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host_url={self.host_url!r})"
 
     def _install_key(self, access_key: str) -> None:
         """Send ``access_key`` from now on (what ``login`` obtained)."""
-        settings = attrs.evolve(self._transport.settings, access_key=access_key)
+        settings = attrs.evolve(self._pipeline.settings, access_key=access_key)
         remember_secret(settings.access_key)
-        self._transport.settings = settings
+        self._pipeline.settings = settings
         self._has_key = True
 
     def _without_key(self, name: str) -> JSONDict | None:
@@ -158,10 +158,10 @@ class SnSdkBase:
         if refused is not None:
             return refused
         try:
-            response = self._transport.send(
+            response = self._pipeline.send(
                 wire, stream=True, raise_for_status=False, base_url=base_url
             )
-            answered = response_dict(response, self._transport.settings.limits)
+            answered = response_dict(response, self._pipeline.settings.limits)
         except APIConnectionError as exc:
             return self._failure(exc, arguments)
         result: JSONDict = without_sent_secrets(answered, _secret_arguments(arguments))
@@ -182,7 +182,7 @@ class SnSdkBase:
         if refused is not None:
             return refused
         try:
-            path = _download.download_to_dir(self._transport, wire, dest_dir, progress_bar=False)
+            path = _download.download_to_dir(self._pipeline, wire, dest_dir, progress_bar=False)
         except APIStatusError as exc:
             headers = exc.response.headers if exc.response is not None else {}
             return envelope(exc.body, exc.status_code, headers)
@@ -192,7 +192,7 @@ class SnSdkBase:
 
     def _failure(self, exc: APIConnectionError, arguments: Mapping[str, Any]) -> JSONDict:
         status = TIMED_OUT if isinstance(exc, APITimeoutError) else CONNECTION_FAILED
-        secrets = [self._transport.settings.access_key, *_secret_arguments(arguments).values()]
+        secrets = [self._pipeline.settings.access_key, *_secret_arguments(arguments).values()]
         return failure_dict(str(exc), status, secrets)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sambastudio._base import check_choice
+from sambastudio._arguments import check_choice
 from sambastudio.compat._base import JSONDict, SnSdkBase
 from sambastudio.errors import InvalidArgumentError
 from sambastudio.resources.notifications import NOTIFICATION_TYPES, check_levels

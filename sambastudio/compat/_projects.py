@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sambastudio._base import check_choice
+from sambastudio._arguments import check_choice
 from sambastudio.compat._base import Hyperparams, JSONDict, SnSdkBase, hyperparams_text
 from sambastudio.resources.jobs import JOB_TYPES
 

@@ -14,7 +14,8 @@ from typing import Any, Final
 
 import attrs
 
-from sambastudio._base import Collection, list_of, object_of
+from sambastudio._base import Collection
+from sambastudio._envelopes import list_of, object_of
 from sambastudio._routes import ROUTES, Route
 from sambastudio.errors import SambaStudioError
 from sambastudio.resources.apps import Apps
@@ -149,17 +150,17 @@ def is_generic_miss(status: int, body: Any) -> bool:
 
 def _parses(operation: str, body: Any) -> bool | None:
     for collection in _COLLECTIONS:
-        if collection.list_route == operation:
-            items = list_of(body, collection.list_key)
-            for item in items:
-                collection.model.model_validate(item)
+        routes, model = collection._routes, collection._model
+        if routes.list == operation:
+            for item in list_of(body, routes.list_key):
+                model.model_validate(item)
             return True
-        if collection.info_route == operation:
-            collection.model.model_validate(object_of(body, collection.info_key))
+        if routes.info == operation:
+            model.model_validate(object_of(body, routes.info_key))
             return True
-        if collection.search_route == operation:
+        if routes.search == operation:
             data = object_of(body)
-            return collection.search_key in data or isinstance(body.get(collection.search_key), str)
+            return routes.search_key in data or isinstance(body.get(routes.search_key), str)
     return None
 
 

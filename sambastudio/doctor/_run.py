@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import requests
 
-from sambastudio._base import list_of, object_of
+from sambastudio._envelopes import list_of, object_of
 from sambastudio._overrides import RouteOverride, apply_override, override_between
 from sambastudio._routes import ROUTES, Route
 from sambastudio.doctor._apidoc import ApiDocument, find_document, match_document
@@ -50,13 +50,13 @@ PROJECT_PREFIX = "sambastudio-doctor-"
 def _ask(client: Client, route: Route, args: Mapping[str, Any]) -> _Answer:
     """Send ``route`` the client's way; an error status is an answer here, not an exception."""
     if route.streams:  # an archive: its status is enough, its bytes are not read
-        response = client._transport.send(route.bind(**args), stream=True, raise_for_status=False)
+        response = client._pipeline.send(route.bind(**args), stream=True, raise_for_status=False)
         with response:
             if response.status_code < 400:
                 return response.status_code, None
             return response.status_code, _json_or_text(response)
     try:
-        return 200, client._with_routes({route.name: route})._request(route.name, **args)
+        return 200, client._with_routes({route.name: route})._request(route.name, **args).json()
     except APIStatusError as error:
         return error.status_code, error.body
     except ResponseDecodeError as error:
@@ -123,7 +123,16 @@ def _tenant(client: Client) -> Check:
 
 def _fetch_document(client: Client) -> ApiDocument | None:
     def fetch(path: str) -> object:
-        route = Route("doctor_api_document", "GET", path, (), "assumed", "", "", "")
+        route = Route(
+            name="doctor_api_document",
+            method="GET",
+            path=path,
+            args=(),
+            evidence="assumed",
+            source="",
+            summary="",
+            response="",
+        )
         status, body = _ask(client, route, {})
         return body if status < 400 else None
 

@@ -40,10 +40,10 @@ from typing import Any, BinaryIO
 import anyio.to_thread
 import attrs
 
-from sambastudio._crc import crc32_of_parts, crc_hex
 from sambastudio.emulator import _storage
 from sambastudio.emulator._errors import ApiError, not_found
 from sambastudio.emulator._state import EmulatorState
+from sambastudio.transfers.crc import crc32_of_parts, crc_hex
 
 Doc = dict[str, Any]
 

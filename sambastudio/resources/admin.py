@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import Field
 
 from sambastudio._answers import parse_answer
-from sambastudio._base import Record, check_name, list_of, object_of
+from sambastudio._arguments import check_name
+from sambastudio._base import Collection, Record, Routes
 from sambastudio._checks import CheckedArguments
+from sambastudio._envelopes import list_of, object_of
 from sambastudio._pagination import Pager
 from sambastudio.errors import SambaStudioError
-from sambastudio.resources.jobs import Job, Jobs
+from sambastudio.resources.jobs import Job
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
@@ -42,6 +44,10 @@ class Feature(Record):
     enabled: bool = False
 
 
+class _AdminJobs(Collection[Job], model=Job, routes=Routes(list="admin_job_list", list_key="jobs")):
+    """The running jobs of every user (``client.admin.jobs()``)."""
+
+
 class Admin(CheckedArguments):
     """``client.admin``: views across users and tenants (admins only; others get 403)."""
 
@@ -53,23 +59,17 @@ class Admin(CheckedArguments):
 
     def jobs(self, *, limit: int | None = None) -> Pager[Job]:
         """The running jobs of every user."""
-        jobs = Jobs(self._client)
-
-        def fetch() -> list[Job]:
-            body = self._client._request("admin_job_list")
-            return [jobs._build(item) for item in list_of(body, "jobs")]
-
-        return Pager.one_page(fetch, limit=limit)
+        return _AdminJobs(self._client).list(limit=limit)
 
     def resource_usage(self) -> ResourceUsage:
-        body = self._client._request("admin_resource_usage")
-        return parse_answer(ResourceUsage, object_of(body), "usage")
+        answer = self._client._request("admin_resource_usage")
+        return parse_answer(ResourceUsage, object_of(answer.json()), "usage")
 
 
 def features(client: Client) -> list[Feature]:
     """The server's feature flags (``client.features()``)."""
-    body = client._request("get_feature_list")
-    return [parse_answer(Feature, item, "feature") for item in list_of(body, "features")]
+    answer = client._request("get_feature_list")
+    return [parse_answer(Feature, item, "feature") for item in list_of(answer.json(), "features")]
 
 
 def log_in(client_class: type[C], host_url: str, username: str, password: str, **options: Any) -> C:
@@ -82,8 +82,8 @@ def log_in(client_class: type[C], host_url: str, username: str, password: str, *
     check_name("password", password)
     # The login route sends no key, but a client needs one to exist: a throwaway one.
     with client_class(host_url=host_url, access_key=uuid.uuid4().hex, **options) as anonymous:
-        body = anonymous._request("login", username=username, password=password)
-    key = object_of(body).get("key")
+        answer = anonymous._request("login", username=username, password=password)
+    key = object_of(answer.json()).get("key")
     if not isinstance(key, str) or not key:
         raise SambaStudioError("the login answer holds no access key")
     return client_class(host_url=host_url, access_key=key, **options)

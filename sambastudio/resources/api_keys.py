@@ -17,18 +17,20 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, object_of
+from sambastudio._base import Collection, Resource, Routes, UnknownStatus
 from sambastudio._checks import check_text
+from sambastudio._envelopes import object_of
 from sambastudio._hints import Parent
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
 from sambastudio._resolve import not_found, pick_one
+from sambastudio._response import APIResponse
 from sambastudio.errors import SambaStudioError
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
 
-ApiKeyStatus = Literal["Active", "Revoked"] | str
+ApiKeyStatus = Literal["Active", "Revoked"] | UnknownStatus
 
 
 def fingerprint(value: str) -> str:
@@ -109,39 +111,36 @@ class ApiKey(Resource):
         return self._edit(status=self.status or "Active", description=description)
 
     def _edit(self, *, status: str, description: str | None) -> Self:
-        body = self._request(
+        answer = self._request(
             "edit_endpoint_api_key",
-            project_id=self._home().project_id,
+            project_id=self.project_id,
             api_key=self.reveal(),
             status=status,
             description=description,
         )
-        self._absorb(self._home()._from_answer(body, key=self.id))
-        return self
+        return self._absorb_answer(answer)
 
 
 ApiKeyRef = str | ApiKey
 """A key to call an endpoint with: its value, or the ``ApiKey``."""
 
 
-class EndpointApiKeys(Collection[ApiKey]):
+class EndpointApiKeys(Collection[ApiKey], model=ApiKey, routes=Routes()):
     """``endpoint.api_keys``: list, find and create an endpoint's keys.
 
     A 2024 server lists only the key in use; a 2025 one lists every key, revoked ones too.
     """
 
-    model = ApiKey
-
     def __init__(self, client: Client, project_id: str, endpoint_id: str) -> None:
         super().__init__(client)
-        self.project_id = project_id
-        self.endpoint_id = endpoint_id
+        self._project_id = project_id
+        self._endpoint_id = endpoint_id
 
     def _scope(self) -> dict[str, Any]:
-        return {"project": self.project_id, "endpoint": self.endpoint_id}
+        return {"project": self._project_id, "endpoint": self._endpoint_id}
 
     def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self.project_id, "endpoint_id": self.endpoint_id}
+        return {"project_id": self._project_id, "endpoint_id": self._endpoint_id}
 
     def create(self, *, description: str = "", key: str | None = None) -> ApiKey:
         """A new key, registered with the server: the client chooses its value, which is a
@@ -157,12 +156,12 @@ class EndpointApiKeys(Collection[ApiKey]):
             "add_endpoint_api_key",
             called=fingerprint(value),
             expected={"description": description},
-            answer=lambda body: self._new_key(body, description=description, sent=value),
+            answer=lambda answer: self._new_key(answer, description=description, sent=value),
             repeat=lambda: self._build(
-                {"api_key": value, "description": description, "status": "Active"}
+                {"api_key": value, "description": description, "status": "Active"}, None
             ),
-            project_id=self.project_id,
-            endpoint_id=self.endpoint_id,
+            project_id=self._project_id,
+            endpoint_id=self._endpoint_id,
             api_key=value,
             description=description,
         )
@@ -171,22 +170,24 @@ class EndpointApiKeys(Collection[ApiKey]):
         """A key by its fingerprint (keys have no names): after a lost answer, the one sent."""
         return next((key for key in self.list() if key.id == name), None)
 
-    def _new_key(self, body: Any, *, description: str, sent: str) -> ApiKey:
+    def _new_key(self, answer: APIResponse, *, description: str, sent: str) -> ApiKey:
         """The key just added: the newest with ``description`` in the answer, else among the
         endpoint's keys; a server that describes no key (2024) has taken the value ``sent``."""
+        body = answer.json()
         answered = key_entries(object_of(body)) if isinstance(body, Mapping) else []
-        found = newest_described([self._build(entry) for entry in answered], description)
+        found = newest_described([self._build(entry, answer) for entry in answered], description)
         if found is None:
-            found = newest_described([self._build(e) for e in self._entries()], description)
+            listed = self._page(None)
+            found = newest_described(list(listed.items), description)
         if found is None:
-            found = self._build({"api_key": sent, "description": description, "status": "Active"})
+            new = {"api_key": sent, "description": description, "status": "Active"}
+            found = self._build(new, answer)
         return found
 
-    def _entries(self) -> list[dict[str, Any]]:
-        return key_entries(object_of(self._client._request("endpoint_info", **self._scope())))
-
     def _page(self, _cursor: object | None) -> Page[ApiKey]:
-        return Page([self._build(entry) for entry in self._entries()])
+        answer = self._client._request("endpoint_info", **self._scope())
+        entries = key_entries(object_of(answer.json()))
+        return Page([self._build(entry, answer) for entry in entries], response=answer)
 
     def get(self, ref: ApiKeyRef) -> ApiKey:
         """One key, fetched fresh: the object, its id, its value or its description.
@@ -201,18 +202,19 @@ class EndpointApiKeys(Collection[ApiKey]):
         shown = wanted if safe else fingerprint(wanted)
         matches = [key.id for key in exact or described]
         if not matches:  # no suggestions: the reference may be a key, compared to nothing
-            raise not_found(self.model.kind, shown, names=list, parents=self._parents())
-        found = pick_one(self.model.kind, shown, matches)
+            raise not_found(self._model.kind, shown, names=list, parents=self._parents())
+        found = pick_one(self._model.kind, shown, matches)
         return next(key for key in keys if key.id == found)
 
     def _parents(self) -> list[Parent]:
-        return [("project", self.project_id), ("endpoint", self.endpoint_id)]
+        return [("project", self._project_id), ("endpoint", self._endpoint_id)]
 
-    def _from_answer(self, body: Any, *, key: str | None = None) -> ApiKey:
+    def _from_answer(self, answer: APIResponse, *, key: str | None = None) -> ApiKey:
         """The key ``key`` (a fingerprint) from an answer that carries it, else fetched."""
+        body = answer.json()
         data = object_of(body) if isinstance(body, Mapping) else {}
         for entry in [data, *key_entries(data)]:
             value = entry.get("api_key")
             if isinstance(value, str) and fingerprint(value) == key:
-                return self._build(entry)
+                return self._build(entry, answer)
         return self._fetch(key or "")

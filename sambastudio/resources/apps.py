@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import AliasChoices, Field
 
-from sambastudio._base import Collection, Resource
+from sambastudio._base import Collection, Resource, Routes
 
 
 class App(Resource):
@@ -23,9 +23,11 @@ class App(Resource):
         return Apps(self.client)
 
 
-class Apps(Collection[App]):
+class Apps(
+    Collection[App],
+    model=App,
+    routes=Routes(
+        list="list_apps", list_key="apps", info="app_info", info_key="apps", id_arg="app"
+    ),
+):
     """``client.apps``; names resolve by listing (there is no search route)."""
-
-    model = App
-    list_route, list_key = "list_apps", "apps"
-    info_route, info_key, id_arg = "app_info", "apps", "app"

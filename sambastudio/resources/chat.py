@@ -219,11 +219,11 @@ def chat(
     if endpoint.openai_compatible:
         body = _openai_request(endpoint, checked, options, target["key"])
         if not stream:
-            return ChatCompletion.model_validate(client._request(OPENAI_CHAT, **body))
+            return ChatCompletion.model_validate(client._request(OPENAI_CHAT, **body).json())
         request = route(OPENAI_CHAT).bind(
             **body, stream=True, stream_options={"include_usage": True}
         )
-        return ChatStream(predictions.records(client._transport, request, OpenAIFraming(), who))
+        return ChatStream(predictions.records(client._pipeline, request, OpenAIFraming(), who))
     wire = predictions.WIRES[-1]  # V2
     args = {
         **target,
@@ -232,7 +232,7 @@ def chat(
     }
     if not stream:
         answer = client._request(wire.predict_route, **args)
-        return ChatCompletion.model_validate(_v2_completion(wire.outputs(answer)[0]))
+        return ChatCompletion.model_validate(_v2_completion(wire.outputs(answer.json())[0]))
     request = route(wire.stream_route).bind(**args)
-    source = predictions.records(client._transport, request, wire, who)
+    source = predictions.records(client._pipeline, request, wire, who)
     return ChatStream(_v2_chunks(source))

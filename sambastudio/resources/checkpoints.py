@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import AliasChoices, Field
 
-from sambastudio._base import Collection, Record, Resource, check_choice, check_name
+from sambastudio._arguments import check_name
+from sambastudio._base import Collection, Record, Resource, Routes
 from sambastudio._hints import Parent
 from sambastudio._resolve import looks_like_id, pick_one
-from sambastudio.errors import InvalidArgumentError, NameNotFoundError, NotFoundError
-from sambastudio.resources.models import Model, Models
+from sambastudio.errors import (
+    InvalidArgumentError,
+    NameNotFoundError,
+    NotFoundError,
+    SambaStudioError,
+)
+from sambastudio.resources.models import CheckpointType, Model
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
-
-CheckpointType = Literal["finetuned", "pretrained"]
 
 
 class CheckpointMetrics(Record):
@@ -63,32 +67,33 @@ class Checkpoint(Resource):
     def promote(
         self, *, name: str, description: str = "", checkpoint_type: CheckpointType = "finetuned"
     ) -> Model:
-        """A new model made from this checkpoint (``add_model``); a lost answer is
-        reconciled by the model's name (see ``sambastudio._reconcile``)."""
-        return Models(self.client)._create(
-            "add_model",
-            called=check_name("name", name),
-            expected={"description": description},
+        """A new model made from this checkpoint (``add_model``)."""
+        if not (self.project_id and self.job_id):
+            raise SambaStudioError(f"{self!r} does not say which job made it")
+        return self.client.models.from_checkpoint(
             project=self.project_id,
             job=self.job_id,
-            model_checkpoint=self._route_key(),
-            model_checkpoint_name=name,
+            checkpoint=self._route_key(),
+            name=name,
             description=description,
-            checkpoint_type=check_choice(
-                "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
-            ),
+            checkpoint_type=checkpoint_type,
         )
 
     def delete(self) -> None:
         self._home().delete(self)
 
 
-class Checkpoints(Collection[Checkpoint]):
+class Checkpoints(
+    Collection[Checkpoint],
+    model=Checkpoint,
+    routes=Routes(
+        list="list_checkpoints",
+        list_key="checkpoints",
+        info="checkpoint_info",
+        id_arg="checkpoint_name",
+    ),
+):
     """``job.checkpoints``; ``get`` takes a checkpoint's name, its id or the object."""
-
-    model = Checkpoint
-    list_route, list_key = "list_checkpoints", "checkpoints"
-    info_route, id_arg = "checkpoint_info", "checkpoint_name"
 
     def __init__(
         self,
@@ -99,12 +104,15 @@ class Checkpoints(Collection[Checkpoint]):
         job_name: str | None = None,
     ) -> None:
         super().__init__(client)
-        self.project_id = project_id
-        self.job_id = job_id
-        self.job_name = job_name
+        self._project_id = project_id
+        self._job_id = job_id
+        self._job_name = job_name
 
     def _parents(self) -> list[Parent]:
-        return [("project", self.project_id or "?"), ("job", self.job_name or self.job_id or "?")]
+        return [
+            ("project", self._project_id or "?"),
+            ("job", self._job_name or self._job_id or "?"),
+        ]
 
     def _fetch(self, key: str) -> Checkpoint:
         # The server looks checkpoints up by name: its 404 is a name not found.
@@ -116,10 +124,10 @@ class Checkpoints(Collection[Checkpoint]):
             raise self._not_found(key) from error
 
     def _list_args(self) -> dict[str, Any]:
-        return {"project": self.project_id, "job": self.job_id}
+        return {"project": self._project_id, "job": self._job_id}
 
     def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self.project_id, "job_id": self.job_id}
+        return {"project_id": self._project_id, "job_id": self._job_id}
 
     def _resolve(self, ref: str | Checkpoint) -> str:
         # Names are the server's key; an id is turned into the name by listing.
@@ -143,7 +151,7 @@ class Checkpoints(Collection[Checkpoint]):
         """
         scored = [(value, c) for c in self.list() if (value := c.metrics.get(metric)) is not None]
         if not scored:
-            job = self.job_name or self.job_id
+            job = self._job_name or self._job_id
             raise InvalidArgumentError("metric", f"no checkpoint of job {job!r} reports {metric!r}")
         pick = max if highest else min
         return pick(scored, key=lambda pair: pair[0])[1]

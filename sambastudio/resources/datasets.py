@@ -8,24 +8,23 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
-from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, check_choice, check_name
+from sambastudio._arguments import check_choice, check_name
+from sambastudio._base import Collection, Routes, UnknownStatus, Waitable
 from sambastudio._checks import check_list, check_mapping, check_text
-from sambastudio._progress import ProgressCallback
-from sambastudio._upload import (
+from sambastudio._waiting import Acceptors
+from sambastudio.errors import InvalidArgumentError, ResourceFailed
+from sambastudio.resources.apps import App
+from sambastudio.transfers.progress import ProgressCallback
+from sambastudio.transfers.upload import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     JOB_TYPES,
     resume_upload,
     upload_dataset,
 )
-from sambastudio._waiting import Acceptors
-from sambastudio._waiting import ProgressCallback as WaitCallback
-from sambastudio.errors import InvalidArgumentError, ResourceFailed
-from sambastudio.resources.apps import App
 
-DatasetStatus = Literal["Available", "AvailableToDownload", "Importing"] | str
+DatasetStatus = Literal["Available", "AvailableToDownload", "Importing"] | UnknownStatus
 """``Importing`` while an S3 copy runs (assumed: the evidence shows only the other two)."""
 
 DATASET_ACCEPTORS: Acceptors[Any] = Acceptors(
@@ -76,8 +75,13 @@ class S3Source(BaseModel):
         }
 
 
-class Dataset(Resource):
+class Dataset(Waitable):
+    """A dataset; ``wait()`` until it is Available (an S3 import is done), ``ResourceFailed``
+    if the import fails."""
+
     kind: ClassVar[str] = "dataset"
+    _acceptors: ClassVar[Acceptors[Any]] = DATASET_ACCEPTORS
+    _bar_percent: ClassVar[bool] = False  # an import reports no progress
 
     id: str = Field(validation_alias=AliasChoices("id", "dataset_id"))
     name: str | None = Field(None, validation_alias=AliasChoices("dataset_name", "name"))
@@ -101,32 +105,21 @@ class Dataset(Resource):
         """Mark the dataset for deletion."""
         self._home().delete(self)
 
-    def wait(
-        self,
-        timeout: float | None = None,
-        *,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
-        on_progress: WaitCallback[Self] | None = None,
-    ) -> Self:
-        """Until the dataset is Available (an S3 import is done); ``ResourceFailed`` if the
-        import fails, ``WaitTimeout`` after ``timeout`` seconds."""
-        return self._wait(
-            DATASET_ACCEPTORS,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
 
-
-class Datasets(Collection[Dataset]):
+class Datasets(
+    Collection[Dataset],
+    model=Dataset,
+    routes=Routes(
+        list="list_datasets",
+        list_key="datasets",
+        info="dataset_info",
+        id_arg="dataset",
+        search="search_dataset",
+        search_arg="dataset_name",
+        search_key="dataset_id",
+    ),
+):
     """``client.datasets``; ``create`` uploads the files itself."""
-
-    model = Dataset
-    list_route, list_key = "list_datasets", "datasets"
-    info_route, id_arg = "dataset_info", "dataset"
-    search_route, search_arg, search_key = "search_dataset", "dataset_name", "dataset_id"
 
     def create(
         self,
@@ -152,7 +145,7 @@ class Datasets(Collection[Dataset]):
         upload is resumed by calling again (or ``resume_upload``).
         """
         body = upload_dataset(
-            self._client._transport,
+            self._client._pipeline,
             name=name,
             path=path,
             apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
@@ -168,7 +161,7 @@ class Datasets(Collection[Dataset]):
             progress_bar=progress_bar,
             routes=self._client._routes,
         )
-        return self._from_answer(body)
+        return self._from_body(body, None)
 
     def import_from_s3(
         self,
@@ -192,10 +185,10 @@ class Datasets(Collection[Dataset]):
         check_name("name", name)
         for job_type in check_list("job_types", job_types):
             check_choice("job_types", job_type, JOB_TYPES)
-        app_ids = [self._client.apps._resolve(app) for app in check_list("apps", apps)]
+        app_ids = [self._client.apps.id_of(app) for app in check_list("apps", apps)]
         if self._find_ids(name):
             raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
-        body = self._client._request(
+        answer = self._client._request(
             "add_dataset",
             dataset_name=name,
             apps={"ids": list(dict.fromkeys(app_ids))},
@@ -207,7 +200,7 @@ class Datasets(Collection[Dataset]):
             job_type=list(job_types),
             source=source.to_wire(),
         )
-        return self._from_answer(body, key=name)
+        return self._from_answer(answer, key=name)
 
     def resume_upload(
         self,
@@ -220,7 +213,7 @@ class Datasets(Collection[Dataset]):
     ) -> Dataset:
         """Finish an interrupted ``create`` of ``path`` as ``name``."""
         body = resume_upload(
-            self._client._transport,
+            self._client._pipeline,
             name=name,
             path=path,
             concurrency=concurrency,
@@ -228,7 +221,7 @@ class Datasets(Collection[Dataset]):
             progress_bar=progress_bar,
             routes=self._client._routes,
         )
-        return self._from_answer(body)
+        return self._from_body(body, None)
 
     def delete(self, dataset: str | Dataset) -> None:
         self._client._request("delete_dataset", dataset=self._resolve(dataset))

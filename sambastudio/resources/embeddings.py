@@ -25,7 +25,8 @@ def embed(
         )
     require_live(endpoint)
     if not endpoint.openai_compatible:
-        return predictions.vectors(predictions.outputs(endpoint, batch, None, api_key))
+        outputs, _answer = predictions.outputs(endpoint, batch, None, api_key)
+        return predictions.vectors(outputs)
     key = predictions._target(endpoint, api_key)["key"]
     answer = endpoint.client._request(
         "openai_embeddings",
@@ -35,7 +36,7 @@ def embed(
         model=model_name(endpoint),
     )
     try:
-        found = sorted(answer["data"], key=lambda entry: entry["index"])
+        found = sorted(answer.json()["data"], key=lambda entry: entry["index"])
         return predictions.vectors([entry["embedding"] for entry in found])
     except (KeyError, TypeError) as error:
         raise SambaStudioError(f"unexpected openai_embeddings answer: {error!r}") from error

@@ -9,30 +9,25 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 from pydantic import AliasChoices, Field, model_validator
 from typing_extensions import Self
 
-from sambastudio._base import (
-    Collection,
-    Record,
-    Resource,
-    check_count,
-    check_name,
-    hyperparams_json,
-)
+from sambastudio._arguments import check_count, check_name, hyperparams_json
+from sambastudio._base import Collection, Record, Routes, UnknownStatus, Waitable
 from sambastudio._hints import Parent
-from sambastudio._wait_progress import WaitBar
 from sambastudio._waiting import Acceptors, ProgressCallback
 from sambastudio.errors import EndpointFailed, SambaStudioError
 from sambastudio.resources import chat as conversations
 from sambastudio.resources import embeddings, openai_clients, predictions
 from sambastudio.resources.api_keys import ApiKey, ApiKeyRef, EndpointApiKeys, key_entries
 from sambastudio.resources.chat import ChatCompletion, ChatStream
-from sambastudio.resources.models import Model, Models
+from sambastudio.resources.models import Model
 from sambastudio.resources.predictions import Params, Prediction
 from sambastudio.resources.streaming import TokenStream
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
 
-EndpointStatus = Literal["Deploying", "SettingUp", "AwaitingRDU", "Live", "Failed", "Stopped"] | str
+EndpointStatus = (
+    Literal["Deploying", "SettingUp", "AwaitingRDU", "Live", "Failed", "Stopped"] | UnknownStatus
+)
 
 ENDPOINT_ACCEPTORS: Acceptors[Any] = Acceptors(
     success=frozenset({"Live"}),
@@ -53,13 +48,16 @@ class EndpointTarget(Record):
     rdu_arch: str | None = None
 
 
-class Endpoint(Resource):
-    """A deployed model; ``wait()`` until it is live, then ``predict()`` or ``stream()``.
+class Endpoint(Waitable):
+    """A deployed model; ``wait()`` until it is Live, then ``predict()`` or ``stream()``.
 
-    ``api_key`` is the key calls use unless told otherwise; ``api_keys`` manages them all.
+    ``wait()`` raises ``EndpointFailed`` if it fails or is stopped. ``api_key`` is the key
+    calls use unless told otherwise; ``api_keys`` manages them all.
     """
 
     kind: ClassVar[str] = "endpoint"
+    _acceptors: ClassVar[Acceptors[Any]] = ENDPOINT_ACCEPTORS
+    _bar_percent: ClassVar[bool] = False  # the status beside the time waited
 
     id: str = Field(validation_alias=AliasChoices("id", "endpoint_id"))
     name: str | None = Field(None, validation_alias=AliasChoices("name", "endpoint_name"))
@@ -110,7 +108,7 @@ class Endpoint(Resource):
 
     @property
     def api_keys(self) -> EndpointApiKeys:
-        return EndpointApiKeys(self.client, self._home().project_id, self.id)
+        return EndpointApiKeys(self.client, self._project(), self.id)
 
     @property
     def model_id(self) -> str | None:
@@ -136,37 +134,15 @@ class Endpoint(Resource):
 
     # --------------------------------------------------------------- lifecycle
     def _home(self) -> ProjectEndpoints:
+        return ProjectEndpoints(self.client, self._project())
+
+    def _project(self) -> str:
         if not self.project_id:
             raise SambaStudioError(f"{self!r} does not say which project holds it")
-        return ProjectEndpoints(self.client, self.project_id)
+        return self.project_id
 
     def _at(self) -> dict[str, str]:
-        return {"project": self._home().project_id, "endpoint": self.id}
-
-    def wait(
-        self,
-        timeout: float | None = None,
-        *,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
-        on_progress: ProgressCallback[Endpoint] | None = None,
-        progress_bar: bool | None = None,
-    ) -> Self:
-        """Until the endpoint is Live; ``EndpointFailed`` if it fails or is stopped.
-
-        ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
-        The status shows beside the time waited on a terminal or in a notebook;
-        ``progress_bar`` forces that on or off.
-        """
-        desc = f"endpoint {self.name or self.id}"
-        with WaitBar[Endpoint](desc, enabled=progress_bar, percent=False) as bar:
-            return self._wait(
-                ENDPOINT_ACCEPTORS,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                on_progress=bar.follow(on_progress),
-            )
+        return {"project": self._project(), "endpoint": self.id}
 
     def wait_until_live(
         self,
@@ -174,10 +150,10 @@ class Endpoint(Resource):
         *,
         poll_interval: float = 5.0,
         max_poll_interval: float = 60.0,
-        on_progress: ProgressCallback[Endpoint] | None = None,
+        on_progress: ProgressCallback[Self] | None = None,
         progress_bar: bool | None = None,
     ) -> Self:
-        """``wait()``, by the name it had first."""
+        """:meth:`wait` under the name earlier releases gave it."""
         return self.wait(
             timeout,
             poll_interval=poll_interval,
@@ -198,14 +174,14 @@ class Endpoint(Resource):
             check_count("instances", instances)
         if rdu_arch is not None:
             check_name("rdu_arch", rdu_arch)
-        body = self._request(
+        answer = self._request(
             "update_endpoint",
             **self._at(),
             description=description,
             instances=instances,
             rdu_arch=rdu_arch,
         )
-        return self._absorb_answer(body)
+        return self._absorb_answer(answer)
 
     def stop(self) -> Self:
         """Stop serving without deleting; ``update(instances=n)`` starts it again."""
@@ -239,9 +215,8 @@ class Endpoint(Resource):
         ``params`` take plain values (``{"max_tokens_to_generate": 64}``); ``api_key``
         defaults to ``self.api_key``.
         """
-        found = [
-            Prediction.of(output) for output in predictions.outputs(self, inputs, params, api_key)
-        ]
+        outputs, answer = predictions.outputs(self, inputs, params, api_key)
+        found = [Prediction.of(output, answer) for output in outputs]
         return found[0] if isinstance(inputs, str) else found
 
     def embed(
@@ -309,35 +284,44 @@ class Endpoint(Resource):
         return predictions.predict_file(self, path, api_key)
 
 
-class _EndpointCollection(Collection[Endpoint]):
-    model = Endpoint
-    list_route, list_key = "list_endpoints", "endpoints"
+class _EndpointCollection(
+    Collection[Endpoint],
+    model=Endpoint,
+    routes=Routes(list="list_endpoints", list_key="endpoints"),
+):
+    """What every endpoint collection shares: the resource and the list route."""
 
 
-class Endpoints(_EndpointCollection):
+class Endpoints(
+    _EndpointCollection,
+    routes=Routes(
+        list="list_endpoints", list_key="endpoints", info="endpoint_info_by_id", id_arg="endpoint"
+    ),
+):
     """``client.endpoints``: the user's endpoints across projects (create them in a project)."""
 
-    info_route, id_arg = "endpoint_info_by_id", "endpoint"
 
-
-class ProjectEndpoints(_EndpointCollection):
+class ProjectEndpoints(
+    _EndpointCollection,
+    routes=Routes(
+        list="list_endpoints", list_key="endpoints", info="endpoint_info", id_arg="endpoint"
+    ),
+):
     """``project.endpoints``: the endpoints of one project."""
-
-    info_route, id_arg = "endpoint_info", "endpoint"
 
     def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
         super().__init__(client)
-        self.project_id = project_id
-        self.project_name = project_name
+        self._project_id = project_id
+        self._project_name = project_name
 
     def _scope(self) -> dict[str, Any]:
-        return {"project": self.project_id}
+        return {"project": self._project_id}
 
     def _parents(self) -> list[Parent]:
-        return [("project", self.project_name or self.project_id)]
+        return [("project", self._project_name or self._project_id)]
 
     def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self.project_id}
+        return {"project_id": self._project_id}
 
     def create(
         self,
@@ -365,9 +349,9 @@ class ProjectEndpoints(_EndpointCollection):
             "create_endpoint",
             called=name,
             expected={"description": description},
-            project=self.project_id,
+            project=self._project_id,
             **args,
-            model_checkpoint=Models(self._client)._resolve(model),
+            model_checkpoint=self._client.models.id_of(model),
             description=description,
             model_version=model_version,
             inference_api_openai_compatible=openai_compatible,
@@ -375,5 +359,5 @@ class ProjectEndpoints(_EndpointCollection):
 
     def delete(self, endpoint: str | Endpoint) -> None:
         self._client._request(
-            "delete_endpoint", project=self.project_id, endpoint=self._resolve(endpoint)
+            "delete_endpoint", project=self._project_id, endpoint=self._resolve(endpoint)
         )

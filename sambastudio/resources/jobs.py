@@ -13,29 +13,27 @@ from typing_extensions import Self
 
 from sambastudio import _display, _frames, _plot
 from sambastudio._answers import parse_answer
+from sambastudio._arguments import check_choice, check_count, check_name, hyperparams_json
 from sambastudio._base import (
     Collection,
+    Listing,
     Record,
-    Resource,
+    Routes,
     Timestamped,
-    check_choice,
-    check_count,
-    check_name,
-    hyperparams_json,
-    list_of,
-    object_of,
+    UnknownStatus,
+    Waitable,
 )
-from sambastudio._checks import CheckedArguments, check_bool, check_text
-from sambastudio._download import download_to_dir
+from sambastudio._checks import check_bool, check_text
+from sambastudio._envelopes import object_of
 from sambastudio._hints import Parent
-from sambastudio._pagination import Pager
-from sambastudio._progress import ProgressCallback as TransferCallback
-from sambastudio._wait_progress import WaitBar
-from sambastudio._waiting import Acceptors, ProgressCallback
+from sambastudio._wait_progress import LossOf
+from sambastudio._waiting import Acceptors
 from sambastudio.errors import JobFailed, SambaStudioError
 from sambastudio.resources.checkpoints import Checkpoint, Checkpoints
-from sambastudio.resources.datasets import Dataset, Datasets
-from sambastudio.resources.models import Model, Models
+from sambastudio.resources.datasets import Dataset
+from sambastudio.resources.models import Model
+from sambastudio.transfers.download import download_to_dir
+from sambastudio.transfers.progress import ProgressCallback as TransferCallback
 
 JobType = Literal["train", "evaluation", "batch_predict"]
 JOB_TYPES: tuple[JobType, ...] = ("train", "evaluation", "batch_predict")
@@ -50,7 +48,7 @@ JobStatus = (
         "FAILED",
         "STOPPED",
     ]
-    | str
+    | UnknownStatus
 )
 ArtifactKind = Literal["results", "logs"]
 
@@ -144,10 +142,14 @@ class ResultsExport(Timestamped):
     region_name: str | None = None
 
 
-class Job(Resource):
-    """A train, evaluation or batch_predict job in a project."""
+class Job(Waitable):
+    """A train, evaluation or batch_predict job in a project.
+
+    ``wait()`` lasts until the job exits with 0; ``JobFailed`` if it fails or is stopped.
+    """
 
     kind: ClassVar[str] = "job"
+    _acceptors: ClassVar[Acceptors[Any]] = JOB_ACCEPTORS
 
     id: str = Field(validation_alias=AliasChoices("job_id", "id"))
     name: str | None = Field(None, validation_alias=AliasChoices("job_name", "name"))
@@ -163,44 +165,26 @@ class Job(Resource):
     hyperparams: Any = None
     """As the server sent them: a dict, a list of parameter records, or a string."""
     completion_percentage: float | None = None
+    """How far the job is, 0 to 100, while it runs."""
     steps: int | None = None
+    """The training steps done so far."""
     total_steps: int | None = None
     status_message: str | None = None
+    """What the server says about the status (why a job failed, typically)."""
 
     def _home(self) -> ProjectJobs:
+        return ProjectJobs(self.client, self._project())
+
+    def _project(self) -> str:
         if not self.project_id:
             raise SambaStudioError(f"{self!r} does not say which project holds it")
-        return ProjectJobs(self.client, self.project_id)
+        return self.project_id
 
     def _at(self) -> dict[str, str]:
         """The path arguments naming this job."""
-        return {"project": self._home().project_id, "job": self.id}
+        return {"project": self._project(), "job": self.id}
 
     # ---------------------------------------------------------------- lifecycle
-    def wait(
-        self,
-        timeout: float | None = None,
-        *,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
-        on_progress: ProgressCallback[Job] | None = None,
-        progress_bar: bool | None = None,
-    ) -> Self:
-        """Until the job exits with 0; ``JobFailed`` if it fails or is stopped.
-
-        ``timeout`` is in seconds (``None``: no limit); ``WaitTimeout`` when it runs out.
-        A bar follows the steps and the latest training loss on a terminal or in a
-        notebook; ``progress_bar`` forces it on or off.
-        """
-        desc = f"job {self.name or self.id}"
-        with WaitBar[Job](desc, enabled=progress_bar, percent=True, loss=Job.latest_loss) as bar:
-            return self._wait(
-                JOB_ACCEPTORS,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                on_progress=bar.follow(on_progress),
-            )
 
     def stop(self) -> Self:
         return self._absorb_answer(self._request("stop_job", **self._at()))
@@ -209,21 +193,21 @@ class Job(Resource):
         self, *, hyperparams: Mapping[str, Any] | str | None = None, load_state: bool = False
     ) -> Self:
         """Resume a stopped train job from its last checkpoint."""
-        body = self._request(
+        answer = self._request(
             "resume_job",
-            project=self._home().project_id,
+            project=self._project(),
             job_name=self.name or self.id,
             job_type=self.job_type,
             hyperparams=hyperparams_json(hyperparams),
             load_state=check_bool("load_state", load_state),
         )
-        return self._absorb_answer(body)
+        return self._absorb_answer(answer)
 
     def update(self, *, name: str | None = None, description: str | None = None) -> Self:
         if name is not None:
             check_name("name", name)
-        body = self._request("update_job", **self._at(), name=name, description=description)
-        return self._absorb_answer(body)
+        answer = self._request("update_job", **self._at(), name=name, description=description)
+        return self._absorb_answer(answer)
 
     def delete(self) -> None:
         self._home().delete(self)
@@ -231,26 +215,28 @@ class Job(Resource):
     # ------------------------------------------------------------------ outputs
     @property
     def checkpoints(self) -> Checkpoints:
-        return Checkpoints(self.client, self._home().project_id, self.id, job_name=self.name)
+        return Checkpoints(self.client, self._project(), self.id, job_name=self.name)
 
     @property
     def logs(self) -> JobLogs:
-        return JobLogs(self)
+        return JobLogs(self.client, **self._at())
 
     @property
     def exports(self) -> JobExports:
-        return JobExports(self)
+        return JobExports(self.client, **self._at())
 
     def metrics(self, *, random_sample_limit: int | None = None) -> JobMetrics:
         """The training metrics by step; ``.plot()``, ``.to_pandas()`` or show it in a notebook."""
-        body = self._request("get_metrics", **self._at(), random_sample_limit=random_sample_limit)
-        return JobMetrics.from_answer(object_of(body)).of_job(self)
+        answer = self._request("get_metrics", **self._at(), random_sample_limit=random_sample_limit)
+        return JobMetrics.from_answer(object_of(answer.json())).of_job(self)
 
     def latest_loss(self) -> float | None:
         """The training loss at the last step reported so far (``None`` before the first)."""
         if self.job_type not in (None, "train"):
             return None
         return self.metrics().latest("train_loss")
+
+    _bar_loss: ClassVar[LossOf[Any] | None] = latest_loss  # shown beside a wait's steps
 
     def export_to_s3(
         self,
@@ -263,7 +249,7 @@ class Job(Resource):
         session_token: str | None = None,
     ) -> ResultsExport:
         """Copy a batch_predict job's results to an S3 bucket."""
-        body = self._request(
+        answer = self._request(
             "upload_results_to_aws",
             **self._at(),
             bucket=check_name("bucket", bucket),
@@ -273,7 +259,7 @@ class Job(Resource):
             session_token=session_token,
             region_name=region_name,
         )
-        return parse_answer(ResultsExport, object_of(body), "export")
+        return parse_answer(ResultsExport, object_of(answer.json()), "export")
 
     def download_results(
         self,
@@ -322,7 +308,7 @@ class Job(Resource):
         **args: str,
     ) -> Path:
         return download_to_dir(
-            self.client._transport,
+            self.client._pipeline,
             self.client._route(name).bind(**self._at(), **args),
             dest,
             extract=extract,
@@ -330,76 +316,60 @@ class Job(Resource):
             progress_bar=progress_bar,
         )
 
-    def _records(self, route_name: str, key: str, model: type[_R], **args: Any) -> list[_R]:
-        body = self._request(route_name, **self._at(), **args)
-        return [parse_answer(model, item, key) for item in list_of(body, key)]
 
-
-class JobLogs(CheckedArguments):
+class JobLogs(Listing[LogFile], record=LogFile, route="job_log_list", key="logs"):
     """``job.logs``: the names of a job's log files and a preview of each."""
-
-    def __init__(self, job: Job) -> None:
-        self._job = job
-
-    def list(self, *, limit: int | None = None) -> Pager[LogFile]:
-        return Pager.one_page(
-            lambda: self._job._records("job_log_list", "logs", LogFile), limit=limit
-        )
 
     def preview(self, log: str | LogFile) -> str:
         """The last lines of one log file."""
         name = log.name if isinstance(log, LogFile) else check_name("log", log)
-        body = self._job._request("job_log_preview", **self._job._at(), log_file=name)
-        return str(object_of(body).get("preview", ""))
+        answer = self._client._request("job_log_preview", **self._scope, log_file=name)
+        return str(object_of(answer.json()).get("preview", ""))
 
 
-class JobExports(CheckedArguments):
+class JobExports(Listing[ResultsExport], record=ResultsExport, route="list_exports", key="exports"):
     """``job.exports``: copies of a batch_predict job's results (``job.export_to_s3``)."""
 
-    def __init__(self, job: Job) -> None:
-        self._job = job
 
-    def list(self, *, limit: int | None = None) -> Pager[ResultsExport]:
-        return Pager.one_page(
-            lambda: self._job._records("list_exports", "exports", ResultsExport), limit=limit
-        )
-
-
-class Jobs(Collection[Job]):
+class Jobs(Collection[Job], model=Job, routes=Routes(list="list_jobs", list_key="jobs")):
     """``client.jobs``: the user's jobs across projects (create them in ``project.jobs``)."""
-
-    model = Job
-    list_route, list_key = "list_jobs", "jobs"
 
     def _fetch(self, key: str) -> Job:
         # The list only has summaries; the whole job comes from its project.
         return super()._fetch(key).refresh()
 
 
-class ProjectJobs(Collection[Job]):
+class ProjectJobs(
+    Collection[Job],
+    model=Job,
+    routes=Routes(
+        list="list_jobs",
+        list_key="jobs",
+        info="job_info",
+        id_arg="job",
+        search="search_job",
+        search_arg="job_name",
+        search_key="job_id",
+    ),
+):
     """``project.jobs``: the jobs of one project."""
-
-    model = Job
-    list_route, list_key = "list_jobs", "jobs"
-    info_route, id_arg = "job_info", "job"
-    search_route, search_arg, search_key = "search_job", "job_name", "job_id"
 
     def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
         super().__init__(client)
-        self.project_id = project_id
-        self.project_name = project_name
+        self._project_id = project_id
+        self._project_name = project_name
 
     def _scope(self) -> dict[str, Any]:
-        return {"project": self.project_id}
+        return {"project": self._project_id}
 
     def _parents(self) -> list[Parent]:
-        return [("project", self.project_name or self.project_id)]
+        return [("project", self._project_name or self._project_id)]
 
     def _list_args(self) -> dict[str, Any]:
-        return {"project_id": self.project_id}
+        return {"project_id": self._project_id}
 
     def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self.project_id}
+        return {"project_id": self._project_id}
 
     def create(
         self,
@@ -435,12 +405,12 @@ class ProjectJobs(Collection[Job]):
             "create_job",
             called=name,
             expected={"description": description},
-            project=self.project_id,
+            project=self._project_id,
             **args,
-            model_checkpoint=Models(self._client)._resolve(model),
-            dataset=Datasets(self._client)._resolve(dataset),
+            model_checkpoint=self._client.models.id_of(model),
+            dataset=self._client.datasets.id_of(dataset),
             model_version=model_version,
         )
 
     def delete(self, job: str | Job) -> None:
-        self._client._request("delete_job", project=self.project_id, job=self._resolve(job))
+        self._client._request("delete_job", project=self._project_id, job=self._resolve(job))

@@ -7,27 +7,29 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field
-from typing_extensions import Self
 
 from sambastudio._answers import parse_answer
-from sambastudio._base import (
-    Collection,
-    Record,
-    Resource,
-    check_choice,
-    check_count,
-    check_name,
-    object_of,
-)
+from sambastudio._arguments import check_choice, check_count, check_name
+from sambastudio._base import Collection, Record, Resource, Routes, UnknownStatus, Waitable
+from sambastudio._envelopes import object_of
 from sambastudio._pagination import Pager
 from sambastudio._resolve import looks_like_id
-from sambastudio._wait_progress import WaitBar
-from sambastudio._waiting import Acceptors, ProgressCallback
-from sambastudio.errors import InvalidArgumentError, ResourceFailed
-from sambastudio.resources.apps import App, Apps
+from sambastudio._waiting import Acceptors
+from sambastudio.errors import (
+    AmbiguousNameError,
+    InvalidArgumentError,
+    NameNotFoundError,
+    ResourceFailed,
+)
+from sambastudio.resources.apps import App
 
-ModelStatus = Literal["Available", "AvailableToDownload"] | str
+ModelStatus = Literal["Available", "AvailableToDownload"] | UnknownStatus
+TransferStatus = (
+    Literal["Available", "Exported", "Completed", "Failed", "FAILED", "Error", "ERROR"]
+    | UnknownStatus
+)
 ModelJobType = Literal["train", "evaluation", "batch_predict", "deploy"]
+CheckpointType = Literal["finetuned", "pretrained"]
 MODEL_JOB_TYPES: tuple[ModelJobType, ...] = ("train", "evaluation", "batch_predict", "deploy")
 
 _FAILED = frozenset({"Failed", "FAILED", "Error", "ERROR"})
@@ -61,36 +63,11 @@ class BundleCheck(SpecDecodingCheck):
     """Whether models can be bundled into a composite model, and why not."""
 
 
-class _Transfer(Resource):
-    """An import or export in progress; ``wait()`` until it is done."""
+class _Transfer(Waitable):
+    """An import or export in progress; ``wait()`` until it is done (``ResourceFailed``)."""
 
-    status: str | None = None
+    status: TransferStatus | None = None
     progress: float | None = None
-
-    _acceptors: ClassVar[Acceptors[Any]]
-
-    def wait(
-        self,
-        timeout: float | None = None,
-        *,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
-        on_progress: ProgressCallback[Self] | None = None,
-        progress_bar: bool | None = None,
-    ) -> Self:
-        """Until it succeeds; ``ResourceFailed`` if it fails, ``WaitTimeout`` on timeout.
-
-        A bar follows its ``progress`` where one fits; ``progress_bar`` forces it on or off.
-        """
-        desc = f"{self.kind} {self.id}"
-        with WaitBar[Self](desc, enabled=progress_bar, percent=True) as bar:
-            return self._wait(
-                self._acceptors,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                on_progress=bar.follow(on_progress),
-            )
 
 
 class ModelImport(_Transfer):
@@ -108,7 +85,7 @@ class ModelImport(_Transfer):
 
     def model(self) -> Model:
         """The imported model."""
-        return Models(self.client).get(self.id)
+        return self.client.models.get(self.id)
 
 
 class ModelExport(_Transfer):
@@ -164,8 +141,8 @@ class Model(Resource):
     def info(self, job_type: ModelJobType = "train") -> Model:
         """This model with the hyperparameters of ``job_type``, fetched fresh."""
         check_choice("job_type", job_type, MODEL_JOB_TYPES)
-        body = self._request("model_info", model=self.id, job_type=job_type)
-        return self._home()._build(object_of(body))
+        answer = self._request("model_info", model=self.id, job_type=job_type)
+        return Model._from_data(object_of(answer.json()), self.client, answer)
 
     def hyperparam_specs(
         self, job_type: ModelJobType, rdu_arch: str
@@ -190,12 +167,14 @@ class Model(Resource):
 
     def export(self, *, storage_type: str = "local") -> ModelExport:
         """Start exporting this model; ``.wait()`` on the result (owned models only)."""
-        body = self._request("export_model", model_id=self.id, storage_type=storage_type)
-        return ModelExports(self.client)._build({"model_id": self.id, **object_of(body)})
+        answer = self._request("export_model", model_id=self.id, storage_type=storage_type)
+        data = {"model_id": self.id, **object_of(answer.json())}
+        return ModelExport._from_data(data, self.client, answer)
 
     def import_status(self) -> ModelImport:
         """The progress of this model's import."""
-        return _Imports(self.client)._fetch(self.id)
+        answer = self._request("import_status", model_id=self.id)
+        return ModelImport._from_data(object_of(answer.json()), self.client, answer)
 
 
 def _spec(job_type: str, raw: dict[str, Any]) -> HyperparamSpec:
@@ -210,13 +189,46 @@ def _spec(job_type: str, raw: dict[str, Any]) -> HyperparamSpec:
     )
 
 
-class Models(Collection[Model]):
+class Models(
+    Collection[Model],
+    model=Model,
+    routes=Routes(
+        list="list_models",
+        list_key="models",
+        info="model_info",
+        id_arg="model",
+        search="search_model",
+        search_arg="model_name",
+        search_key="model_id",
+    ),
+):
     """``client.models``."""
 
-    model = Model
-    list_route, list_key = "list_models", "models"
-    info_route, id_arg = "model_info", "model"
-    search_route, search_arg, search_key = "search_model", "model_name", "model_id"
+    def from_checkpoint(
+        self,
+        *,
+        project: str,
+        job: str,
+        checkpoint: str,
+        name: str,
+        description: str = "",
+        checkpoint_type: CheckpointType = "finetuned",
+    ) -> Model:
+        """A new model made from the checkpoint named ``checkpoint`` of a job (``add_model``);
+        ``checkpoint.promote(name=...)`` says the same from the checkpoint."""
+        return self._create(  # a lost answer is reconciled by the model's name
+            "add_model",
+            called=check_name("name", name),
+            expected={"description": description},
+            project=project,
+            job=job,
+            model_checkpoint=checkpoint,
+            model_checkpoint_name=name,
+            description=description,
+            checkpoint_type=check_choice(
+                "checkpoint_type", checkpoint_type, ("finetuned", "pretrained")
+            ),
+        )
 
     def delete(self, model: str | Model) -> None:
         self._client._request("delete_model", model=self._resolve(model))
@@ -240,7 +252,7 @@ class Models(Collection[Model]):
         return imports._create(
             "import_model",
             called=name,
-            answer=lambda body: imports._build(object_of(body)),
+            answer=lambda answer: imports._build(object_of(answer.json()), answer),
             model_id=self._resolve(model),
             import_path=path,
             import_model_name=name,
@@ -276,7 +288,7 @@ class Models(Collection[Model]):
             dependencies=[{"name": self._name_of(model)} for model in dependencies],
             rdu_required=rdu_required,
             config_params=config_params or {},
-            app=Apps(self._client)._resolve(app) if app is not None else "",
+            app=self._client.apps.id_of(app) if app is not None else "",
         )
 
     def validate_spec_decoding(
@@ -285,14 +297,14 @@ class Models(Collection[Model]):
         """Whether ``draft`` can speculate for ``target`` (speculative decoding)."""
         check_count("rdu_required", rdu_required)
         target_name, draft_name = self._name_of(target), self._name_of(draft)
-        body = self._client._request(
+        answer = self._client._request(
             "validate_spec_decoding",
             target=target_name,
             draft=draft_name,
             rdu_required=rdu_required,
             dependencies=[{"name": target_name}, {"name": draft_name}],
         )
-        return parse_answer(SpecDecodingCheck, object_of(body), "check")
+        return parse_answer(SpecDecodingCheck, object_of(answer.json()), "check")
 
     def validate_bundle(
         self, *, dependencies: Sequence[str | Model], rdu_required: int
@@ -301,12 +313,12 @@ class Models(Collection[Model]):
         check_count("rdu_required", rdu_required)
         if not dependencies or isinstance(dependencies, str):
             raise InvalidArgumentError("dependencies", "dependencies must be a list of models")
-        body = self._client._request(
+        answer = self._client._request(
             "validate_model_bundle",
             dependencies=[{"name": self._name_of(model)} for model in dependencies],
             rdu_required=rdu_required,
         )
-        return parse_answer(BundleCheck, object_of(body), "check")
+        return parse_answer(BundleCheck, object_of(answer.json()), "check")
 
     def _name_of(self, model: str | Model) -> str:
         """Composites and speculative-decoding pairs name their members."""
@@ -316,20 +328,25 @@ class Models(Collection[Model]):
         return named.name or named.id
 
 
-class ModelExports(Collection[ModelExport]):
+class ModelExports(
+    Collection[ModelExport],
+    model=ModelExport,
+    routes=Routes(list="exported_model_list", list_key="models"),
+):
     """Exported models (``client.models.exports()``)."""
 
-    model = ModelExport
-    list_route, list_key = "exported_model_list", "models"
 
-
-class _Imports(Collection[ModelImport]):
+class _Imports(
+    Collection[ModelImport],
+    model=ModelImport,
+    routes=Routes(info="import_status", id_arg="model_id"),
+):
     """Where an import's progress is read (``import_status``); never listed."""
-
-    model = ModelImport
-    info_route, id_arg = "import_status", "model_id"
 
     def _named(self, name: str) -> ModelImport | None:
         """The import of the model called ``name``: an import's id is its model's."""
-        model = Models(self._client)._named(name)
-        return None if model is None else self._fetch(model.id)
+        try:
+            model = self._client.models.get(name)
+        except (NameNotFoundError, AmbiguousNameError):
+            return None
+        return self._fetch(model.id)

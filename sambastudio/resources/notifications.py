@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from sambastudio._answers import parse_answer
-from sambastudio._base import Timestamped, check_choice, check_count, list_of, object_of
+from sambastudio._arguments import check_choice, check_count
+from sambastudio._base import Timestamped
 from sambastudio._checks import CheckedArguments
+from sambastudio._envelopes import list_of, object_of
 from sambastudio._pagination import Page, Pager
 from sambastudio.errors import InvalidArgumentError
 
@@ -74,12 +76,13 @@ class Notifications(CheckedArguments):
 
         def fetch(cursor: object | None) -> Page[Notification]:
             number = first if cursor is None else cursor
-            body = self._client._request("list_notifications", page=number, **query)
+            answer = self._client._request("list_notifications", page=number, **query)
+            body = answer.json()
             items = [
                 parse_answer(Notification, item, "notification")
                 for item in list_of(body, "notifications")
             ]
-            return Page(items, next_page=object_of(body).get("next_page"))
+            return Page(items, next_page=object_of(body).get("next_page"), response=answer)
 
         return Pager(fetch, limit=limit)
 

@@ -16,14 +16,15 @@ from urllib.parse import urlsplit
 
 import attrs
 import requests
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, PrivateAttr
 
 from sambastudio._answers import parse_answer
 from sambastudio._base import Record
 from sambastudio._limits import Limits, check_line_size, decode_json, iter_lines_capped
+from sambastudio._pipeline import Pipeline
 from sambastudio._redact import mask_text
+from sambastudio._response import APIResponse
 from sambastudio._routes import WireRequest
-from sambastudio._transport import Transport
 from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
 from sambastudio.resources.streaming import Records, TokenStream
 from sambastudio.resources.usage import Usage
@@ -53,18 +54,39 @@ class Prediction(Record):
     stop_reason: str | None = None
     raw: Any = Field(None, repr=False)
 
+    _last_response: APIResponse | None = PrivateAttr(default=None)
+
     @property
     def usage(self) -> Usage | None:
         """The counts and the run's timing, as the server reported them."""
         return Usage.of(self.raw)
 
     @classmethod
-    def of(cls, output: Any) -> Prediction:
+    def of(cls, output: Any, response: APIResponse | None = None) -> Prediction:
+        """The prediction of one output of ``response`` (the predict call's answer)."""
         if isinstance(output, Mapping):
-            return parse_answer(cls, {**output, "raw": output}, "prediction")
-        if isinstance(output, str):
-            return cls(text=output, raw=output)
-        return cls(raw=output)
+            prediction = parse_answer(cls, {**output, "raw": output}, "prediction")
+        else:
+            prediction = (
+                cls(text=output, raw=output) if isinstance(output, str) else cls(raw=output)
+            )
+        prediction._last_response = response
+        return prediction
+
+    def __eq__(self, other: object) -> bool:
+        # What the server said, not the response it came in (its timing differs each call).
+        if not isinstance(other, Prediction):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as every pydantic model
+
+    @property
+    def last_response(self) -> APIResponse:
+        """The HTTP response of the predict call this output came from."""
+        if self._last_response is None:
+            raise SambaStudioError("this prediction was not read from a response")
+        return self._last_response
 
 
 # ---------------------------------------------------------------------------- the wires
@@ -209,7 +231,7 @@ def _target(endpoint: Endpoint, api_key: ApiKeyRef | None) -> dict[str, str]:
             )
         api_key = default
     key = api_key if isinstance(api_key, str) else api_key.reveal()
-    return {"project": endpoint._home().project_id, "endpoint": endpoint.id, "key": key}
+    return {**endpoint._at(), "key": key}
 
 
 def outputs(
@@ -217,14 +239,14 @@ def outputs(
     texts: Sequence[str],
     params: Params | None,
     api_key: ApiKeyRef | None,
-) -> list[Any]:
-    """The raw outputs of one predict call, in input order."""
+) -> tuple[list[Any], APIResponse]:
+    """The raw outputs of one predict call, in input order, and its response."""
     wire = wire_of(endpoint)
     batch = check_texts(texts)
     args = {**wire.inputs(batch), "params": wire_params(wire, params)}
-    body = endpoint.client._request(wire.predict_route, **_target(endpoint, api_key), **args)
+    answer = endpoint.client._request(wire.predict_route, **_target(endpoint, api_key), **args)
     try:
-        return wire.outputs(body)
+        return wire.outputs(answer.json()), answer
     except (KeyError, IndexError, TypeError) as error:
         raise _unexpected(f"{wire.predict_route} answer", error) from error
 
@@ -252,11 +274,11 @@ def predict_file(
         raise InvalidArgumentError("path", f"no file at {str(source)!r}")
     target = _target(endpoint, api_key)
     with source.open("rb") as handle:
-        body = endpoint.client._request(
+        answer = endpoint.client._request(
             "nlp_predict_file", **target, file_path=(source.name, handle)
         )
     try:
-        return [Prediction.of(output) for output in body["data"]]
+        return [Prediction.of(output, answer) for output in answer.json()["data"]]
     except (KeyError, TypeError) as error:
         raise _unexpected("nlp_predict_file answer", error) from error
 
@@ -276,7 +298,7 @@ def stream(
         **wire.stream_input(text),
         params=wire_params(wire, params),
     )
-    return TokenStream(records(endpoint.client._transport, request, wire, repr(endpoint)))
+    return TokenStream(records(endpoint.client._pipeline, request, wire, repr(endpoint)))
 
 
 class Framing(Protocol):
@@ -290,11 +312,11 @@ class Framing(Protocol):
     def token(self) -> Callable[[Any], Mapping[str, Any]]: ...
 
 
-def records(transport: Transport, request: WireRequest, wire: Framing, who: str) -> Records:
+def records(pipeline: Pipeline, request: WireRequest, wire: Framing, who: str) -> Records:
     """The records of a stream, until its last response (or OpenAI's ``[DONE]``); a line,
     an event or a chunk past the client's ``Limits`` raises ``LimitExceededError``."""
-    limits = transport.settings.limits
-    with transport.send(request, stream=True) as response:
+    limits = pipeline.settings.limits
+    with pipeline.send(request, stream=True) as response:
         try:
             lines = (raw.decode("utf-8") for raw in iter_lines_capped(response, limits))
             for event, data in _sse(lines, limits) if wire.sse else _json_lines(lines):

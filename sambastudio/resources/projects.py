@@ -7,11 +7,12 @@ from typing import Any, ClassVar, Literal
 from pydantic import AliasChoices, Field
 from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, check_name
+from sambastudio._arguments import check_name
+from sambastudio._base import Collection, Resource, Routes, UnknownStatus
 from sambastudio.resources.endpoints import ProjectEndpoints
 from sambastudio.resources.jobs import ProjectJobs
 
-ProjectStatus = Literal["Available"] | str
+ProjectStatus = Literal["Available"] | UnknownStatus
 
 
 class Project(Resource):
@@ -47,21 +48,30 @@ class Project(Resource):
         """Rename the project or change its description (``None`` leaves a field as is)."""
         if name is not None:
             check_name("name", name)
-        body = self._request("update_project", project=self.id, name=name, description=description)
-        return self._absorb_answer(body)
+        answer = self._request(
+            "update_project", project=self.id, name=name, description=description
+        )
+        return self._absorb_answer(answer)
 
     def delete(self) -> None:
         """Delete the project; the server refuses while it still holds jobs or endpoints."""
         self._home().delete(self)
 
 
-class Projects(Collection[Project]):
+class Projects(
+    Collection[Project],
+    model=Project,
+    routes=Routes(
+        list="list_projects",
+        list_key="projects",
+        info="project_info",
+        id_arg="project",
+        search="search_project",
+        search_arg="project_name",
+        search_key="project_id",
+    ),
+):
     """``client.projects``."""
-
-    model = Project
-    list_route, list_key = "list_projects", "projects"
-    info_route, id_arg = "project_info", "project"
-    search_route, search_arg, search_key = "search_project", "project_name", "project_id"
 
     def create(self, *, name: str, description: str = "") -> Project:
         """A new project."""

@@ -7,7 +7,9 @@ from typing import ClassVar
 from pydantic import AliasChoices, Field
 from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, check_name, object_of
+from sambastudio._arguments import check_name
+from sambastudio._base import Collection, Resource, Routes
+from sambastudio._envelopes import object_of
 from sambastudio._resolve import looks_like_id
 from sambastudio.errors import InvalidArgumentError
 
@@ -46,12 +48,12 @@ class Tenant(Resource):
         self._home().delete(self)
 
 
-class Tenants(Collection[Tenant]):
+class Tenants(
+    Collection[Tenant],
+    model=Tenant,
+    routes=Routes(list="list_tenants", list_key="tenants", info="tenant_info", id_arg="tenant"),
+):
     """``client.tenants``: the tenants the user belongs to (all of them, for an org admin)."""
-
-    model = Tenant
-    list_route, list_key = "list_tenants", "tenants"
-    info_route, id_arg = "tenant_info", "tenant"
 
     def create(self, *, name: str, display_name: str | None = None) -> Tenant:
         """A new tenant (admins only)."""
@@ -84,14 +86,14 @@ class Tenants(Collection[Tenant]):
             raise InvalidArgumentError(
                 "rdu_node_count", f"rdu_node_count must be an integer >= 0, not {rdu_node_count!r}"
             )
-        body = self._client._request(
+        answer = self._client._request(
             "update_tenant",
             tenant_name=self._name_of(tenant),
             display_name=display_name,
             rdu_node_count=rdu_node_count,
             arch=arch,
         )
-        return self._from_answer(body)
+        return self._from_answer(answer)
 
     def delete(self, tenant: str | Tenant) -> None:
         """Delete a tenant (admins only)."""
@@ -99,8 +101,8 @@ class Tenants(Collection[Tenant]):
 
     def default(self) -> Tenant:
         """The current user's default tenant."""
-        body = self._client._request("tenant_default_tenant")
-        return self.get(self._build(object_of(body)).id)
+        answer = self._client._request("tenant_default_tenant")
+        return self.get(self._build(object_of(answer.json()), answer).id)
 
     def _name_of(self, tenant: str | Tenant) -> str:
         """Tenants are changed by name on the wire."""

@@ -10,8 +10,10 @@ from pydantic import AliasChoices, Field
 from typing_extensions import NotRequired, TypedDict
 
 from sambastudio._answers import parse_answer
-from sambastudio._base import Collection, Record, Resource, check_name, list_of
+from sambastudio._arguments import check_name
+from sambastudio._base import Collection, Record, Resource, Routes
 from sambastudio._checks import CheckedArguments
+from sambastudio._envelopes import list_of
 from sambastudio._pagination import Pager
 from sambastudio.errors import InvalidArgumentError
 from sambastudio.resources.tenants import Tenant
@@ -53,11 +55,8 @@ class User(Resource):
         self._home().delete(self, tenant=tenant)
 
 
-class Users(Collection[User]):
+class Users(Collection[User], model=User, routes=Routes(list="list_users", list_key="users")):
     """``client.users``: the users of the organisation, or of the admin's tenant."""
-
-    model = User
-    list_route, list_key = "list_users", "users"
 
     def add(
         self,
@@ -82,8 +81,8 @@ class Users(Collection[User]):
             raise InvalidArgumentError("users", "users must name at least one user")
         for entry in entries:
             check_name("user_id", entry.get("user_id", ""))
-        body = self._client._request("add_users", users=[dict(entry) for entry in entries])
-        return [self._build(item) for item in list_of(body, "users")]
+        answer = self._client._request("add_users", users=[dict(entry) for entry in entries])
+        return [self._build(item, answer) for item in list_of(answer.json(), "users")]
 
     def delete(self, user: str | User, *, tenant: str | Tenant | None = None) -> None:
         """Remove a user from ``tenant``, or (without one) from the organisation."""
@@ -122,5 +121,5 @@ class Roles(CheckedArguments):
         return Pager.one_page(self._fetch, limit=limit)
 
     def _fetch(self) -> builtins.list[Role]:
-        body = self._client._request("list_roles")
-        return [parse_answer(Role, item, "role") for item in list_of(body, "roles")]
+        answer = self._client._request("list_roles")
+        return [parse_answer(Role, item, "role") for item in list_of(answer.json(), "roles")]

@@ -121,11 +121,11 @@ def child_sdk(
 ) -> dict[str, float]:
     """The SDK's whole flow (apps check, name check, parts, completes, add_dataset)."""
     from sambastudio._config import Settings
-    from sambastudio._progress import TransferProgress
-    from sambastudio._transport import Transport
-    from sambastudio._upload import upload_dataset
+    from sambastudio._pipeline import Pipeline
+    from sambastudio.transfers.progress import TransferProgress
+    from sambastudio.transfers.upload import upload_dataset
 
-    transport = Transport(Settings(host_url=url, access_key=KEY))
+    transport = Pipeline(Settings(host_url=url, access_key=KEY))
     apps = _api(url, "GET", "/api/apps")["apps"]
     parts: dict[str, float] = {}
     span = _Span(server_pid)
@@ -191,7 +191,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    from sambastudio._upload import DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY
+    from sambastudio.transfers.upload import DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY
 
     chunk = options.chunk_size or DEFAULT_CHUNK_SIZE
     concurrency = options.concurrency or DEFAULT_CONCURRENCY

@@ -60,7 +60,7 @@ def upload_rounds(size_mib: int, runs: int) -> list[tuple[float, float, float]]:
                     bench_upload._run_child("raw-file", *target)["seconds"],
                     bench_upload._run_child("raw-bytes", *target)["seconds"],
                 )
-                from sambastudio._upload import DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY
+                from sambastudio.transfers.upload import DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY
 
                 sdk = bench_upload._run_child(
                     "sdk", *target, str(DEFAULT_CHUNK_SIZE), str(DEFAULT_CONCURRENCY)

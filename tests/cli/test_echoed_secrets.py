@@ -14,6 +14,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from sambastudio import APIResponse
 from sambastudio.resources.api_keys import ApiKey, EndpointApiKeys
 from tests.cli.conftest import Cli
 from tests.echoing import STYLES, echo, fresh_secret
@@ -107,8 +108,8 @@ def test_the_unexpected_error_path_does_not_print_a_key_it_quotes(
     """A bug (any exception that is not the SDK's) whose message quotes the server's answer,
     which repeats the key: the CLI's last-resort message and traceback mask it."""
 
-    def buggy(self: EndpointApiKeys, body: object, **_: str) -> ApiKey:
-        raise RuntimeError(f"cannot read {body}")
+    def buggy(self: EndpointApiKeys, answer: APIResponse, **_: str) -> ApiKey:
+        raise RuntimeError(f"cannot read {answer.json()}")
 
     monkeypatch.setattr(EndpointApiKeys, "_new_key", buggy)
     httpserver.expect_request(f"/api/projects/{PROJECT}/endpoints/{ENDPOINT}").respond_with_json(

@@ -66,8 +66,8 @@ class Recorder:
 def recording(answer: Any = None) -> Iterator[tuple[SnSdk, Recorder]]:
     """An ``SnSdk`` whose transport records; nothing goes over the network."""
     sdk = SnSdk("https://sambastudio.test", SECRET)
-    recorder = Recorder(sdk._transport.settings, answer)
-    sdk._transport = recorder  # type: ignore[assignment]
+    recorder = Recorder(sdk._pipeline.settings, answer)
+    sdk._pipeline = recorder  # type: ignore[assignment]
     yield sdk, recorder
 
 

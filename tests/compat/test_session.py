@@ -17,6 +17,7 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 
+from sambastudio._pipeline import RequestOptions
 from sambastudio.compat import SnSdk
 from sambastudio.emulator import Emulator
 from tests.compat.helpers import SECRET, ok, projects, unique
@@ -58,7 +59,7 @@ def https(https_server: HTTPServer) -> HTTPServer:
 
 
 def _no_retries(sdk: SnSdk, **options: Any) -> SnSdk:
-    sdk._transport = sdk._transport.with_options(max_retries=0, **options)
+    sdk._pipeline = sdk._pipeline.with_options(RequestOptions(max_retries=0, **options))
     return sdk
 
 

@@ -10,11 +10,11 @@ from urllib.parse import quote
 
 import pytest
 
-from sambastudio import _download
 from sambastudio._routes import ROUTES, Arg, WireRequest
 from sambastudio.compat import MIGRATION, SILENCE_ENV, SnSdk, SnSdkDeprecationWarning
 from sambastudio.compat._migration import reset_warnings
 from sambastudio.errors import InvalidArgumentError
+from sambastudio.transfers import download as _download
 from tests.compat.helpers import SECRET, fake_response, recording
 
 _VALUES: dict[str, Any] = {

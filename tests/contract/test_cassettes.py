@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from sambastudio._routes import ROUTES, Route
-from sambastudio._scrub import load_interactions
 from sambastudio.compat import SnSdk
 from sambastudio.testing import EMULATOR_ACCESS_KEY, FLAVORS, scan_cassettes
+from sambastudio.testing.scrubbing import load_interactions
 from tests.contract._world import AWS
 from tests.contract.conftest import CASSETTES
 

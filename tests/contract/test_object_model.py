@@ -16,11 +16,11 @@ import pytest
 import requests
 
 from sambastudio import Client
-from sambastudio._progress import TransferProgress
 from sambastudio.errors import AuthenticationError, JobFailed, UploadError
 from sambastudio.resources import Dataset, Endpoint, Job, Project
 from sambastudio.resources.predictions import WIRES, Wire
 from sambastudio.testing import Target
+from sambastudio.transfers.progress import TransferProgress
 from tests.compat.helpers import TRAINING_DATA
 from tests.contract._world import (
     APP,

@@ -227,3 +227,22 @@ def test_the_scan_finds_each_kind_of_leak(tmp_path: Path, leak: str) -> None:
     write_cassette(tmp_path, interaction)
     findings = scan_cassettes(tmp_path, secrets=[ACCESS_KEY])
     assert any(leak in finding for finding in findings), findings
+
+
+def test_a_multipart_boundary_is_recorded_as_the_fixed_one() -> None:
+    import requests
+    from vcr.request import Request as VcrRequest
+
+    from sambastudio.testing import MULTIPART_BOUNDARY, Scrubber
+
+    prepared = requests.Request(
+        "POST", "https://h.example/api/predict/file/p/e", files={"predict_file": ("a.txt", b"x")}
+    ).prepare()
+    chosen = prepared.headers["Content-Type"].split("boundary=")[1]
+    recorded = Scrubber().request(
+        VcrRequest("POST", prepared.url, prepared.body, dict(prepared.headers))
+    )
+    assert chosen != MULTIPART_BOUNDARY
+    assert recorded.headers["Content-Type"].endswith(f"boundary={MULTIPART_BOUNDARY}")
+    assert chosen.encode() not in recorded.body
+    assert recorded.body.count(MULTIPART_BOUNDARY.encode()) == 2

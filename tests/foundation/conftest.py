@@ -12,7 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from sambastudio._config import Settings
-from sambastudio._transport import Transport
+from sambastudio._pipeline import Pipeline
 
 ACCESS_KEY = "test-access-key-5f1c0e7d9a2b4c6e8f0a1b3c5d7e9f10"
 ENDPOINT_KEY = "test-endpoint-key-0d9c8b7a-6f5e-4d3c-2b1a-0f9e8d7c6b5a"
@@ -20,14 +20,23 @@ AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SECRETS = (ACCESS_KEY, ENDPOINT_KEY, AWS_SECRET)
 
 
-@pytest.fixture(scope="session")
-def _loopback_server() -> Iterator[HTTPServer]:
-    # Threaded, so a handler that sleeps past a client timeout does not hold up the next one.
+def loopback_server() -> Iterator[HTTPServer]:
+    """A pytest-httpserver on 127.0.0.1, threaded so that a handler that sleeps past a
+    client timeout does not hold up the next request."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()
     server.stop()
+
+
+_loopback_server = pytest.fixture(scope="session", name="_loopback_server")(loopback_server)
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[HTTPServer]:
+    """A second server, on another port: another origin than ``httpserver``."""
+    yield from loopback_server()
 
 
 @pytest.fixture
@@ -47,16 +56,16 @@ def sleeps() -> list[float]:
 @pytest.fixture
 def make_transport(
     httpserver: HTTPServer, sleeps: list[float]
-) -> Iterator[Callable[..., Transport]]:
+) -> Iterator[Callable[..., Pipeline]]:
     """Build transports aimed at the loopback server; no jitter, so backoff is exact."""
-    built: list[Transport] = []
+    built: list[Pipeline] = []
 
-    def make(**overrides: Any) -> Transport:
+    def make(**overrides: Any) -> Pipeline:
         settings = Settings(
             host_url=httpserver.url_for("/"), access_key=ACCESS_KEY, tenant="tenant-1"
         )
         settings = attrs.evolve(settings, **overrides)
-        transport = Transport(settings, sleep=sleeps.append, random=lambda: 0.0)
+        transport = Pipeline(settings, sleep=sleeps.append, random=lambda: 0.0)
         built.append(transport)
         return transport
 
@@ -66,7 +75,7 @@ def make_transport(
 
 
 @pytest.fixture
-def transport(make_transport: Callable[..., Transport]) -> Transport:
+def transport(make_transport: Callable[..., Pipeline]) -> Pipeline:
     return make_transport()
 
 

@@ -8,8 +8,9 @@ import attrs
 import pytest
 from pytest_httpserver import HTTPServer
 
+from sambastudio._pipeline import Pipeline, RequestOptions
+from sambastudio._response import json_body
 from sambastudio._routes import ROUTES
-from sambastudio._transport import Transport, json_body
 from sambastudio.errors import (
     AmbiguousNameError,
     APIStatusError,
@@ -51,11 +52,11 @@ LIST = ROUTES["list_projects"].bind()
     ],
 )
 def test_each_status_maps_to_its_class(
-    httpserver: HTTPServer, transport: Transport, status: int, error_class: type[APIStatusError]
+    httpserver: HTTPServer, transport: Pipeline, status: int, error_class: type[APIStatusError]
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "nope"}, status=status)
     with pytest.raises(APIStatusError) as caught:
-        transport.send(LIST, max_retries=0)
+        transport.send(LIST, options=RequestOptions(max_retries=0))
     assert type(caught.value) is error_class
     assert caught.value.status_code == status
     assert caught.value.body == {"detail": "nope"}
@@ -63,7 +64,7 @@ def test_each_status_maps_to_its_class(
     assert caught.value.response.status_code == status
 
 
-def test_detail_format_message(httpserver: HTTPServer, transport: Transport) -> None:
+def test_detail_format_message(httpserver: HTTPServer, transport: Pipeline) -> None:
     body = {"detail": "view job action not authorized for the user"}
     httpserver.expect_request("/api/projects").respond_with_json(body, status=403)
     with pytest.raises(PermissionDeniedError) as caught:
@@ -76,7 +77,7 @@ def test_detail_format_message(httpserver: HTTPServer, transport: Transport) -> 
 
 
 def test_grpc_gateway_format_message_has_message_and_details(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     body = {
         "code": 13,
@@ -118,7 +119,7 @@ def test_grpc_gateway_format_message_has_message_and_details(
 
 
 def test_a_grpc_error_carries_the_correlation_id_its_details_cite(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     cited = "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
     inference = f"error running online inference: timeout. Refer correlation ID {cited} for support"
@@ -131,13 +132,13 @@ def test_a_grpc_error_carries_the_correlation_id_its_details_cite(
         body, status=500, headers={"x-correlation-id": "hdr-1"}
     )
     with pytest.raises(InternalServerError) as caught:
-        transport.send(LIST, max_retries=0)
+        transport.send(LIST, options=RequestOptions(max_retries=0))
     assert (caught.value.correlation_id, caught.value.request_id) == (cited, "hdr-1")
     assert str(caught.value).endswith(f"(grpc code 13) (request id hdr-1) (correlation id {cited})")
 
 
 def test_snapis_string_code_and_correlation_id_are_read(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     body = {"message": "No import status found", "code": "5", "correlation_id": "c-9"}
     httpserver.expect_request("/api/projects").respond_with_json(body, status=404)
@@ -149,7 +150,7 @@ def test_snapis_string_code_and_correlation_id_are_read(
 
 
 def test_a_detail_error_has_no_grpc_fields_and_keeps_the_header_id(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json(
         {"detail": "nope"}, status=403, headers={"x-correlation-id": "hdr-2"}
@@ -160,7 +161,7 @@ def test_a_detail_error_has_no_grpc_fields_and_keeps_the_header_id(
     assert caught.value.correlation_id == "hdr-2"
 
 
-def test_fastapi_validation_list_is_readable(httpserver: HTTPServer, transport: Transport) -> None:
+def test_fastapi_validation_list_is_readable(httpserver: HTTPServer, transport: Pipeline) -> None:
     body = {"detail": [{"loc": ["body", "project_name"], "msg": "field required", "type": "x"}]}
     httpserver.expect_request("/api/projects").respond_with_json(body, status=422)
     with pytest.raises(UnprocessableEntityError, match=r": body\.project_name: field required$"):
@@ -168,14 +169,14 @@ def test_fastapi_validation_list_is_readable(httpserver: HTTPServer, transport: 
 
 
 def test_a_non_json_error_body_is_quoted_and_kept_as_text(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     page = "<html>\n<head><title>502 Bad Gateway</title></head>\n" + "x" * 500 + "</html>"
     httpserver.expect_request("/api/projects").respond_with_data(
         page, status=502, content_type="text/html"
     )
     with pytest.raises(InternalServerError) as caught:
-        transport.send(LIST, max_retries=0)
+        transport.send(LIST, options=RequestOptions(max_retries=0))
     message = str(caught.value)
     assert (
         "GET /api/projects returned 502 BAD GATEWAY: <html> <head><title>502 Bad Gateway" in message
@@ -186,7 +187,7 @@ def test_a_non_json_error_body_is_quoted_and_kept_as_text(
 
 
 def test_an_unknown_json_error_shape_is_quoted_with_secrets_redacted(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     body = {"errors": ["bucket not found"], "api_key": "leaked-endpoint-key-123"}
     httpserver.expect_request("/api/projects").respond_with_json(body, status=400)
@@ -198,7 +199,7 @@ def test_an_unknown_json_error_shape_is_quoted_with_secrets_redacted(
 
 @pytest.mark.parametrize("header", ["x-request-id", "x-correlation-id"])
 def test_request_id_comes_from_either_header(
-    httpserver: HTTPServer, transport: Transport, header: str
+    httpserver: HTTPServer, transport: Pipeline, header: str
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json(
         {"detail": "missing"}, status=404, headers={header: "req-42"}
@@ -209,7 +210,7 @@ def test_request_id_comes_from_either_header(
     assert str(caught.value).endswith("missing (request id req-42)")
 
 
-def test_an_echoed_access_key_is_masked(httpserver: HTTPServer, transport: Transport) -> None:
+def test_an_echoed_access_key_is_masked(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/projects").respond_with_json(
         {"detail": f"key {ACCESS_KEY} is revoked"}, status=401
     )
@@ -221,7 +222,7 @@ def test_an_echoed_access_key_is_masked(httpserver: HTTPServer, transport: Trans
 
 
 def test_an_error_on_a_stream_reads_the_body_first(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects/p/jobs/j/results/download").respond_with_json(
         {"detail": "No results exists"}, status=404
@@ -233,7 +234,7 @@ def test_an_error_on_a_stream_reads_the_body_first(
 
 
 def test_raise_for_status_false_returns_the_error_response(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=403)
     response = transport.send(LIST, raise_for_status=False)
@@ -242,7 +243,7 @@ def test_raise_for_status_false_returns_the_error_response(
 
 
 def test_json_body_names_what_came_instead_of_json(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_data(
         "<html>login</html>", content_type="text/html"
@@ -256,7 +257,7 @@ def test_json_body_names_what_came_instead_of_json(
 
 
 def test_json_body_decodes_json_and_an_empty_body_is_none(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_ordered_request("/api/projects").respond_with_json({"projects": []})
     httpserver.expect_ordered_request("/api/projects").respond_with_data("", status=204)

@@ -12,6 +12,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from sambastudio._config import Settings
+from sambastudio._pipeline import Pipeline, RequestOptions
 from sambastudio._redact import (
     LOGGER,
     MASK,
@@ -22,7 +23,6 @@ from sambastudio._redact import (
     remember_secret,
 )
 from sambastudio._routes import ROUTES
-from sambastudio._transport import Transport
 from sambastudio.errors import APIConnectionError, APIStatusError
 
 from .conftest import ACCESS_KEY, AWS_SECRET, ENDPOINT_KEY, SECRETS
@@ -110,7 +110,7 @@ def sambastudio_log_level() -> Iterator[None]:
 
 
 def test_each_attempt_is_logged_at_debug(
-    httpserver: HTTPServer, transport: Transport, caplog: pytest.LogCaptureFixture
+    httpserver: HTTPServer, transport: Pipeline, caplog: pytest.LogCaptureFixture
 ) -> None:
     httpserver.expect_ordered_request("/api/projects").respond_with_json({}, status=503)
     httpserver.expect_ordered_request("/api/projects").respond_with_json(
@@ -132,7 +132,7 @@ def test_each_attempt_is_logged_at_debug(
 
 def test_sambastudio_log_info_logs_requests_at_info_to_stderr(
     httpserver: HTTPServer,
-    make_transport: Callable[..., Transport],
+    make_transport: Callable[..., Pipeline],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     sambastudio_log_level: None,
@@ -161,7 +161,7 @@ def test_configure_logging_is_idempotent_and_quiet_without_the_variable(
 
 def test_no_secret_appears_in_logs_reprs_or_errors(
     httpserver: HTTPServer,
-    transport: Transport,
+    transport: Pipeline,
     closed_port: int,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -190,12 +190,12 @@ def test_no_secret_appears_in_logs_reprs_or_errors(
             with pytest.raises(APIStatusError) as caught:
                 transport.send(wire)
             errors.append(caught.value)
-        unreachable = Transport(
+        unreachable = Pipeline(
             Settings(host_url=f"http://127.0.0.1:{closed_port}", access_key=ACCESS_KEY),
             sleep=lambda _: None,
         )
         with pytest.raises(APIConnectionError) as refused:
-            unreachable.send(LIST, max_retries=0)
+            unreachable.send(LIST, options=RequestOptions(max_retries=0))
         errors.append(refused.value)
         logging.getLogger("sambastudio").warning("user code logs %s", ENDPOINT_KEY)
     shown = [

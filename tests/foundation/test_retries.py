@@ -14,11 +14,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from sambastudio import _upload
 from sambastudio._config import Settings
+from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
 from sambastudio._routes import ROUTES, Route, WireRequest
-from sambastudio._transport import RETRY_STATUSES, Transport
-from sambastudio._upload_plan import plan_upload
 from sambastudio.errors import (
     APIConnectionError,
     APIStatusError,
@@ -26,6 +24,8 @@ from sambastudio.errors import (
     BadRequestError,
     InternalServerError,
 )
+from sambastudio.transfers import upload as _upload
+from sambastudio.transfers.plan import plan_upload
 
 from .conftest import ACCESS_KEY, HangUpServer
 
@@ -45,7 +45,7 @@ def fail_then_succeed(
 
 @pytest.mark.parametrize("status", [408, 429, 502, 503, 504])
 def test_retryable_statuses_are_retried_for_get(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float], status: int
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float], status: int
 ) -> None:
     fail_then_succeed(httpserver, "/api/projects", status, status)
     assert transport.send(LIST).json() == {"ok": True}
@@ -56,7 +56,7 @@ def test_retryable_statuses_are_retried_for_get(
 @pytest.mark.parametrize(("status", "error"), [(500, InternalServerError), (400, BadRequestError)])
 def test_other_statuses_are_not_retried(
     httpserver: HTTPServer,
-    transport: Transport,
+    transport: Pipeline,
     sleeps: list[float],
     status: int,
     error: type[APIStatusError],
@@ -69,7 +69,7 @@ def test_other_statuses_are_not_retried(
 
 
 def test_the_last_failure_is_raised_after_max_retries(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "down"}, status=503)
     with pytest.raises(InternalServerError, match="503 SERVICE UNAVAILABLE: down"):
@@ -79,7 +79,7 @@ def test_the_last_failure_is_raised_after_max_retries(
 
 
 def test_a_create_is_never_sent_twice(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/projects", method="POST").respond_with_json({}, status=503)
     with pytest.raises(InternalServerError):
@@ -97,7 +97,7 @@ def test_a_create_is_never_sent_twice(
     ],
 )
 def test_safe_to_retry_and_idempotent_methods_are_retried(
-    httpserver: HTTPServer, transport: Transport, wire: WireRequest, method: str, path: str
+    httpserver: HTTPServer, transport: Pipeline, wire: WireRequest, method: str, path: str
 ) -> None:
     fail_then_succeed(httpserver, path, 502, method=method)
     assert transport.send(wire).json() == {"ok": True}
@@ -105,7 +105,7 @@ def test_safe_to_retry_and_idempotent_methods_are_retried(
 
 
 def test_backoff_doubles_to_a_cap_of_eight_seconds(
-    httpserver: HTTPServer, make_transport: Callable[..., Transport], sleeps: list[float]
+    httpserver: HTTPServer, make_transport: Callable[..., Pipeline], sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({}, status=503)
     with pytest.raises(InternalServerError):
@@ -114,10 +114,10 @@ def test_backoff_doubles_to_a_cap_of_eight_seconds(
 
 
 def test_jitter_shortens_the_delay_by_up_to_a_quarter(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     delays: list[float] = []
-    jittery = Transport(transport.settings, sleep=delays.append, random=lambda: 1.0)
+    jittery = Pipeline(transport.settings, sleep=delays.append, random=lambda: 1.0)
     fail_then_succeed(httpserver, "/api/projects", 503, 503)
     jittery.send(LIST)
     assert delays == [0.375, 0.75]
@@ -125,7 +125,7 @@ def test_jitter_shortens_the_delay_by_up_to_a_quarter(
 
 @pytest.mark.parametrize(("header", "expected"), [("7", 7.0), ("0.25", 0.25), ("600", 60.0)])
 def test_retry_after_seconds_is_honoured_up_to_sixty(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float], header: str, expected: float
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float], header: str, expected: float
 ) -> None:
     httpserver.expect_ordered_request("/api/projects").respond_with_json(
         {}, status=429, headers={"Retry-After": header}
@@ -136,7 +136,7 @@ def test_retry_after_seconds_is_honoured_up_to_sixty(
 
 
 def test_retry_after_http_date_is_honoured(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
     httpserver.expect_ordered_request("/api/projects").respond_with_json(
@@ -149,7 +149,7 @@ def test_retry_after_http_date_is_honoured(
 
 
 def test_an_unreadable_retry_after_falls_back_to_backoff(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_ordered_request("/api/projects").respond_with_json(
         {}, status=503, headers={"Retry-After": "soon"}
@@ -160,19 +160,19 @@ def test_an_unreadable_retry_after_falls_back_to_backoff(
 
 
 def test_max_retries_zero_sends_once(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({}, status=503)
     with pytest.raises(InternalServerError):
-        transport.send(LIST, max_retries=0)
+        transport.send(LIST, options=RequestOptions(max_retries=0))
     with pytest.raises(InternalServerError):
-        transport.with_options(max_retries=0).send(LIST)
+        transport.with_options(RequestOptions(max_retries=0)).send(LIST)
     assert len(httpserver.log) == 2
     assert sleeps == []
 
 
 def test_raise_for_status_false_returns_the_last_response(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=502)
     assert transport.send(LIST, raise_for_status=False).status_code == 502
@@ -183,7 +183,7 @@ def test_raise_for_status_false_returns_the_last_response(
 
 
 def test_a_call_may_retry_a_500_when_repeating_it_is_harmless(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     fail_then_succeed(httpserver, "/api/projects", 500, 503)
     response = transport.send(LIST, retry_statuses=RETRY_STATUSES | {500})
@@ -193,7 +193,7 @@ def test_a_call_may_retry_a_500_when_repeating_it_is_harmless(
 
 
 def test_widened_retry_statuses_still_never_repeat_a_create(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/projects", method="POST").respond_with_json({}, status=500)
     with pytest.raises(InternalServerError):
@@ -203,7 +203,7 @@ def test_widened_retry_statuses_still_never_repeat_a_create(
 
 
 def test_retry_statuses_hold_for_their_call_only(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=500)
     with pytest.raises(InternalServerError):
@@ -216,7 +216,7 @@ def test_retry_statuses_hold_for_their_call_only(
 
 
 def test_retry_statuses_are_the_whole_set_retried(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"detail": "x"}, status=503)
     with pytest.raises(InternalServerError, match="503"):
@@ -226,7 +226,7 @@ def test_retry_statuses_are_the_whole_set_retried(
 
 
 def test_an_upload_part_answered_500_is_sent_again_whole_after_backoff(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float], tmp_path: Path
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float], tmp_path: Path
 ) -> None:
     path = "/api/v1beta/upload/file/a.bin"
     fail_then_succeed(httpserver, path, 500, 500, method="PUT")
@@ -253,7 +253,7 @@ def test_an_upload_part_answered_500_is_sent_again_whole_after_backoff(
 
 
 def test_an_upload_gives_up_on_a_500_after_its_own_retries(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/apps").respond_with_json({"detail": "down"}, status=500)
     with pytest.raises(InternalServerError, match="down"):
@@ -265,9 +265,7 @@ def test_an_upload_gives_up_on_a_500_after_its_own_retries(
 # ------------------------------------------------------------------------- bodies
 
 
-def test_a_file_body_is_rewound_before_a_retry(
-    httpserver: HTTPServer, transport: Transport
-) -> None:
+def test_a_file_body_is_rewound_before_a_retry(httpserver: HTTPServer, transport: Pipeline) -> None:
     fail_then_succeed(httpserver, "/api/v1beta/upload/file/a.bin", 503, method="PUT")
     body = io.BytesIO(b"headerPART-BYTES")
     body.seek(6)  # the part starts here, as an uploader reading a window would leave it
@@ -279,7 +277,7 @@ def test_a_file_body_is_rewound_before_a_retry(
 
 
 def test_an_iterator_body_is_never_retried(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     httpserver.expect_request("/api/v1beta/upload/file/a.bin", method="PUT").respond_with_json(
         {}, status=503
@@ -297,7 +295,7 @@ def test_an_iterator_body_is_never_retried(
 
 
 def test_connection_refused_is_retried_then_named(
-    make_transport: Callable[..., Transport], sleeps: list[float], closed_port: int
+    make_transport: Callable[..., Pipeline], sleeps: list[float], closed_port: int
 ) -> None:
     transport = make_transport(host_url=f"http://127.0.0.1:{closed_port}")
     for wire in (LIST, CREATE):  # nothing reached the server: even a create is retried
@@ -348,15 +346,24 @@ def slow_handler(httpserver: HTTPServer) -> Iterator[SlowHandler]:
 
 @pytest.mark.parametrize(("method", "attempts"), [("GET", 3), ("POST", 1)])
 def test_a_read_timeout_is_retried_only_when_idempotent(
-    transport: Transport,
+    transport: Pipeline,
     slow_handler: SlowHandler,
     sleeps: list[float],
     method: str,
     attempts: int,
 ) -> None:
-    wire = Route("slow", method, "/slow", (), "assumed", "", "a slow test route", "{}").bind()  # type: ignore[arg-type]
+    wire = Route(
+        name="slow",
+        method=method,  # type: ignore[arg-type]
+        path="/slow",
+        args=(),
+        evidence="assumed",
+        source="",
+        summary="a slow test route",
+        response="{}",
+    ).bind()
     with pytest.raises(APITimeoutError) as caught:
-        transport.send(wire, timeout=(1.0, 0.05))
+        transport.send(wire, options=RequestOptions(timeout=(1.0, 0.05)))
     assert len(sleeps) == attempts - 1
     assert slow_handler.wait_for(attempts) == [method] * attempts
     assert "timed out waiting for the response" in str(caught.value)
@@ -364,7 +371,7 @@ def test_a_read_timeout_is_retried_only_when_idempotent(
 
 
 def test_a_connection_dropped_mid_response_is_retried_for_get(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     def broken() -> Iterator[bytes]:
         yield b'{"projects": ['
@@ -378,7 +385,7 @@ def test_a_connection_dropped_mid_response_is_retried_for_get(
 
 
 def test_a_connection_dropped_on_a_create_is_not_retried(
-    httpserver: HTTPServer, transport: Transport, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
     def broken() -> Iterator[bytes]:
         yield b'{"id": '
@@ -399,7 +406,7 @@ def test_a_hang_up_without_response_is_retried_only_when_idempotent(
 ) -> None:
     settings = Settings(host_url=hang_up_server.url, access_key=ACCESS_KEY)
     with (
-        Transport(settings, sleep=sleeps.append, random=lambda: 0.0) as transport,
+        Pipeline(settings, sleep=sleeps.append, random=lambda: 0.0) as transport,
         pytest.raises(APIConnectionError, match="the connection dropped") as caught,
     ):
         transport.send(wire)

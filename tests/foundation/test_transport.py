@@ -15,8 +15,8 @@ from urllib3.exceptions import InsecureRequestWarning
 from werkzeug import Request
 
 from sambastudio._config import Settings
+from sambastudio._pipeline import Pipeline, RequestOptions
 from sambastudio._routes import ROUTES
-from sambastudio._transport import Transport
 
 from .conftest import ACCESS_KEY, ENDPOINT_KEY
 
@@ -45,15 +45,15 @@ class RecordingSession(requests.Session):
 
 
 @pytest.fixture
-def recording(httpserver: HTTPServer) -> Iterator[Callable[..., Transport]]:
+def recording(httpserver: HTTPServer) -> Iterator[Callable[..., Pipeline]]:
     """Transports over a :class:`RecordingSession`, with any settings."""
 
     sessions: list[RecordingSession] = []
 
-    def make(**settings: Any) -> Transport:
+    def make(**settings: Any) -> Pipeline:
         options = {"host_url": httpserver.url_for("/"), "access_key": ACCESS_KEY, **settings}
         sessions.append(RecordingSession())
-        return Transport(Settings(**options), session=sessions[-1])
+        return Pipeline(Settings(**options), session=sessions[-1])
 
     httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
     yield make
@@ -62,7 +62,7 @@ def recording(httpserver: HTTPServer) -> Iterator[Callable[..., Transport]]:
 
 
 def test_platform_call_carries_key_tenant_cookie_and_user_agent(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
     assert transport.send(LIST).json() == {"projects": []}
@@ -73,13 +73,13 @@ def test_platform_call_carries_key_tenant_cookie_and_user_agent(
     assert request.headers["User-Agent"].startswith("sambastudio-python/")
 
 
-def test_json_body_and_method(httpserver: HTTPServer, transport: Transport) -> None:
+def test_json_body_and_method(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/projects", method="POST").respond_with_json({"id": "p1"})
     transport.send(ROUTES["create_project"].bind(project_name="demo", description="d"))
     assert received(httpserver).get_json() == {"project_name": "demo", "description": "d"}
 
 
-def test_query_values_and_lists(httpserver: HTTPServer, transport: Transport) -> None:
+def test_query_values_and_lists(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/notifications").respond_with_json({"notifications": []})
     transport.send(ROUTES["list_notifications"].bind(levels=[40, 50], archived=False))
     args = received(httpserver).args
@@ -88,7 +88,7 @@ def test_query_values_and_lists(httpserver: HTTPServer, transport: Transport) ->
 
 
 def test_endpoint_auth_sends_only_the_endpoint_key(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/api/predict/nlp/p/e", method="POST").respond_with_json({"data": []})
     transport.send(
@@ -101,7 +101,7 @@ def test_endpoint_auth_sends_only_the_endpoint_key(
 
 
 def test_bearer_auth_sends_authorization_and_no_key_header(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     httpserver.expect_request("/v1/ep-1/chat/completions", method="POST").respond_with_json({})
     chat = ROUTES["openai_chat_completions"].bind(
@@ -116,13 +116,13 @@ def test_bearer_auth_sends_authorization_and_no_key_header(
     assert "key" not in request.headers
 
 
-def test_auth_none_sends_no_key(httpserver: HTTPServer, transport: Transport) -> None:
+def test_auth_none_sends_no_key(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/login", method="POST").respond_with_json({"key": "new"})
     transport.send(ROUTES["login"].bind(username="u", password="pw"))
     assert "key" not in received(httpserver).headers
 
 
-def test_raw_bytes_body(httpserver: HTTPServer, transport: Transport) -> None:
+def test_raw_bytes_body(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/v1beta/upload/file/a.bin", method="PUT").respond_with_json({})
     part = ROUTES["upload_part_file"].bind(
         file_path="a.bin", part_number=1, upload_id="u", folder_id="f", file=b"\x00\x01part"
@@ -133,7 +133,7 @@ def test_raw_bytes_body(httpserver: HTTPServer, transport: Transport) -> None:
     assert request.args["partNumber"] == "1"
 
 
-def test_multipart_file_body(httpserver: HTTPServer, transport: Transport) -> None:
+def test_multipart_file_body(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/predict/file/p/e", method="POST").respond_with_json({})
     upload = ROUTES["nlp_predict_file"].bind(
         project="p", endpoint="e", key=ENDPOINT_KEY, file_path=("in.txt", io.BytesIO(b"hello"))
@@ -143,7 +143,7 @@ def test_multipart_file_body(httpserver: HTTPServer, transport: Transport) -> No
 
 
 def test_base_url_replaces_the_host(
-    httpserver: HTTPServer, make_transport: Callable[..., Transport]
+    httpserver: HTTPServer, make_transport: Callable[..., Pipeline]
 ) -> None:
     transport = make_transport(host_url="http://127.0.0.1:9")  # nothing listens there
     httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
@@ -151,7 +151,7 @@ def test_base_url_replaces_the_host(
     assert response.status_code == 200
 
 
-def test_stream_returns_the_body_unread(httpserver: HTTPServer, transport: Transport) -> None:
+def test_stream_returns_the_body_unread(httpserver: HTTPServer, transport: Pipeline) -> None:
     archive = b"\x1f\x8b" + bytes(range(256)) * 64
     httpserver.expect_request("/api/projects/p/jobs/j/results/download").respond_with_data(
         archive, content_type="application/gzip"
@@ -160,7 +160,7 @@ def test_stream_returns_the_body_unread(httpserver: HTTPServer, transport: Trans
     assert b"".join(response.iter_content(4096)) == archive
 
 
-def test_session_changes_take_effect(httpserver: HTTPServer, transport: Transport) -> None:
+def test_session_changes_take_effect(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
     transport.session.cookies.set("tenant", "tenant-2")
     transport.session.headers["X-Extra"] = "yes"
@@ -171,7 +171,7 @@ def test_session_changes_take_effect(httpserver: HTTPServer, transport: Transpor
 
 
 def test_session_verify_wins_over_requests_ca_bundle(
-    recording: Callable[..., Transport], monkeypatch: pytest.MonkeyPatch
+    recording: Callable[..., Pipeline], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/from-env.pem")
     transport = recording()
@@ -183,7 +183,7 @@ def test_session_verify_wins_over_requests_ca_bundle(
     assert [sent["verify"] for sent in session.sent] == ["/etc/ssl/from-env.pem", False]
 
 
-def test_settings_are_applied_to_a_given_session(recording: Callable[..., Transport]) -> None:
+def test_settings_are_applied_to_a_given_session(recording: Callable[..., Pipeline]) -> None:
     transport = recording(
         tenant="t-9", verify=False, proxies={"https": "http://proxy:3128"}, user_agent="ua/1"
     )
@@ -195,43 +195,48 @@ def test_settings_are_applied_to_a_given_session(recording: Callable[..., Transp
 
 
 def test_timeouts_reach_requests_including_explicit_none(
-    recording: Callable[..., Transport],
+    recording: Callable[..., Pipeline],
 ) -> None:
+    """A number is the attempt's deadline: requests gets what is left of it for each step."""
     transport = recording()
     session = transport.session
     assert isinstance(session, RecordingSession)
     transport.send(LIST)
-    transport.send(LIST, timeout=None)
-    transport.send(LIST, timeout=3)
-    transport.with_options(timeout=None).send(LIST)
+    transport.send(LIST, options=RequestOptions(timeout=None))
+    transport.send(LIST, options=RequestOptions(timeout=3))
+    transport.with_options(RequestOptions(timeout=None)).send(LIST)
     recording(timeout=None).send(LIST)  # a second session: not recorded here
-    assert [sent["timeout"] for sent in session.sent] == [(10.0, 60.0), None, 3, None]
+    timeouts = [sent["timeout"] for sent in session.sent]
+    assert timeouts[:2] == [(10.0, 60.0), None]
+    assert timeouts[3] is None
+    connect, read = timeouts[2]
+    assert 2.5 < connect == read <= 3
 
 
 def test_a_bad_per_call_option_is_refused_before_sending(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     with pytest.raises(ValueError, match="max_retries"):
-        transport.send(LIST, max_retries=-1)
+        transport.send(LIST, options=RequestOptions(max_retries=-1))
     with pytest.raises(ValueError, match="timeout"):
-        transport.send(LIST, timeout=0)
+        transport.send(LIST, options=RequestOptions(timeout=0))
     assert httpserver.log == []
 
 
-def test_with_options_shares_the_session_and_leaves_the_original(transport: Transport) -> None:
-    quick = transport.with_options(timeout=1.5, max_retries=0)
+def test_with_options_shares_the_session_and_leaves_the_original(transport: Pipeline) -> None:
+    quick = transport.with_options(RequestOptions(timeout=1.5, max_retries=0))
     assert quick.session is transport.session
     assert (quick.settings.timeout, quick.settings.max_retries) == (1.5, 0)
     assert (transport.settings.timeout, transport.settings.max_retries) == ((10.0, 60.0), 2)
     assert quick.settings.access_key == transport.settings.access_key
 
 
-def test_close_closes_only_a_session_it_created(recording: Callable[..., Transport]) -> None:
+def test_close_closes_only_a_session_it_created(recording: Callable[..., Pipeline]) -> None:
     with recording() as transport:
         session = transport.session
         assert isinstance(session, RecordingSession)
     assert session.closed is False  # the caller's session: the caller closes it
-    with Transport(transport.settings) as owned:
+    with Pipeline(transport.settings) as owned:
         owned.send(LIST)
         pools = owned.session.get_adapter(transport.settings.host_url).poolmanager.pools  # type: ignore[attr-defined]
         assert len(pools) == 1
@@ -239,7 +244,7 @@ def test_close_closes_only_a_session_it_created(recording: Callable[..., Transpo
 
 
 def test_a_foreign_redirect_does_not_carry_the_key(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     other = HTTPServer(host="127.0.0.1", port=0)
     other.start()
@@ -254,7 +259,7 @@ def test_a_foreign_redirect_does_not_carry_the_key(
         other.stop()
 
 
-def test_a_same_origin_redirect_keeps_the_key(httpserver: HTTPServer, transport: Transport) -> None:
+def test_a_same_origin_redirect_keeps_the_key(httpserver: HTTPServer, transport: Pipeline) -> None:
     httpserver.expect_request("/api/projects").respond_with_data(
         "", status=307, headers={"Location": "/api/projects/"}
     )
@@ -263,7 +268,7 @@ def test_a_same_origin_redirect_keeps_the_key(httpserver: HTTPServer, transport:
     assert received(httpserver).headers["key"] == ACCESS_KEY
 
 
-def test_disable_ssl_warnings_silences_urllib3(make_transport: Callable[..., Transport]) -> None:
+def test_disable_ssl_warnings_silences_urllib3(make_transport: Callable[..., Pipeline]) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         make_transport(disable_ssl_warnings=True)
@@ -273,7 +278,7 @@ def test_disable_ssl_warnings_silences_urllib3(make_transport: Callable[..., Tra
 
 
 def test_response_json_round_trip_of_nested_body(
-    httpserver: HTTPServer, transport: Transport
+    httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     body = {"hyperparams": json.dumps({"num_iterations": 10})}
     httpserver.expect_request("/api/projects").respond_with_json(body)

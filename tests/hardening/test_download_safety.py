@@ -13,21 +13,21 @@ from pytest_httpserver import HTTPServer
 
 from sambastudio import Limits
 from sambastudio._config import Settings
-from sambastudio._download import download_to_dir
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES
-from sambastudio._transport import Transport
 from sambastudio.errors import ArchiveLimitError
+from sambastudio.transfers.download import download_to_dir
 
 ARTIFACT = os.urandom(3 << 20)
 
 
-def _transport(server: HTTPServer, limits: Limits | None = None) -> Transport:
+def _transport(server: HTTPServer, limits: Limits | None = None) -> Pipeline:
     settings = Settings(host_url=server.url_for(""), access_key="k-0123456789abcdef")
     if limits is not None:
         settings = Settings(
             host_url=settings.host_url, access_key=settings.access_key, limits=limits
         )
-    return Transport(settings)
+    return Pipeline(settings)
 
 
 def _serve(server: HTTPServer, body: bytes, disposition: str) -> None:

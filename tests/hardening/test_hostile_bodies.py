@@ -90,8 +90,8 @@ def test_the_shim_refuses_an_answer_past_max_json_bytes_without_reading_it() -> 
     with hostile_server(status=200, size=TOO_MUCH, head=b'{"projects": "') as server:
         sdk = _sdk(server.url)
         # SnSdk's signature is the seed's: its limits are the transport's settings.
-        settings = sdk._transport.settings
-        sdk._transport.settings = attrs.evolve(settings, limits=Limits(max_json_bytes=BOUND))
+        settings = sdk._pipeline.settings
+        sdk._pipeline.settings = attrs.evolve(settings, limits=Limits(max_json_bytes=BOUND))
         result, peak = _peak(lambda: _list_projects(sdk))
     assert "max_json_bytes" in result["detail"]
     assert peak < HELD

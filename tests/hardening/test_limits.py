@@ -13,7 +13,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from sambastudio import Client, Limits
-from sambastudio._download import safe_extract
 from sambastudio._limits import decode_json, nesting_depth
 from sambastudio.compat import SnSdk, SnSdkDeprecationWarning
 from sambastudio.errors import (
@@ -22,6 +21,7 @@ from sambastudio.errors import (
     LimitExceededError,
     UnsafeArchiveError,
 )
+from sambastudio.transfers.download import safe_extract
 
 KEY = "k-0123456789abcdef"
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from sambastudio import Client
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES, Route, WireRequest
-from sambastudio._transport import Transport
 from sambastudio.compat import SnSdk, SnSdkDeprecationWarning
 from sambastudio.emulator import Emulator
 from sambastudio.errors import PathArgumentError
@@ -62,11 +62,11 @@ def _filled(route: Route) -> dict[str, Any]:
 def no_requests(monkeypatch: pytest.MonkeyPatch) -> list[WireRequest]:
     sent: list[WireRequest] = []
 
-    def refuse(self: Transport, request: WireRequest, **options: Any) -> Any:
+    def refuse(self: Pipeline, request: WireRequest, **options: Any) -> Any:
         sent.append(request)
         raise AssertionError(f"{request.method} {request.path} was sent")
 
-    monkeypatch.setattr(Transport, "send", refuse)
+    monkeypatch.setattr(Pipeline, "send", refuse)
     return sent
 
 

@@ -9,18 +9,18 @@ import pytest
 
 from sambastudio import Client
 from sambastudio._base import Collection
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import WireRequest
-from sambastudio._transport import Transport
 from sambastudio.resources.endpoints import ProjectEndpoints
 from sambastudio.resources.jobs import ProjectJobs
 
 
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Client:
-    def refuse(self: Transport, request: WireRequest, **options: Any) -> Any:
+    def refuse(self: Pipeline, request: WireRequest, **options: Any) -> Any:
         raise AssertionError(f"{request.method} {request.path} was sent")
 
-    monkeypatch.setattr(Transport, "send", refuse)
+    monkeypatch.setattr(Pipeline, "send", refuse)
     return Client(host_url="http://127.0.0.1:9", access_key="k-0123456789")
 
 
@@ -49,7 +49,7 @@ COLLECTIONS = [
 @pytest.mark.parametrize("ref", [object(), 7, None, ["a"]], ids=["object", "int", "None", "list"])
 def test_get_with_a_reference_of_the_wrong_type(client: Client, index: int, ref: object) -> None:
     collection = _collections(client)[index]
-    with pytest.raises(TypeError, match=collection.model.kind):
+    with pytest.raises(TypeError, match=collection._model.kind):
         collection.get(ref)
 
 

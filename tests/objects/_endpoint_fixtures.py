@@ -43,13 +43,13 @@ def secrets_of(client: Client, *endpoints: Endpoint) -> list[str]:
 def routes_sent(client: Client) -> Iterator[list[str]]:
     """The names of the routes ``client`` sends inside the block, in order."""
     names: list[str] = []
-    real_send = client._transport.send
+    real_send = client._pipeline.send
 
     def send(request: WireRequest, **options: Any) -> Any:
         names.append(request.route.name)
         return real_send(request, **options)
 
-    with mock.patch.object(client._transport, "send", send):
+    with mock.patch.object(client._pipeline, "send", send):
         yield names
 
 

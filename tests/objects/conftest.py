@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from sambastudio._client import Client
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import WireRequest
-from sambastudio._transport import Transport
 from sambastudio.emulator import Emulator
 from sambastudio.resources import Dataset, Project
 from tests.objects.fakes import FakeClock
@@ -114,11 +114,11 @@ def make_dataset(client: Client, data_dir: Path) -> Callable[..., Dataset]:
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the operations sent, by any client, while the test runs."""
     names: list[str] = []
-    original = Transport.send
+    original = Pipeline.send
 
-    def recording(self: Transport, request: WireRequest, **options: Any) -> Any:
+    def recording(self: Pipeline, request: WireRequest, **options: Any) -> Any:
         names.append(request.route.name)
         return original(self, request, **options)
 
-    monkeypatch.setattr(Transport, "send", recording)
+    monkeypatch.setattr(Pipeline, "send", recording)
     return names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,7 +38,7 @@ class Flaky(HTTPAdapter):
             response.status_code = failure
             response.request = request
             response.url = request.url or ""
-            response._content = b'{"detail": "try again later"}'
+            response.raw = io.BytesIO(b'{"detail": "try again later"}')  # as an adapter gives it
             response.headers["content-type"] = "application/json"
             return response
         return super().send(request, stream, timeout, verify, cert, proxies)

@@ -107,7 +107,7 @@ def test_every_collection_that_resolves_names_says_how_to_list_them(
     with pytest.raises(NameNotFoundError) as caught:
         collection.get("no-such-name-anywhere")
     error = caught.value
-    kind = collection.model.kind
+    kind = collection._model.kind
     assert error.kind == kind
     assert error.hint == _hints.list_them(kind, collection._parents())
     assert error.hint is not None

@@ -10,16 +10,11 @@ from unittest import mock
 
 import pytest
 
-from sambastudio._base import (
-    Resource,
-    check_choice,
-    check_count,
-    hyperparams_json,
-    list_of,
-    object_of,
-    parse_timestamp,
-)
+from sambastudio._arguments import check_choice, check_count, hyperparams_json
+from sambastudio._base import Resource
 from sambastudio._client import Client
+from sambastudio._envelopes import list_of, object_of
+from sambastudio._timestamps import parse_timestamp
 from sambastudio.emulator import Emulator
 from sambastudio.errors import (
     AuthenticationError,
@@ -189,7 +184,7 @@ def test_the_client_hides_its_key_and_refuses_to_pickle(client: Client) -> None:
 
 def test_with_options_shares_the_connection_pool(client: Client) -> None:
     quick = client.with_options(timeout=5, max_retries=0)
-    assert quick._transport.session is client._transport.session
+    assert quick._pipeline.session is client._pipeline.session
     assert (quick.settings.timeout, quick.settings.max_retries) == (5, 0)
     assert quick.projects.list().to_list() == client.projects.list().to_list()
 

@@ -163,13 +163,13 @@ def test_a_process_prompt_conversation_is_json(client: Client, project: Project)
     """The V2 route carries the conversation as process_prompt JSON, as SambaStudio reads it."""
     endpoint = deploy_live(project)
     bodies: list[Any] = []
-    real_send = client._transport.send
+    real_send = client._pipeline.send
 
     def send(request: Any, **options: Any) -> Any:
         bodies.append(request.json)
         return real_send(request, **options)
 
-    client._transport.send = send  # type: ignore[method-assign]
+    client._pipeline.send = send  # type: ignore[method-assign]
     endpoint.chat(HELLO, max_tokens=2)
     body = bodies[0]
     assert body["params"]["process_prompt"] is True

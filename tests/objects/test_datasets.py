@@ -55,7 +55,7 @@ def test_get_list_and_delete(client: Client, data_dir: Path) -> None:
 def test_an_interrupted_upload_resumes(client: Client, data_dir: Path, sent: list[str]) -> None:
     name = unique("resumed")
     flaky = Flaky("/upload/multipart/complete", [400])
-    client._transport.session.mount(client.settings.host_url, flaky)
+    client._pipeline.session.mount(client.settings.host_url, flaky)
     with pytest.raises(UploadError):
         client.datasets.create(name=name, path=data_dir, apps=[APP], job_types=["train"])
     assert flaky.failed == 1

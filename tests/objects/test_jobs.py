@@ -147,7 +147,7 @@ def test_a_wait_rides_out_transient_errors(
 ) -> None:
     job = start(project, dataset)
     flaky = Flaky(f"/jobs/{job.id}", failures)
-    client._transport.session.mount(client.settings.host_url, flaky)
+    client._pipeline.session.mount(client.settings.host_url, flaky)
     job.attach(client.with_options(max_retries=0))
     assert job.wait(timeout=3600).status == "EXIT_WITH_0"
     assert flaky.failed == len(failures)

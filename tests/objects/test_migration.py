@@ -36,7 +36,7 @@ SENDS_ONE_OF = {"nlp_predict": {"nlp_predict", "generic_predict", "v2_predict"}}
 def interrupted_upload(namespace: dict[str, Any]) -> None:
     """What the resume row needs: an upload of ``squad-retry`` that failed half way."""
     client: Client = namespace["client"]
-    client._transport.session.mount(
+    client._pipeline.session.mount(
         client.settings.host_url, Flaky("/upload/multipart/complete", [400])
     )
     with pytest.raises(UploadError):

@@ -18,7 +18,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from sambastudio._config import Settings
-from sambastudio._transport import Transport
+from sambastudio._pipeline import Pipeline
 
 Handler = Callable[[Request], Response]
 
@@ -155,9 +155,9 @@ class FakeServer:
 
 
 @pytest.fixture
-def transport(httpserver: HTTPServer) -> Iterator[Transport]:
+def transport(httpserver: HTTPServer) -> Iterator[Pipeline]:
     settings = Settings(host_url=httpserver.url_for("/"), access_key="test-key")
-    with Transport(settings, sleep=lambda seconds: None) as sent:
+    with Pipeline(settings, sleep=lambda seconds: None) as sent:
         yield sent
 
 

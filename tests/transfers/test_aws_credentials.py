@@ -7,8 +7,8 @@ import logging
 import pytest
 from pytest_httpserver import HTTPServer
 
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES
-from sambastudio._transport import Transport
 from sambastudio.errors import BadRequestError
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -30,7 +30,7 @@ def aws_request() -> object:
 
 
 def test_credentials_travel_in_the_body_only(
-    transport: Transport, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+    transport: Pipeline, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     httpserver.expect_request(
         "/api/projects/p/jobs/j/exports/aws", method="POST"
@@ -47,7 +47,7 @@ def test_credentials_travel_in_the_body_only(
 
 
 def test_an_error_that_echoes_the_credentials_does_not_repeat_them(
-    transport: Transport, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+    transport: Pipeline, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     httpserver.expect_request(
         "/api/projects/p/jobs/j/exports/aws", method="POST"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sambastudio import _crc
+from sambastudio.transfers import crc as _crc
 
 DATA = random.Random(16).randbytes(3 * 100_003)
 

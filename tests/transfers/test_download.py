@@ -13,11 +13,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from sambastudio._download import download_to_dir, safe_extract
-from sambastudio._progress import TransferProgress
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES, WireRequest
-from sambastudio._transport import Transport
 from sambastudio.errors import NotFoundError, UnsafeArchiveError
+from sambastudio.transfers.download import download_to_dir, safe_extract
+from sambastudio.transfers.progress import TransferProgress
 
 PATH = "/api/projects/p/jobs/j/results/download"
 
@@ -69,7 +69,7 @@ def _cut(body: bytes, after: int) -> Iterator[bytes]:
 
 
 def test_download_streams_into_the_final_name(
-    transport: Transport, httpserver: HTTPServer, tmp_path: Path
+    transport: Pipeline, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     data = os.urandom(3 << 20)
     httpserver.expect_request(PATH).respond_with_handler(Ranged(data))
@@ -84,7 +84,7 @@ def test_download_streams_into_the_final_name(
 
 
 def test_a_partial_file_is_resumed_with_range(
-    transport: Transport, httpserver: HTTPServer, tmp_path: Path
+    transport: Pipeline, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     data = os.urandom(2 << 20)
     server = Ranged(data)
@@ -98,7 +98,7 @@ def test_a_partial_file_is_resumed_with_range(
 
 
 def test_a_server_without_ranges_starts_over(
-    transport: Transport, httpserver: HTTPServer, tmp_path: Path
+    transport: Pipeline, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     data = os.urandom(100_000)
     httpserver.expect_request(PATH).respond_with_handler(Ranged(data, ranges=False))
@@ -110,7 +110,7 @@ def test_a_server_without_ranges_starts_over(
 
 
 def test_a_body_cut_mid_stream_is_resumed(
-    transport: Transport, httpserver: HTTPServer, tmp_path: Path
+    transport: Pipeline, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     data = os.urandom(3 << 20)
     server = Ranged(data, cut_after=1 << 20)
@@ -125,7 +125,7 @@ def test_a_body_cut_mid_stream_is_resumed(
 
 
 def test_an_error_leaves_no_file(
-    transport: Transport, httpserver: HTTPServer, tmp_path: Path
+    transport: Pipeline, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     httpserver.expect_request(PATH).respond_with_json({"detail": "No results exists"}, status=404)
 
@@ -135,7 +135,7 @@ def test_an_error_leaves_no_file(
 
 
 def test_extract_unpacks_and_removes_the_archive(
-    transport: Transport, httpserver: HTTPServer, tmp_path: Path
+    transport: Pipeline, httpserver: HTTPServer, tmp_path: Path
 ) -> None:
     files = {"results/output.csv": b"a,b\n1,2\n", "results/deep/x.jsonl": b"{}\n"}
     httpserver.expect_request(PATH).respond_with_handler(Ranged(tar_gz(files)))

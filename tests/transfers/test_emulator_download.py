@@ -19,11 +19,11 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from sambastudio._config import Settings
-from sambastudio._download import download_to_dir
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES, WireRequest
-from sambastudio._transport import Transport
 from sambastudio.emulator import Emulator
 from sambastudio.emulator._jobs import CREATED_SECONDS, PENDING_SECONDS, STEP_SECONDS
+from sambastudio.transfers.download import download_to_dir
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import add_dataset, start_job
 
@@ -84,11 +84,11 @@ def api(emulator: Emulator) -> Iterator[Api]:
     client.session.close()
 
 
-def transport_with(emulator: Emulator, adapter: HTTPAdapter) -> Transport:
+def transport_with(emulator: Emulator, adapter: HTTPAdapter) -> Pipeline:
     session = requests.Session()
     session.mount("http://", adapter)
     settings = Settings(host_url=emulator.url, access_key=emulator.access_key)
-    return Transport(settings, session=session, sleep=lambda seconds: None)
+    return Pipeline(settings, session=session, sleep=lambda seconds: None)
 
 
 def whole(api: Api, route: str, **args: str) -> bytes:

@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 import requests
 
-from sambastudio import _upload
 from sambastudio._config import Settings
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES, WireRequest
-from sambastudio._transport import Transport
-from sambastudio._upload import upload_dataset
-from sambastudio._upload_plan import Journal, PlannedFile
 from sambastudio.emulator import Emulator
 from sambastudio.emulator._storage import dataset_files
 from sambastudio.errors import InvalidArgumentError, UploadError
+from sambastudio.transfers import upload as _upload
+from sambastudio.transfers.plan import Journal, PlannedFile
+from sambastudio.transfers.upload import upload_dataset
 from tests.transfers.test_upload import make_tree
 
 CHUNK = 64 << 10
@@ -40,9 +40,9 @@ def emu() -> Iterator[Emulator]:
         yield running
 
 
-def transport_for(emu: Emulator) -> Transport:
+def transport_for(emu: Emulator) -> Pipeline:
     settings = Settings(host_url=emu.url, access_key=emu.access_key)
-    return Transport(settings, sleep=lambda seconds: None)
+    return Pipeline(settings, sleep=lambda seconds: None)
 
 
 def an_app(emu: Emulator) -> str:
@@ -120,12 +120,12 @@ _CHILD = textwrap.dedent(
     """
     import sys
     from sambastudio._config import Settings
-    from sambastudio._transport import Transport
-    from sambastudio._upload import upload_dataset
+    from sambastudio._pipeline import Pipeline
+    from sambastudio.transfers.upload import upload_dataset
 
     url, key, app, path, chunk = sys.argv[1:]
     upload_dataset(
-        Transport(Settings(host_url=url, access_key=key)),
+        Pipeline(Settings(host_url=url, access_key=key)),
         name="killed", path=path, apps=[app], job_types=["train"], chunk_size=int(chunk),
         concurrency=1, on_progress=lambda p: print(p.done, flush=True),
     )

@@ -6,7 +6,12 @@ import io
 
 import pytest
 
-from sambastudio._progress import ProgressReporter, TransferProgress, bars_enabled, make_bar
+from sambastudio.transfers.progress import (
+    ProgressReporter,
+    TransferProgress,
+    bars_enabled,
+    make_bar,
+)
 
 
 class Terminal(io.StringIO):

@@ -10,8 +10,9 @@ import requests
 from pytest_httpserver import HTTPServer
 
 from sambastudio._config import Settings
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES
-from sambastudio._transport import SEND_BLOCKSIZE, Transport
+from sambastudio._transport import SEND_BLOCKSIZE
 
 
 class RecordedReads(io.BytesIO):
@@ -27,7 +28,7 @@ class RecordedReads(io.BytesIO):
 
 
 def test_a_file_body_is_read_and_sent_in_one_mib_blocks(
-    transport: Transport, httpserver: HTTPServer
+    transport: Pipeline, httpserver: HTTPServer
 ) -> None:
     data = os.urandom(3 * SEND_BLOCKSIZE + 5)
     httpserver.expect_request("/api/v1beta/upload/file/a.bin", method="PUT").respond_with_json({})
@@ -42,7 +43,7 @@ def test_a_file_body_is_read_and_sent_in_one_mib_blocks(
     assert body.sizes == [SEND_BLOCKSIZE] * 5  # four blocks, then the read that finds the end
 
 
-def test_the_large_blocks_survive_a_pickled_adapter(transport: Transport) -> None:
+def test_the_large_blocks_survive_a_pickled_adapter(transport: Pipeline) -> None:
     pickled = pickle.dumps(transport.session.get_adapter("https://example.com"))
     adapter = pickle.loads(pickled)  # noqa: S301 - our own bytes
     assert adapter.poolmanager.connection_pool_kw["blocksize"] == SEND_BLOCKSIZE
@@ -53,5 +54,5 @@ def test_the_large_blocks_survive_a_pickled_adapter(transport: Transport) -> Non
 def test_a_session_given_to_the_transport_keeps_its_own_adapters() -> None:
     session = requests.Session()
     mine = session.get_adapter("https://example.com")
-    with Transport(Settings(host_url="https://example.com", access_key="k"), session=session):
+    with Pipeline(Settings(host_url="https://example.com", access_key="k"), session=session):
         assert session.get_adapter("https://example.com") is mine

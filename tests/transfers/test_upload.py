@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from sambastudio import _upload
-from sambastudio._crc import crc32_combine, crc32_of_parts
-from sambastudio._progress import TransferProgress
-from sambastudio._transport import Transport
-from sambastudio._upload import resume_upload, upload_dataset
-from sambastudio._upload_plan import Journal, PlannedFile, plan_upload
+from sambastudio._pipeline import Pipeline
 from sambastudio.errors import BadRequestError, InvalidArgumentError, UploadError
+from sambastudio.transfers import upload as _upload
+from sambastudio.transfers.crc import crc32_combine, crc32_of_parts
+from sambastudio.transfers.plan import Journal, PlannedFile, plan_upload
+from sambastudio.transfers.progress import TransferProgress
+from sambastudio.transfers.upload import resume_upload, upload_dataset
 from tests.transfers.conftest import FakeServer
 
 CHUNK = 1024
@@ -36,7 +36,7 @@ def make_tree(root: Path) -> dict[str, bytes]:
     return files
 
 
-def upload(transport: Transport, folder: Path, **kwargs: object) -> dict[str, object]:
+def upload(transport: Pipeline, folder: Path, **kwargs: object) -> dict[str, object]:
     options: dict[str, object] = {
         "name": "squad",
         "path": folder,
@@ -49,7 +49,7 @@ def upload(transport: Transport, folder: Path, **kwargs: object) -> dict[str, ob
 
 
 def test_folder_arrives_byte_identical(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     files = make_tree(tmp_path)
     seen: list[TransferProgress] = []
@@ -70,7 +70,7 @@ def test_folder_arrives_byte_identical(
 
 
 def test_single_file_and_its_digest_on_create(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     small = tmp_path / "small.jsonl"
     small.write_bytes(b'{"prompt": "hi"}\n')
@@ -83,7 +83,7 @@ def test_single_file_and_its_digest_on_create(
 
 
 def test_larger_one_part_files_are_streamed_without_a_digest(
-    transport: Transport, server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    transport: Pipeline, server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_upload, "SMALL_FILE", -1)
     files = make_tree(tmp_path)
@@ -106,7 +106,7 @@ def test_larger_one_part_files_are_streamed_without_a_digest(
     ],
 )
 def test_bad_arguments_fail_before_anything_is_created(
-    transport: Transport,
+    transport: Pipeline,
     server: FakeServer,
     tmp_path: Path,
     change: dict[str, object],
@@ -127,7 +127,7 @@ def test_bad_arguments_fail_before_anything_is_created(
 
 
 def test_a_part_corrupted_once_is_sent_again(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     data = os.urandom(4 * CHUNK)
     (tmp_path / "f.bin").write_bytes(data)
@@ -147,7 +147,7 @@ def test_a_part_corrupted_once_is_sent_again(
 
 
 def test_a_failed_part_is_retried_alone_from_its_start(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     data = os.urandom(3 * CHUNK)
     (tmp_path / "f.bin").write_bytes(data)
@@ -161,7 +161,7 @@ def test_a_failed_part_is_retried_alone_from_its_start(
 
 
 def test_a_digest_mismatch_that_persists_fails_the_upload(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     (tmp_path / "f.bin").write_bytes(os.urandom(2 * CHUNK))
     server.corrupt = lambda path, number, body: body[::-1]
@@ -173,7 +173,7 @@ def test_a_digest_mismatch_that_persists_fails_the_upload(
 
 
 def test_a_wrong_whole_file_digest_is_refused(
-    transport: Transport, server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    transport: Pipeline, server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "f.txt").write_text("small")
     create = _upload._Upload._create
@@ -188,7 +188,7 @@ def test_a_wrong_whole_file_digest_is_refused(
 
 
 def test_resume_sends_only_the_missing_parts(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     big = os.urandom(6 * CHUNK + 5)
     (tmp_path / "big.bin").write_bytes(big)
@@ -211,7 +211,7 @@ def test_resume_sends_only_the_missing_parts(
 
 
 def test_a_lost_add_dataset_answer_does_not_add_it_twice(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     (tmp_path / "f.txt").write_text("x")
     server.lose_add_answer = True
@@ -224,7 +224,7 @@ def test_a_lost_add_dataset_answer_does_not_add_it_twice(
 
 
 def test_resume_upload_needs_no_dataset_details(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     (tmp_path / "big.bin").write_bytes(os.urandom(3 * CHUNK))
     server.refuse_part = lambda path, number: number == 3
@@ -238,13 +238,13 @@ def test_resume_upload_needs_no_dataset_details(
     assert server.put_parts.count(("big.bin", 1)) == 1
 
 
-def test_resume_upload_without_an_interrupted_upload(transport: Transport, tmp_path: Path) -> None:
+def test_resume_upload_without_an_interrupted_upload(transport: Pipeline, tmp_path: Path) -> None:
     with pytest.raises(UploadError, match="no interrupted upload"):
         resume_upload(transport, name="squad", path=tmp_path)
 
 
 def test_a_changed_file_starts_the_upload_over(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     target = tmp_path / "f.bin"
     target.write_bytes(os.urandom(3 * CHUNK))
@@ -288,7 +288,7 @@ def test_crc32_combine_matches_zlib() -> None:
 
 
 def test_a_wrong_whole_file_crc_reported_on_completion_is_refused(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     """The server says it assembled other bytes than the parts' crc32s combine to."""
     (tmp_path / "big.bin").write_bytes(os.urandom(3 * CHUNK + 1))
@@ -300,7 +300,7 @@ def test_a_wrong_whole_file_crc_reported_on_completion_is_refused(
 
 
 def test_the_right_whole_file_crc_reported_on_completion_is_accepted(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     data = os.urandom(3 * CHUNK + 1)
     (tmp_path / "big.bin").write_bytes(data)
@@ -312,7 +312,7 @@ def test_the_right_whole_file_crc_reported_on_completion_is_accepted(
 
 @pytest.mark.parametrize("change", ["append", "truncate"])
 def test_a_file_modified_while_it_is_uploaded_fails_the_upload(
-    transport: Transport, server: FakeServer, tmp_path: Path, change: str
+    transport: Pipeline, server: FakeServer, tmp_path: Path, change: str
 ) -> None:
     target = tmp_path / "big.bin"
     target.write_bytes(os.urandom(4 * CHUNK))
@@ -336,7 +336,7 @@ def test_a_file_modified_while_it_is_uploaded_fails_the_upload(
 
 
 def test_resume_checks_the_parts_the_server_lists_against_the_journal(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     """A part the server holds with other bytes than the journal recorded is sent again."""
     big = os.urandom(4 * CHUNK)
@@ -356,7 +356,7 @@ def test_resume_checks_the_parts_the_server_lists_against_the_journal(
 
 
 def test_the_journal_is_removed_after_a_success(
-    transport: Transport, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
     (tmp_path / "big.bin").write_bytes(os.urandom(3 * CHUNK))
     server.refuse_part = lambda path, number: number == 3

@@ -13,7 +13,12 @@ from sambastudio._pagination import Pager
 from sambastudio.resources import Job, Model, Project
 from sambastudio.resources.admin import Admin, Feature, ResourceUsage
 from sambastudio.resources.api_keys import ApiKey, EndpointApiKeys
-from sambastudio.resources.endpoints import Endpoint, Endpoints, ProjectEndpoints
+from sambastudio.resources.endpoints import (
+    Endpoint,
+    Endpoints,
+    EndpointStatus,
+    ProjectEndpoints,
+)
 from sambastudio.resources.notifications import Notification, Notifications
 from sambastudio.resources.predictions import Prediction
 from sambastudio.resources.streaming import TokenStream
@@ -37,7 +42,7 @@ def endpoints(client: Client, project: Project, model: Model) -> None:
     assert_type(endpoint.stop(), Endpoint)
     assert_type(endpoint.refresh(), Endpoint)
     assert_type(endpoint.delete(), None)
-    assert_type(endpoint.status, str | None)
+    assert_type(endpoint.status, EndpointStatus | None)
     assert_type(endpoint.instances, int | None)
     assert_type(endpoint.openai_base_url, str)
 

@@ -30,15 +30,15 @@ import attrs
 import requests
 
 from sambastudio._limits import DEFAULT_LIMITS, ExtractBudget, Limits, check_archive_size
-from sambastudio._progress import ProgressCallback, ProgressReporter
+from sambastudio._pipeline import Pipeline
 from sambastudio._routes import WireRequest
-from sambastudio._transport import Transport
 from sambastudio.errors import (
     APIConnectionError,
     InvalidArgumentError,
     UnsafeArchiveError,
     error_from_response,
 )
+from sambastudio.transfers.progress import ProgressCallback, ProgressReporter
 
 CHUNK_SIZE = 1 << 20
 _RESUMES = 5
@@ -121,7 +121,7 @@ def _strong_etag(response: requests.Response) -> str | None:
 
 
 def _open(
-    transport: Transport, request: WireRequest, offset: int, etag: str | None = None
+    pipeline: Pipeline, request: WireRequest, offset: int, etag: str | None = None
 ) -> requests.Response:
     """GET from ``offset`` on; a 416 (nothing left after ``offset``) restarts from zero.
 
@@ -135,19 +135,19 @@ def _open(
         headers["Range"] = f"bytes={offset}-"
         if etag:
             headers["If-Range"] = etag
-    response = transport.send(
+    response = pipeline.send(
         attrs.evolve(request, headers=headers), stream=True, raise_for_status=False
     )
     if response.status_code == 416 and offset:
         response.close()
-        return _open(transport, request, 0)
+        return _open(pipeline, request, 0)
     if response.status_code >= 400:
         raise error_from_response(response)
     return response
 
 
 def download_to_dir(
-    transport: Transport,
+    pipeline: Pipeline,
     wire_request: WireRequest,
     dest_dir: str | os.PathLike[str],
     *,
@@ -173,7 +173,7 @@ def download_to_dir(
     try:
         for _ in range(_RESUMES + 1):
             offset = partial.stat().st_size if partial.exists() else 0
-            with _open(transport, wire_request, offset, etag) as response:
+            with _open(pipeline, wire_request, offset, etag) as response:
                 if response.status_code != 206:
                     offset = 0  # the server sent everything again
                 etag = _strong_etag(response)
@@ -220,7 +220,7 @@ def download_to_dir(
         os.replace(partial, final)  # atomic: the final name only ever holds a whole file
         return final
     try:
-        safe_extract(partial, dest, transport.settings.limits)
+        safe_extract(partial, dest, pipeline.settings.limits)
     finally:
         partial.unlink()
     return dest

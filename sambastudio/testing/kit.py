@@ -8,11 +8,11 @@ chance:
   and access key (its ids, keys and timestamps follow);
 - waiters run on an :class:`InstantClock`: sleeping moves the emulator's time at once, so
   polls happen in the same order in the recording and in every replay, and nobody waits;
-- multipart boundaries (urllib3's ``choose_boundary``) are pinned by
-  :func:`pinned_randomness`: they travel in request bodies the matcher compares. Endpoint
-  API keys the client draws at random need no pinning: the scrubber names a key the client
-  sends by its rank (``<api-key:sent-1>``), not by its value, so a replay's new random key
-  matches the recorded one.
+- endpoint API keys the client draws at random need no pinning: the scrubber names a key
+  the client sends by its rank (``<api-key:sent-1>``), not by its value, so a replay's new
+  random key matches the recorded one. Multipart boundaries, chosen at random by the
+  client too, are rewritten to :data:`MULTIPART_BOUNDARY` by the scrubber, on recording
+  and before matching.
 
 The emulator is imported only inside :func:`deterministic_emulator`: this module is loaded
 with the pytest plugin, in test runs that may not have the ``emulator`` extra.
@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final, Literal
-from unittest import mock
 
 import attrs
 
@@ -36,8 +35,6 @@ EPOCH: Final = 1_735_689_600.0
 EMULATOR_SEED: Final = 0
 EMULATOR_ACCESS_KEY: Final = "sambastudio-testing-access-key"
 """The recording emulator admin's key: fixed, public, and scrubbed from cassettes anyway."""
-
-MULTIPART_BOUNDARY: Final = "sambastudio-testing-boundary"
 
 EMULATOR_EXTRA_MISSING: Final = (
     "the SambaStudio emulator needs its optional dependencies (FastAPI, uvicorn): "
@@ -106,9 +103,9 @@ def deterministic_emulator(**options: Any) -> Iterator[Emulator]:
 
 @contextmanager
 def pinned_randomness() -> Iterator[None]:
-    """Multipart boundaries made by the client are a fixed value, so upload bodies repeat.
+    """Kept for test suites written against earlier releases; it has nothing left to pin.
 
-    Endpoint API keys need no pinning (see the module's docstring).
+    Multipart boundaries are rewritten by the cassette scrubber (``MULTIPART_BOUNDARY``), and
+    endpoint API keys need no pinning (see the module's docstring).
     """
-    with mock.patch("urllib3.filepost.choose_boundary", return_value=MULTIPART_BOUNDARY):
-        yield
+    yield

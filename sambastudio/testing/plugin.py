@@ -1,4 +1,4 @@
-"""pytest plugin: a deterministic emulator, a client bound to it, and cassette scrubbing.
+"""The pytest plugin: a deterministic emulator, a client bound to it, and cassette scrubbing.
 
 Installed with the package (entry point ``pytest11``), so it loads in every pytest run:
 it imports nothing heavy here. The emulator (the ``emulator`` extra) is imported by the
@@ -28,7 +28,6 @@ Fixtures (function-scoped: each test gets a fresh, identical world):
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -37,93 +36,27 @@ import pytest
 
 if TYPE_CHECKING:
     from sambastudio._client import Client
-    from sambastudio._scrub import (
-        ACCESS_KEY_PLACEHOLDER,
-        PLACEHOLDER_HOST,
-        Scrubber,
-        is_placeholder,
-        scan_cassettes,
-    )
-    from sambastudio._testkit import (
-        EMULATOR_ACCESS_KEY,
-        EMULATOR_SEED,
-        EPOCH,
-        MULTIPART_BOUNDARY,
-        Flavor,
-        InstantClock,
-        Target,
-        deterministic_emulator,
-        pinned_randomness,
-    )
     from sambastudio._waiting import Clock
     from sambastudio.compat import SnSdk
     from sambastudio.emulator import Emulator
+    from sambastudio.testing.kit import Flavor, Target
 
-__all__ = [
-    "ACCESS_KEY_PLACEHOLDER",
-    "EMULATOR_ACCESS_KEY",
-    "EMULATOR_SEED",
-    "EPOCH",
-    "FLAVORS",
-    "MULTIPART_BOUNDARY",
-    "PLACEHOLDER_HOST",
-    "InstantClock",
-    "Scrubber",
-    "Target",
-    "deterministic_emulator",
-    "is_placeholder",
-    "pinned_randomness",
-    "scan_cassettes",
-    "scrubbing_config",
-]
 
 FLAVORS: Final[tuple[Flavor, ...]] = ("current", "legacy")
 LIVE: Final = "sambastudio_live"
 LIVE_FLAVOR: Final = "sambastudio_live_flavor"
 EMULATOR_ONLY: Final = "sambastudio_emulator_only"
 
-_EXPORTS: Final = {
-    "sambastudio._scrub": (
-        "ACCESS_KEY_PLACEHOLDER",
-        "PLACEHOLDER_HOST",
-        "Scrubber",
-        "is_placeholder",
-        "scan_cassettes",
-    ),
-    "sambastudio._testkit": (
-        "EMULATOR_ACCESS_KEY",
-        "EMULATOR_SEED",
-        "EPOCH",
-        "MULTIPART_BOUNDARY",
-        "InstantClock",
-        "Target",
-        "deterministic_emulator",
-        "pinned_randomness",
-    ),
-}
-"""The names this module offers from others, loaded on first use (PEP 562): the plugin is
-imported in every pytest run of every project that installs the package, so its import
-costs next to nothing; the scrubber, the routes table and the emulator kit load with the
-first fixture or name that needs them (docs/performance.md)."""
-
-
-def __getattr__(name: str) -> Any:
-    for module, names in _EXPORTS.items():
-        if name in names:
-            value = getattr(importlib.import_module(module), name)
-            globals()[name] = value
-            return value
-    raise AttributeError(f"module 'sambastudio.testing' has no attribute {name!r}")
-
 
 def scrubbing_config(host_url: str | None = None, access_key: str | None = None) -> dict[str, Any]:
     """pytest-recording/vcrpy settings for a cassette recorded from ``host_url``.
 
     Requests match on method, path, query and JSON body, each recorded answer plays once
-    (polls replay in order), and everything secret is replaced: see ``sambastudio._scrub``.
-    Build one per cassette (the scrubber learns the secrets it meets).
+    (polls replay in order), and everything secret is replaced: see
+    ``sambastudio.testing.scrubbing``. Build one per cassette (the scrubber learns the
+    secrets it meets).
     """
-    from sambastudio._scrub import ACCESS_KEY_PLACEHOLDER, Scrubber
+    from sambastudio.testing.scrubbing import ACCESS_KEY_PLACEHOLDER, Scrubber
 
     secrets = {access_key: ACCESS_KEY_PLACEHOLDER} if access_key else {}
     scrubber = Scrubber([host_url] if host_url else [], secrets)
@@ -220,19 +153,17 @@ def sambastudio_emulator(
     """A fresh emulator on a frozen clock (``emu.clock.advance(s)`` moves it)."""
     if request.config.getoption(LIVE, default=False):
         pytest.skip("needs the emulator, and --sambastudio-live points at a real server")
-    from sambastudio._testkit import deterministic_emulator
+    from sambastudio.testing.kit import deterministic_emulator
 
     with deterministic_emulator(**sambastudio_emulator_options) as emulator:
         yield emulator
 
 
 @pytest.fixture
-def sambastudio_target(
-    request: pytest.FixtureRequest, sambastudio_flavor: Flavor
-) -> Iterator[Target]:
+def sambastudio_target(request: pytest.FixtureRequest, sambastudio_flavor: Flavor) -> Target:
     """The emulator, a cassette or a live server (see the module's docstring)."""
-    from sambastudio._scrub import ACCESS_KEY_PLACEHOLDER, PLACEHOLDER_HOST
-    from sambastudio._testkit import Target, pinned_randomness
+    from sambastudio.testing.kit import Target
+    from sambastudio.testing.scrubbing import ACCESS_KEY_PLACEHOLDER, PLACEHOLDER_HOST
 
     target: Target
     if request.config.getoption(LIVE, default=False):
@@ -249,8 +180,7 @@ def sambastudio_target(
             tenant="default",
             emulator=emulator,
         )
-    with pinned_randomness():
-        yield target
+    return target
 
 
 @pytest.fixture
@@ -260,7 +190,7 @@ def sambastudio_clock(sambastudio_target: Target) -> Clock:
         from sambastudio._waiting import SYSTEM_CLOCK
 
         return SYSTEM_CLOCK
-    from sambastudio._testkit import InstantClock
+    from sambastudio.testing.kit import InstantClock
 
     emulator = sambastudio_target.emulator
     return InstantClock(emulator.clock if emulator is not None else None)
@@ -318,6 +248,6 @@ def _live_target(flavor: Flavor) -> Target:
             "--sambastudio-live needs SAMBASTUDIO_HOST_URL and SAMBASTUDIO_ACCESS_KEY"
         )
     tenant = os.environ.get("SAMBASTUDIO_TENANT") or None
-    from sambastudio._testkit import Target
+    from sambastudio.testing.kit import Target
 
     return Target("live", url.rstrip("/"), key, flavor, tenant=tenant)

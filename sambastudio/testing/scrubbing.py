@@ -46,6 +46,10 @@ ACCESS_KEY_PLACEHOLDER: Final = "<access-key>"
 
 REDACTED: Final = "<redacted>"
 
+MULTIPART_BOUNDARY: Final = "sambastudio-testing-boundary"
+"""Every multipart body's boundary, as recorded: clients choose a random one per request."""
+_BOUNDARY = re.compile(r"boundary=([^;\s]+)")
+
 _PLACEHOLDER = re.compile(r"<[a-z0-9_-]+(?::(?:[0-9a-f]{8}|sent-[0-9]+))?>")
 
 REQUEST_HEADERS: Final = frozenset(
@@ -92,6 +96,24 @@ class RecordedRequest(Protocol):
     def __init__(self, method: str, uri: str, body: Any, headers: Any) -> None: ...
 
 
+def _fixed_boundary(
+    headers: dict[str, str], body: bytes | str | None
+) -> tuple[dict[str, str], bytes | str | None]:
+    """A multipart request with :data:`MULTIPART_BOUNDARY` as its boundary, so that its body
+    is the same in every recording and matches in every replay."""
+    for name, value in headers.items():
+        found = _BOUNDARY.search(value) if name.lower() == "content-type" else None
+        if found is None or found.group(1) == MULTIPART_BOUNDARY:
+            continue
+        chosen = found.group(1)
+        headers = {**headers, name: value.replace(chosen, MULTIPART_BOUNDARY)}
+        if isinstance(body, bytes):
+            body = body.replace(chosen.encode(), MULTIPART_BOUNDARY.encode())
+        elif isinstance(body, str):
+            body = body.replace(chosen, MULTIPART_BOUNDARY)
+    return headers, body
+
+
 def _body_bytes(body: Any) -> bytes | str | None:
     """A request body as one value: vcrpy keeps a streamed one (an upload part) as an
     iterator, which its YAML cannot load back."""
@@ -136,6 +158,7 @@ class Scrubber:
             if name.lower() in REQUEST_HEADERS
         }
         body = _body_bytes(request.body)
+        headers, body = _fixed_boundary(headers, body)
         return type(request)(
             method=request.method,
             uri=self._uri(request.uri),

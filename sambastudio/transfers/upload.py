@@ -16,7 +16,7 @@ complete_folder_upload → add_dataset. What this module promises, and how:
   one-part file, read before its create. For the others the whole-file crc32 is derived
   from the part crcs (``crc32_combine``) and compared with the one the server reports on
   completion.
-* **Per-part retries**: every request goes through the transport's retry with backoff; a
+* **Per-part retries**: every request goes through the pipeline's retry with backoff; a
   part is retried on its own and never restarts its file.
 * **Resume**: a small append-only journal (JSON lines in the user's cache dir, keyed by the
   dataset name and the folder's absolute path) records the ids and each acknowledged part's
@@ -37,14 +37,20 @@ from typing import Any, TypeVar
 
 import attrs
 
-from sambastudio._crc import crc32, crc32_of_parts, crc_hex, fast_crc32
 from sambastudio._overrides import answer_of
-from sambastudio._progress import ProgressCallback, ProgressReporter
+from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
 from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
+from sambastudio._response import json_body
 from sambastudio._routes import ROUTES, Route
-from sambastudio._transport import RETRY_STATUSES, Transport, json_body
-from sambastudio._upload_plan import (
+from sambastudio.errors import (
+    APIStatusError,
+    InvalidArgumentError,
+    NotFoundError,
+    UploadError,
+)
+from sambastudio.transfers.crc import crc32, crc32_of_parts, crc_hex, fast_crc32
+from sambastudio.transfers.plan import (
     DEFAULT_CHUNK_SIZE,
     Journal,
     Json,
@@ -55,12 +61,7 @@ from sambastudio._upload_plan import (
     UploadPlan,
     plan_upload,
 )
-from sambastudio.errors import (
-    APIStatusError,
-    InvalidArgumentError,
-    NotFoundError,
-    UploadError,
-)
+from sambastudio.transfers.progress import ProgressCallback, ProgressReporter
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -80,6 +81,7 @@ JOB_TYPES = ("train", "evaluation", "batch_predict")
 _RETRIES = 5
 """Retries per request of the upload flow: a big upload makes thousands of requests, so the
 client default (2) would let one unlucky part fail an hours-long transfer."""
+_OPTIONS = RequestOptions(max_retries=_RETRIES)
 _RETRY_STATUSES = RETRY_STATUSES | {500}
 """What the upload flow retries: a repeated part, file or folder request is harmless."""
 _MISMATCH_RETRIES = 2
@@ -124,7 +126,7 @@ class PartStream:
     with its crc32 computed on the way: one read of the bytes, in cache-sized blocks.
 
     It is sized (requests sends a Content-Length) and rewinds to its start, which the
-    transport does before it sends the part again.
+    pipeline does before it sends the part again.
     """
 
     def __init__(self, file: PlannedFile, part: PartRange) -> None:
@@ -168,13 +170,13 @@ class PartStream:
         return crc_hex(self._crc)
 
 
-def _send(transport: Transport, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
+def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
     """One request of the upload flow, its JSON answer as a dict.
 
-    ``retry_safe`` lets the transport repeat a POST whose repetition only leaves an unused
-    reservation behind (a folder or a file upload nobody completes). The transport leaves a
+    ``retry_safe`` lets the pipeline repeat a POST whose repetition only leaves an unused
+    reservation behind (a folder or a file upload nobody completes). The pipeline leaves a
     500 alone, since a server may fail after acting; every repeatable request of the upload
-    flow is harmless to send again, so a 500 is retried here too (the transport still
+    flow is harmless to send again, so a 500 is retried here too (the pipeline still
     retries only what is idempotent or ``retry_safe``).
     """
     if retry_safe:
@@ -182,7 +184,7 @@ def _send(transport: Transport, route: Route, *, retry_safe: bool = False, **arg
     request = route.bind(**args)
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
-    response = transport.send(request, max_retries=_RETRIES, retry_statuses=_RETRY_STATUSES)
+    response = pipeline.send(request, options=_OPTIONS, retry_statuses=_RETRY_STATUSES)
     body = answer_of(route, json_body(response))
     return body if isinstance(body, dict) else {}
 
@@ -212,11 +214,11 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
         raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
 
 
-def _resolve_apps(transport: Transport, routes: Routes, apps: Sequence[str]) -> list[str]:
+def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> list[str]:
     """The ids of ``apps`` (names or ids), or an error naming the unknown ones."""
     if not apps or isinstance(apps, str):
         raise InvalidArgumentError("apps", "apps must be a non-empty list of app names or ids")
-    known = _send(transport, routes["list_apps"]).get("apps") or []
+    known = _send(pipeline, routes["list_apps"]).get("apps") or []
     by_key = {str(app.get(k)): str(app.get("id")) for app in known for k in ("id", "name")}
     unknown = [app for app in apps if app not in by_key]
     if unknown:
@@ -225,9 +227,9 @@ def _resolve_apps(transport: Transport, routes: Routes, apps: Sequence[str]) -> 
     return list(dict.fromkeys(by_key[app] for app in apps))
 
 
-def _find_dataset(transport: Transport, routes: Routes, name: str) -> list[str]:
+def _find_dataset(pipeline: Pipeline, routes: Routes, name: str) -> list[str]:
     try:
-        body = _send(transport, routes["search_dataset"], dataset_name=name)
+        body = _send(pipeline, routes["search_dataset"], dataset_name=name)
     except NotFoundError:
         return []
     return ids_in_search(body, "dataset_id")
@@ -238,7 +240,7 @@ def _find_dataset(transport: Transport, routes: Routes, name: str) -> list[str]:
 class _Upload:
     """One attempt at moving a plan's bytes into a folder upload on the server."""
 
-    transport: Transport
+    pipeline: Pipeline
     routes: Routes
     plan: UploadPlan
     journal: Journal
@@ -275,7 +277,7 @@ class _Upload:
         """The parts the server holds with the size and crc32 the journal recorded."""
         try:
             status = _send(
-                self.transport,
+                self.pipeline,
                 self.routes["get_file_upload_status"],
                 dataset_id=self.resume.start["dataset_id"],
                 upload_id=upload_id,
@@ -291,7 +293,7 @@ class _Upload:
 
     def _create(self, file: PlannedFile, digest: str | None) -> str:
         body = _send(
-            self.transport,
+            self.pipeline,
             self.routes["create_multipart_file_upload"],
             retry_safe=True,
             folder_id=self.folder_id,
@@ -334,7 +336,7 @@ class _Upload:
         ``crc`` is the crc32 of a ``bytes`` body (a stream computes its own)."""
         for _ in range(_MISMATCH_RETRIES + 1):
             answer = _send(
-                self.transport,
+                self.pipeline,
                 self.routes["upload_part_file"],
                 file_path=file.relpath,
                 part_number=part.number,
@@ -365,7 +367,7 @@ class _Upload:
         ]
         try:
             body = _send(
-                self.transport,
+                self.pipeline,
                 self.routes["complete_multipart_file_upload"],
                 folder_id=self.folder_id,
                 file_path=file.relpath,
@@ -405,12 +407,12 @@ class _Upload:
 
 
 def _start(
-    transport: Transport, routes: Routes, plan: UploadPlan, journal: Journal, dataset: Json
+    pipeline: Pipeline, routes: Routes, plan: UploadPlan, journal: Journal, dataset: Json
 ) -> ResumeState:
     """Reserve a dataset id and open the folder upload; the journal starts afresh."""
-    dataset_id = _first(_send(transport, routes["generate_dataset_id"]), "datasetId", "dataset_id")
+    dataset_id = _first(_send(pipeline, routes["generate_dataset_id"]), "datasetId", "dataset_id")
     folder = _send(
-        transport,
+        pipeline,
         routes["create_folder_upload"],
         retry_safe=True,
         dataset_id=dataset_id,
@@ -430,7 +432,7 @@ def _start(
 
 
 def _transfer(
-    transport: Transport,
+    pipeline: Pipeline,
     routes: Routes,
     plan: UploadPlan,
     journal: Journal,
@@ -445,7 +447,7 @@ def _transfer(
         ThreadPoolExecutor(concurrency, thread_name_prefix="sambastudio-file") as files_pool,
     ):
         upload = _Upload(
-            transport,
+            pipeline,
             routes,
             plan,
             journal,
@@ -469,7 +471,7 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(transport: Transport, routes: Routes, start: Json) -> Json:
+def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
     """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
     dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
@@ -480,23 +482,23 @@ def _add_dataset(transport: Transport, routes: Routes, start: Json) -> Json:
     }
 
     def find() -> Json | None:
-        ids = _find_dataset(transport, routes, dataset["dataset_name"])
+        ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
         if len(ids) != 1:
             return None
-        info = _send(transport, routes["dataset_info"], dataset=ids[0])
+        info = _send(pipeline, routes["dataset_info"], dataset=ids[0])
         return dict(info.get("data") or info)
 
     policy: CreatePolicy[Json] = CreatePolicy(
-        send=lambda: _send(transport, routes["add_dataset"], **dataset, source=source),
+        send=lambda: _send(pipeline, routes["add_dataset"], **dataset, source=source),
         find=find,
         matches=lambda found: found.get("description") == dataset["description"],
-        attempts=transport.settings.max_retries + 1,
+        attempts=pipeline.settings.max_retries + 1,
     )
     return policy.run()
 
 
 def _run(
-    transport: Transport,
+    pipeline: Pipeline,
     routes: Routes,
     plan: UploadPlan,
     journal: Journal,
@@ -507,7 +509,7 @@ def _run(
     progress_bar: bool | None,
 ) -> Json:
     if resume is None:
-        resume = _start(transport, routes, plan, journal, dataset)
+        resume = _start(pipeline, routes, plan, journal, dataset)
     else:
         resume.start["dataset"] = dataset
     with ProgressReporter(
@@ -516,10 +518,10 @@ def _run(
         on_progress=on_progress,
         progress_bar=progress_bar,
     ) as reporter:
-        file_list = _transfer(transport, routes, plan, journal, resume, concurrency, reporter)
+        file_list = _transfer(pipeline, routes, plan, journal, resume, concurrency, reporter)
     try:
         _send(
-            transport,
+            pipeline,
             routes["complete_folder_upload"],
             dataset_id=resume.start["dataset_id"],
             folder_id=resume.start["folder_id"],
@@ -527,18 +529,18 @@ def _run(
         )
     except APIStatusError as error:
         raise UploadError(f"the server refused to close the folder upload: {error}") from error
-    added = _add_dataset(transport, routes, resume.start)
+    added = _add_dataset(pipeline, routes, resume.start)
     journal.discard()
     return added
 
 
-def _refuse_existing(transport: Transport, routes: Routes, name: str) -> None:
-    if _find_dataset(transport, routes, name):
+def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
+    if _find_dataset(pipeline, routes, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
 
 
 def upload_dataset(
-    transport: Transport,
+    pipeline: Pipeline,
     *,
     name: str,
     path: str | os.PathLike[str],
@@ -564,8 +566,8 @@ def upload_dataset(
     """
     _check_arguments(name, job_types, concurrency)
     plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(transport, routes, apps)
-    _refuse_existing(transport, routes, name)
+    app_ids = _resolve_apps(pipeline, routes, apps)
+    _refuse_existing(pipeline, routes, name)
     dataset = {
         "dataset_name": name,
         "apps": {"ids": app_ids},
@@ -581,12 +583,12 @@ def upload_dataset(
     if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
         resume = None
     return _run(
-        transport, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
+        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
     )
 
 
 def resume_upload(
-    transport: Transport,
+    pipeline: Pipeline,
     *,
     name: str,
     path: str | os.PathLike[str],
@@ -608,8 +610,8 @@ def resume_upload(
             f"the files under {str(path)!r} changed since the upload was interrupted; "
             "upload them again to start over"
         )
-    _refuse_existing(transport, routes, name)
+    _refuse_existing(pipeline, routes, name)
     dataset = resume.start["dataset"]
     return _run(
-        transport, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
+        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
     )
