@@ -122,7 +122,7 @@ def require_live(endpoint: Endpoint) -> None:
     """Refuse an endpoint known not to be Live, before anything is sent."""
     if endpoint.status is not None and endpoint.status != "Live":
         raise SambaStudioError(
-            f"{endpoint!r} is {endpoint.status}, not Live: call endpoint.wait_until_live() "
+            f"{endpoint!r} is {endpoint.status}, not Live: call endpoint.wait() "
             "first (or refresh() it if it has come up since)"
         )
 

@@ -133,7 +133,8 @@ def test_bad_input_is_refused_before_sending(
 
 def test_an_endpoint_not_live_is_refused_and_told_to_wait(client: Client, project: Project) -> None:
     endpoint = deploy(project)
-    with routes_sent(client) as sent, pytest.raises(SambaStudioError, match="wait_until_live"):
+    not_live = r"not Live: call endpoint\.wait\(\) first"
+    with routes_sent(client) as sent, pytest.raises(SambaStudioError, match=not_live):
         endpoint.chat(HELLO)
     assert sent == []
 
