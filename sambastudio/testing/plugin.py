@@ -169,7 +169,10 @@ def sambastudio_target(request: pytest.FixtureRequest, sambastudio_flavor: Flavo
     if request.config.getoption(LIVE, default=False):
         target = _live_target(request.config.getoption(LIVE_FLAVOR))
     elif _replaying(request):
-        target = Target("replay", PLACEHOLDER_HOST, ACCESS_KEY_PLACEHOLDER, sambastudio_flavor)
+        # The same tenant as when recording: the client then sends the same requests.
+        target = Target(
+            "replay", PLACEHOLDER_HOST, ACCESS_KEY_PLACEHOLDER, sambastudio_flavor, tenant="default"
+        )
     else:
         emulator: Emulator = request.getfixturevalue("sambastudio_emulator")
         target = Target(
