@@ -19,7 +19,7 @@ from sambastudio._client import Client
 from sambastudio._pipeline import Pipeline
 from sambastudio._routes import WireRequest
 from sambastudio.emulator import Emulator
-from sambastudio.resources import Dataset, Project
+from sambastudio.resources import Dataset, Job, Project
 from tests.objects.fakes import FakeClock
 
 pytest.register_assert_rewrite("tests.objects._endpoint_fixtures")
@@ -122,3 +122,28 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(Pipeline, "send", recording)
     return names
+
+
+@pytest.fixture
+def train(project: Project, make_dataset: Callable[..., Dataset]) -> Callable[..., Job]:
+    """Runs a train job to its end: ``num_iterations`` steps, a checkpoint every
+    ``save_steps``."""
+
+    def run(num_iterations: int = 10, save_steps: int = 5) -> Job:
+        job = project.jobs.create(
+            type="train",
+            name=unique("train"),
+            model=BASE_MODEL,
+            dataset=make_dataset(),
+            rdu_arch=RDU_ARCH,
+            hyperparams={"num_iterations": num_iterations, "save_steps": save_steps},
+        )
+        return job.wait(timeout=3600)
+
+    return run
+
+
+@pytest.fixture
+def trained(train: Callable[..., Job]) -> Job:
+    """A finished train job of 10 steps with checkpoints at 5 and 10."""
+    return train()

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from sambastudio._client import Client
 from sambastudio.errors import InvalidArgumentError, NotFoundError
-from sambastudio.resources import Checkpoint, Dataset, Job, Model, Project
-from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
-
-
-@pytest.fixture
-def trained(project: Project, make_dataset: Callable[..., Dataset]) -> Job:
-    job = project.jobs.create(
-        type="train",
-        name=unique("train"),
-        model=BASE_MODEL,
-        dataset=make_dataset(),
-        rdu_arch=RDU_ARCH,
-        hyperparams={"num_iterations": 10, "save_steps": 5},
-    )
-    return job.wait(timeout=3600)
+from sambastudio.resources import Checkpoint, Job, Model
+from tests.objects.conftest import unique
 
 
 def test_list_holds_named_checkpoints_with_metrics(trained: Job) -> None:

@@ -20,19 +20,6 @@ from tests.objects.fakes import FakeClock
 INJECTION = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture
-def trained(project: Project, make_dataset: Callable[..., Dataset]) -> Job:
-    job = project.jobs.create(
-        type="train",
-        name=unique("train"),
-        model=BASE_MODEL,
-        dataset=make_dataset(),
-        rdu_arch=RDU_ARCH,
-        hyperparams={"num_iterations": 10, "save_steps": 5},
-    )
-    return job.wait(timeout=3600)
-
-
 def test_a_job_shows_name_status_progress_and_times(trained: Job) -> None:
     shown = trained._repr_html_()
     assert trained.name

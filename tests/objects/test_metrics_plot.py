@@ -12,23 +12,14 @@ import pytest
 
 from sambastudio._plot import BEST_LABEL, CHECKPOINT_LABEL
 from sambastudio.errors import MissingDependencyError
-from sambastudio.resources import Dataset, Job, Project
-from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
+from sambastudio.resources import Job
 
 matplotlib.use("Agg")
 
 
 @pytest.fixture
-def trained(project: Project, make_dataset: Callable[..., Dataset]) -> Job:
-    job = project.jobs.create(
-        type="train",
-        name=unique("train"),
-        model=BASE_MODEL,
-        dataset=make_dataset(),
-        rdu_arch=RDU_ARCH,
-        hyperparams={"num_iterations": 12, "save_steps": 4},
-    )
-    return job.wait(timeout=3600)
+def trained(train: Callable[..., Job]) -> Job:
+    return train(num_iterations=12, save_steps=4)
 
 
 def test_the_figure_has_the_series_and_the_checkpoints(trained: Job) -> None:
