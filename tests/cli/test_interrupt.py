@@ -21,6 +21,15 @@ from sambastudio.emulator import Emulator, _artifacts
 from tests.cli.conftest import ARCH, DEMO_DATA, LATER, MODEL, Cli, World, unique
 from tests.cli.throttle import ThrottledProxy
 
+SAMBASTUDIO = [
+    sys.executable,
+    "-c",
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'sambastudio'; runpy.run_module('sambastudio.cli', run_name='__main__')",
+]
+"""The command, with Ctrl-C handled as in a terminal even when this test runs as a
+background job (a shell's background jobs, and so their children, ignore SIGINT)."""
+
 
 @pytest.mark.timeout(90)  # two interpreters start and stop here; a loaded machine is slow at it
 def test_sigint_stops_waiting_and_names_the_command_to_resume(
@@ -38,7 +47,7 @@ def test_sigint_stops_waiting_and_names_the_command_to_resume(
         "SNAPI_CLI_CONFIG_DIR": str(tmp_path / ".snapi"),
         "XDG_CONFIG_HOME": str(tmp_path),
     }
-    command = [sys.executable, "-m", "sambastudio.cli", "--debug", "job", "wait",
+    command = [*SAMBASTUDIO, "--debug", "job", "wait",
                "-p", world.project.id, "-j", name]  # fmt: skip
     waiting = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     assert waiting.stderr is not None
@@ -79,7 +88,7 @@ def interrupt(
 ) -> tuple[int, str]:
     """Run ``sambastudio --debug ARGS``, send SIGINT once ``ready(stderr so far)`` (checked
     every 20 ms), and return its exit code and whole stderr."""
-    command = [sys.executable, "-m", "sambastudio.cli", "--debug", *args]
+    command = [*SAMBASTUDIO, "--debug", *args]
     running = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     stderr = running.stderr
     assert stderr is not None
@@ -104,7 +113,7 @@ def interrupt(
 
 
 def rerun(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "sambastudio.cli", "--debug", *args]
+    command = [*SAMBASTUDIO, "--debug", *args]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=25)
     assert done.returncode == 0, done.stderr
     return done
