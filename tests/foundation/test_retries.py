@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import email.utils
 import io
+import logging
+import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from sambastudio._config import Settings
-from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
+from sambastudio._limits import Limits
+from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions, _Failure
 from sambastudio._routes import ROUTES, Route, WireRequest
 from sambastudio.errors import (
     APIConnectionError,
@@ -146,6 +151,39 @@ def test_retry_after_http_date_is_honoured(
     transport.send(LIST)
     assert len(sleeps) == 1
     assert 28.0 < sleeps[0] <= 30.0
+
+
+def test_retry_after_http_date_without_a_zone_counts_as_utc(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    """RFC 5322's ``-0000`` (no zone given) parses to a naive time: it is read as UTC."""
+    naive = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=30)
+    when = email.utils.format_datetime(naive)
+    assert when.endswith("-0000")
+    httpserver.expect_ordered_request("/api/projects").respond_with_json(
+        {}, status=503, headers={"Retry-After": when}
+    )
+    httpserver.expect_ordered_request("/api/projects").respond_with_json({})
+    transport.send(LIST)
+    assert len(sleeps) == 1
+    assert 28.0 < sleeps[0] <= 30.0
+
+
+def test_each_retry_is_logged_with_its_wait(
+    httpserver: HTTPServer, transport: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    fail_then_succeed(httpserver, "/api/projects", 503)
+    with caplog.at_level(logging.DEBUG, logger="sambastudio"):
+        transport.send(LIST)
+    assert "retrying GET /api/projects in 0.50 s" in caplog.messages
+
+
+def test_a_pipeline_with_options_keeps_its_sleep_and_jitter(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    fail_then_succeed(httpserver, "/api/projects", 503)
+    transport.with_options(RequestOptions(max_retries=1)).send(LIST)
+    assert sleeps == [0.5]  # the injected sleep, without jitter (random() is 0 here)
 
 
 def test_an_unreadable_retry_after_falls_back_to_backoff(
@@ -412,3 +450,78 @@ def test_a_hang_up_without_response_is_retried_only_when_idempotent(
         transport.send(wire)
     assert not isinstance(caught.value, APITimeoutError)
     assert hang_up_server.connections == connections
+
+
+def test_an_error_answer_cut_off_mid_body_is_still_its_status(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    def broken() -> Iterator[bytes]:
+        yield b'{"detail": "the database'
+        raise ConnectionAbortedError("the test server drops the connection")
+
+    httpserver.expect_request("/api/projects", method="POST").respond_with_response(
+        Response(broken(), status=500, headers={"Content-Length": "100"})
+    )
+    with pytest.raises(InternalServerError):
+        transport.send(CREATE)
+    assert sleeps == []
+
+
+def test_an_error_answer_is_bounded_by_the_error_limit_not_the_json_one(
+    httpserver: HTTPServer, make_transport: Callable[..., Pipeline]
+) -> None:
+    """An error body is only quoted: one past ``max_json_bytes`` is still the server's 400."""
+    transport = make_transport(limits=Limits(max_json_bytes=16))
+    detail = "the name must be shorter than 64 characters"
+    httpserver.expect_request("/api/projects", method="POST").respond_with_json(
+        {"detail": detail}, status=400
+    )
+    with pytest.raises(BadRequestError, match=detail):
+        transport.send(CREATE)
+
+
+def test_a_connect_timeout_is_retried_even_for_a_create(
+    make_transport: Callable[..., Pipeline], sleeps: list[float]
+) -> None:
+    """A listener whose queue is full drops new connections' SYNs: connecting times out."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        queued = [socket.socket() for _ in range(3)]
+        for connection in queued:  # without waiting: once the queue is full, a connect hangs
+            connection.setblocking(False)
+            connection.connect_ex(("127.0.0.1", port))
+        transport = make_transport(host_url=f"http://127.0.0.1:{port}", timeout=(0.2, 1.0))
+        with pytest.raises(APITimeoutError) as caught:
+            transport.send(CREATE)
+        for connection in queued:
+            connection.close()
+    assert sleeps == [0.5, 1.0]
+    assert str(caught.value).startswith(
+        f"POST http://127.0.0.1:{port}/api/projects failed after 3 attempts: timed out connecting"
+    )
+    assert str(caught.value).endswith("; timeout=(0.2, 1.0)")
+
+
+def test_a_tls_failure_is_not_retried_and_names_the_fix(
+    httpserver: HTTPServer, make_transport: Callable[..., Pipeline], sleeps: list[float]
+) -> None:
+    transport = make_transport(host_url=f"https://127.0.0.1:{httpserver.port}")
+    with pytest.raises(APIConnectionError) as caught:
+        transport.send(LIST)
+    assert sleeps == []
+    assert not isinstance(caught.value, APITimeoutError)
+    assert (
+        "failed after 1 attempt: TLS failed (for a private CA set SAMBASTUDIO_CA_BUNDLE or "
+        "verify=) ("
+    ) in str(caught.value)
+
+
+def test_an_error_among_its_own_causes_is_still_described() -> None:
+    """Wrappers can make the graph of causes loop (an error set as its cause's context)."""
+    reset = ConnectionResetError("reset by peer")
+    dropped = requests.ConnectionError(reset)
+    reset.__context__ = dropped
+    with pytest.raises(APIConnectionError, match=r"the connection dropped \(reset by peer\)"):
+        raise _Failure.of(dropped).error(LIST, "http://h/api/projects", 1, None, dropped)

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import attrs
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
@@ -229,6 +230,32 @@ def test_with_options_shares_the_session_and_leaves_the_original(transport: Pipe
     assert (quick.settings.timeout, quick.settings.max_retries) == (1.5, 0)
     assert (transport.settings.timeout, transport.settings.max_retries) == ((10.0, 60.0), 2)
     assert quick.settings.access_key == transport.settings.access_key
+
+
+def test_with_settings_keeps_the_pool_the_options_and_the_retry_policy(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    traced = transport.with_options(RequestOptions(headers={"trace-id": "t-1"}))
+    moved = traced.with_settings(attrs.evolve(traced.settings, host_url=httpserver.url_for("/v2")))
+    httpserver.expect_ordered_request("/v2/api/projects").respond_with_json({}, status=503)
+    httpserver.expect_ordered_request("/v2/api/projects").respond_with_json({"projects": []})
+    assert moved.send(LIST).json() == {"projects": []}
+    assert moved.session is transport.session
+    assert received(httpserver).headers["trace-id"] == "t-1"
+    assert sleeps == [0.5]  # the injected sleep, without jitter
+
+
+def test_request_reads_the_answer_where_the_routes_file_says(
+    httpserver: HTTPServer, transport: Pipeline
+) -> None:
+    nested = attrs.evolve(ROUTES["list_projects"], answer="data")
+    httpserver.expect_request("/api/projects").respond_with_json({"data": {"projects": []}})
+    assert transport.request(nested.bind()).json() == {"projects": []}
+
+
+def test_the_repr_names_the_settings_and_hides_the_key(transport: Pipeline) -> None:
+    assert repr(transport) == f"Pipeline({transport.settings!r})"
+    assert ACCESS_KEY not in repr(transport)
 
 
 def test_close_closes_only_a_session_it_created(recording: Callable[..., Pipeline]) -> None:
