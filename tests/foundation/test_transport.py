@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,10 +14,12 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 from urllib3.exceptions import InsecureRequestWarning
-from werkzeug import Request
+from werkzeug import Request, Response
 
 from sambastudio._config import Settings
+from sambastudio._limits import Limits
 from sambastudio._pipeline import Pipeline, RequestOptions
+from sambastudio._response import APIResponse
 from sambastudio._routes import ROUTES
 
 from .conftest import ACCESS_KEY, ENDPOINT_KEY
@@ -313,3 +316,24 @@ def test_response_json_round_trip_of_nested_body(
     body = {"hyperparams": json.dumps({"num_iterations": 10})}
     httpserver.expect_request("/api/projects").respond_with_json(body)
     assert transport.send(LIST).json() == body
+
+
+def test_the_response_hook_gets_the_time_the_limits_and_the_route_of_the_call(
+    httpserver: HTTPServer, make_transport: Callable[..., Pipeline]
+) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.05)
+        return Response('{"data": {"projects": []}}', content_type="application/json")
+
+    limits = Limits(max_json_bytes=1024)
+    transport = make_transport(limits=limits)
+    nested = attrs.evolve(ROUTES["list_projects"], answer="data")
+    httpserver.expect_request("/api/projects").respond_with_handler(slow)
+    seen: list[APIResponse] = []
+    started = time.monotonic()
+    transport.send(nested.bind(), options=RequestOptions(on_response=seen.append))
+    took = time.monotonic() - started
+    [response] = seen
+    assert 0.05 <= response.elapsed.total_seconds() <= took
+    assert response.limits == limits
+    assert response.json() == {"projects": []}
