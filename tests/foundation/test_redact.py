@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -128,6 +129,36 @@ def test_each_attempt_is_logged_at_debug(
     assert re.fullmatch(
         r"GET /api/projects -> 200 in \d+ ms \(request id req-7, attempt 2 of 3\)", lines[2][1]
     )
+
+
+def test_each_failed_attempt_is_logged_with_what_went_wrong(
+    make_transport: Callable[..., Pipeline], closed_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    transport = make_transport(host_url=f"http://127.0.0.1:{closed_port}", max_retries=1)
+    with caplog.at_level(logging.DEBUG, logger="sambastudio"), pytest.raises(APIConnectionError):
+        transport.send(LIST)
+    attempts = [m for m in caplog.messages if m.startswith("GET /api/projects -> ")]
+    assert [m.split(" in ")[0] for m in attempts] == ["GET /api/projects -> ConnectionError"] * 2
+    assert [m.split(" ms ")[1] for m in attempts] == [
+        "(request id None, attempt 1 of 2)",
+        "(request id None, attempt 2 of 2)",
+    ]
+
+
+def test_the_logged_time_is_the_attempts(
+    httpserver: HTTPServer, transport: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.05)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/api/projects").respond_with_handler(slow)
+    started = time.monotonic()
+    with caplog.at_level(logging.DEBUG, logger="sambastudio"):
+        transport.send(LIST)
+    took = time.monotonic() - started
+    [line] = [m for m in caplog.messages if m.startswith("GET /api/projects -> 200 in ")]
+    assert 50 <= int(line.split(" in ")[1].split(" ms")[0]) <= took * 1000 + 1
 
 
 def test_sambastudio_log_info_logs_requests_at_info_to_stderr(

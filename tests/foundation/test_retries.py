@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import io
-import logging
 import socket
 import threading
 import time
@@ -167,15 +166,6 @@ def test_retry_after_http_date_without_a_zone_counts_as_utc(
     transport.send(LIST)
     assert len(sleeps) == 1
     assert 28.0 < sleeps[0] <= 30.0
-
-
-def test_each_retry_is_logged_with_its_wait(
-    httpserver: HTTPServer, transport: Pipeline, caplog: pytest.LogCaptureFixture
-) -> None:
-    fail_then_succeed(httpserver, "/api/projects", 503)
-    with caplog.at_level(logging.DEBUG, logger="sambastudio"):
-        transport.send(LIST)
-    assert "retrying GET /api/projects in 0.50 s" in caplog.messages
 
 
 def test_a_pipeline_with_options_keeps_its_sleep_and_jitter(
@@ -540,17 +530,3 @@ def test_a_request_that_cannot_be_sent_is_not_retried_and_says_so(
         "the request could not be sent ("
     )
     assert (httpserver.log, sleeps) == ([], [])
-
-
-def test_each_failed_attempt_is_logged_with_what_went_wrong(
-    make_transport: Callable[..., Pipeline], closed_port: int, caplog: pytest.LogCaptureFixture
-) -> None:
-    transport = make_transport(host_url=f"http://127.0.0.1:{closed_port}", max_retries=1)
-    with caplog.at_level(logging.DEBUG, logger="sambastudio"), pytest.raises(APIConnectionError):
-        transport.send(LIST)
-    attempts = [m for m in caplog.messages if m.startswith("GET /api/projects -> ")]
-    assert [m.split(" in ")[0] for m in attempts] == ["GET /api/projects -> ConnectionError"] * 2
-    assert [m.split(" ms ")[1] for m in attempts] == [
-        "(request id None, attempt 1 of 2)",
-        "(request id None, attempt 2 of 2)",
-    ]
