@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 
@@ -12,9 +13,9 @@ from werkzeug import Request, Response
 
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline, RequestOptions
-from sambastudio._routes import ROUTES
-from sambastudio._transport import Outgoing, RefusedRedirect, _Watchdog
-from sambastudio.errors import APIConnectionError, APITimeoutError
+from sambastudio._routes import ROUTES, WireRequest
+from sambastudio._transport import Deadline, DeadlineExceeded, Outgoing, RefusedRedirect, _Watchdog
+from sambastudio.errors import APIConnectionError, APITimeoutError, BadRequestError
 
 ACCESS_KEY = "redirect-test-access-key-0123456789abcdef"
 SECRET = "the-new-endpoint-key-that-must-stay-home"
@@ -216,3 +217,99 @@ def test_a_watchdog_stood_down_cuts_nothing() -> None:
     watchdog.stand_down()
     watchdog.cut()
     assert not watchdog.fired
+
+
+def _chain(server: HTTPServer, hops: int) -> None:
+    """``/api/projects`` redirected ``hops`` times, then answered."""
+    for hop in range(hops):
+        here = "/api/projects" if hop == 0 else f"/hop/{hop}"
+        server.expect_request(here).respond_with_response(
+            Response(status=302, headers={"Location": f"/hop/{hop + 1}"})
+        )
+    server.expect_request(f"/hop/{hops}").respond_with_json({"projects": []})
+
+
+def test_ten_redirects_are_followed(home: HTTPServer) -> None:
+    _chain(home, 10)
+    response = _pipeline(home).send(ROUTES["list_projects"].bind())
+    assert response.json() == {"projects": []}
+    assert len(home.log) == 11
+
+
+def test_an_eleventh_redirect_is_refused(home: HTTPServer) -> None:
+    _chain(home, 11)
+    with pytest.raises(APIConnectionError, match=r"\(more than 10 redirects\)$"):
+        _pipeline(home).send(ROUTES["list_projects"].bind())
+    assert len(home.log) == 11
+
+
+def _slow_start(request: Request) -> Response:
+    """Headers after 0.6 s, then 16 bytes at 5 a second (3.2 s more)."""
+    time.sleep(0.6)
+    return _trickle_every(0.2)
+
+
+def _trickle_every(seconds: float) -> Response:
+    def one_byte_at_a_time() -> Iterator[bytes]:
+        for byte in b'{"projects": []}':
+            time.sleep(seconds)
+            yield bytes([byte])
+
+    return Response(one_byte_at_a_time(), content_type="application/json")
+
+
+def test_the_deadline_of_a_call_counts_from_its_start(home: HTTPServer) -> None:
+    home.expect_request("/api/projects").respond_with_handler(_slow_start)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _pipeline(home, max_retries=0, timeout=1).send(ROUTES["list_projects"].bind())
+    assert time.monotonic() - started < 1.4  # 1 s from the start, not 1 s from the headers
+
+
+def test_the_error_body_of_a_streamed_call_is_read_within_the_deadline(home: HTTPServer) -> None:
+    home.expect_request("/api/projects").respond_with_response(
+        Response(
+            (bytes([b]) for b in b'{"detail": "no"}' if time.sleep(0.25) is None),
+            status=400,
+            content_type="application/json",
+        )
+    )
+    started = time.monotonic()
+    with pytest.raises(BadRequestError):
+        _pipeline(home, max_retries=0, timeout=1).send(ROUTES["list_projects"].bind(), stream=True)
+    assert time.monotonic() - started < 1.8  # cut at 1 s; read whole it would take 4 s
+
+
+def _upload_part(body: bytes) -> WireRequest:
+    return ROUTES["upload_part_file"].bind(
+        file_path="a.bin", part_number=1, upload_id="u", folder_id="f", file=io.BytesIO(body)
+    )
+
+
+def test_an_uploads_deadline_counts_from_its_response(home: HTTPServer) -> None:
+    """Sending a part takes as long as its size needs: the answer gets the whole timeout."""
+    part = _upload_part(b"part")
+    home.expect_request(part.path, method="PUT").respond_with_handler(
+        lambda request: (time.sleep(0.6), _trickle_every(0.05))[1]
+    )
+    response = _pipeline(home, max_retries=0, timeout=1).send(part)
+    assert response.json() == {"projects": []}  # 0.6 s + 0.8 s: past 1 s from the start
+
+
+def test_an_uploads_answer_is_still_bounded_by_the_deadline(home: HTTPServer) -> None:
+    part = _upload_part(b"part")
+    home.expect_request(part.path, method="PUT").respond_with_handler(
+        lambda request: _trickle_every(0.25)
+    )
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _pipeline(home, max_retries=0, timeout=1).send(part)
+    assert time.monotonic() - started < 1.8
+
+
+def test_a_passed_deadline_allows_no_further_step() -> None:
+    """Between redirect hops, or before a body is read: the user is told which deadline."""
+    passed = Deadline(1.0, 1.0, time.monotonic() - 0.001)
+    with pytest.raises(DeadlineExceeded) as caught:
+        passed.step()
+    assert str(caught.value) == "the deadline passed before the response arrived"

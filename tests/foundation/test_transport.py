@@ -337,3 +337,9 @@ def test_the_response_hook_gets_the_time_the_limits_and_the_route_of_the_call(
     assert 0.05 <= response.elapsed.total_seconds() <= took
     assert response.limits == limits
     assert response.json() == {"projects": []}
+
+
+def test_options_left_out_fall_back_to_the_base() -> None:
+    base = RequestOptions(timeout=2.0, max_retries=1, headers={"trace-id": "t"})
+    assert RequestOptions().over(base) == base
+    assert RequestOptions(timeout=3.0).over(base).timeout == 3.0
