@@ -245,6 +245,17 @@ def test_no_secret_appears_in_logs_reprs_or_errors(
     assert "user code logs ***" in caplog.text
 
 
+def test_a_secret_sent_in_a_body_is_masked_wherever_it_is_quoted_later(
+    httpserver: HTTPServer, transport: Pipeline
+) -> None:
+    """An error, a log line, a bug's traceback on the CLI: all go through ``mask_text``."""
+    password = "only-this-test-sends-this-password"  # never remembered by another test
+    login = ROUTES["login"].bind(server=httpserver.url_for("/"), username="u", password=password)
+    httpserver.expect_request("/api/login", method="POST").respond_with_json({"key": "k"})
+    transport.send(login)
+    assert mask_text(f"KeyError: {password!r}") == "KeyError: '***'"
+
+
 def test_sambastudio_log_shows_shadowing_at_resolve_time(
     capsys: pytest.CaptureFixture[str], sambastudio_log_level: None
 ) -> None:
