@@ -22,6 +22,8 @@ from sambastudio._redact import (
     redact_headers,
     redact_json,
     remember_secret,
+    secret_header_values,
+    secret_json_values,
 )
 from sambastudio._routes import ROUTES
 from sambastudio.errors import APIConnectionError, APIStatusError
@@ -99,6 +101,32 @@ def test_mask_text_masks_given_and_remembered_values_anywhere() -> None:
 def test_values_too_short_to_be_keys_are_not_masked_everywhere() -> None:
     remember_secret("k")
     assert mask_text("lookup the kind", ["ab"]) == "lookup the kind"
+
+
+def test_the_secret_values_of_headers_are_the_credentials_alone() -> None:
+    headers = {
+        "key": "platform-key-0123",
+        "Authorization": "Bearer endpoint-key-0123",
+        "Cookie": "  ",
+        "User-Agent": "sambastudio/1.0 python/3.11",
+    }
+    assert secret_header_values(headers) == ["platform-key-0123", "endpoint-key-0123"]
+
+
+def test_the_secret_values_of_a_body_are_found_at_any_depth() -> None:
+    body = {
+        "name": "demo",
+        "password": "a-password-0123",
+        "key": 5,  # not a string: no value to mask
+        "aws": {"credentials": [{"secret_access_key": "aws-secret-0123"}]},
+    }
+    assert secret_json_values(body) == ["a-password-0123", "aws-secret-0123"]
+
+
+def test_eight_characters_are_enough_to_be_remembered() -> None:
+    remember_secret(" 8-chars# ")  # a value only this test uses
+    remember_secret("7-chars")
+    assert mask_text("sent 8-chars# and 7-chars") == "sent *** and 7-chars"
 
 
 @pytest.fixture
