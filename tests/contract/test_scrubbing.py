@@ -169,6 +169,26 @@ def test_a_secret_met_in_a_field_is_replaced_in_text_later() -> None:
     assert json.loads(answer["body"]["string"]) == {"detail": "<password> is wrong"}
 
 
+def test_empty_secret_fields_become_their_own_placeholders() -> None:
+    body = json.dumps({"password": "", "api_key": ""})
+    scrubbed = scrubber().request(request(f"{HOST}/api/x", body))
+    assert json.loads(scrubbed.body) == {"password": "<password>", "api_key": "<api-key:sent-1>"}
+
+
+def test_a_changed_document_is_written_compactly_and_keeps_its_characters() -> None:
+    body = json.dumps({"name": "café", "password": "hunter2"}, ensure_ascii=False)
+    scrubbed = scrubber().request(request(f"{HOST}/api/x", body))
+    assert scrubbed.body.decode() == '{"name":"café","password":"<password>"}'
+
+
+def test_json_lines_and_events_are_scrubbed_line_by_line() -> None:
+    lines = f'{{"api_key": "{ENDPOINT_KEY}"}}\ndata: {{"api_key": "{ENDPOINT_KEY}"}}\n\n'
+    scrubbed = scrubber().response(response(lines))["body"]["string"]
+    key = json.loads(scrubbed.split("\n")[0])["api_key"]
+    assert scrubbed == f'{{"api_key":"{key}"}}\ndata: {{"api_key":"{key}"}}\n\n'
+    assert key.startswith("<api-key:")
+
+
 def test_credential_headers_that_are_placeholders_already_stay() -> None:
     headers = {"key": ACCESS_KEY_PLACEHOLDER, "Authorization": "Bearer <api-key:sent-1>"}
     assert dict(Scrubber().request(request(f"{HOST}/x", **headers)).headers) == headers

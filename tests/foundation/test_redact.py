@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -124,9 +125,10 @@ def test_the_secret_values_of_a_body_are_found_at_any_depth() -> None:
 
 
 def test_eight_characters_are_enough_to_be_remembered() -> None:
-    remember_secret(" 8-chars# ")  # a value only this test uses
-    remember_secret("7-chars")
-    assert mask_text("sent 8-chars# and 7-chars") == "sent *** and 7-chars"
+    eight, seven = uuid.uuid4().hex[:8], uuid.uuid4().hex[:7]  # values no run has remembered
+    remember_secret(f" {eight} ")
+    remember_secret(seven)
+    assert mask_text(f"sent {eight} and {seven}") == f"sent *** and {seven}"
 
 
 @pytest.fixture
@@ -277,7 +279,7 @@ def test_a_secret_sent_in_a_body_is_masked_wherever_it_is_quoted_later(
     httpserver: HTTPServer, transport: Pipeline
 ) -> None:
     """An error, a log line, a bug's traceback on the CLI: all go through ``mask_text``."""
-    password = "only-this-test-sends-this-password"  # never remembered by another test
+    password = f"password-{uuid.uuid4()}"  # a value no run has remembered
     login = ROUTES["login"].bind(server=httpserver.url_for("/"), username="u", password=password)
     httpserver.expect_request("/api/login", method="POST").respond_with_json({"key": "k"})
     transport.send(login)
