@@ -23,7 +23,7 @@ class Hostile:
     sent: list[int] = field(default_factory=list)
 
 
-def _read_request(conn: socket.socket) -> None:
+def read_request(conn: socket.socket) -> None:
     data = b""
     while b"\r\n\r\n" not in data:
         more = conn.recv(65536)
@@ -61,7 +61,7 @@ def _answer(
 ) -> None:
     total = 0
     try:
-        _read_request(conn)
+        read_request(conn)
         conn.sendall(
             f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
             "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
