@@ -10,6 +10,7 @@ from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Record, Resource, Routes
 from sambastudio._hints import Parent
 from sambastudio._resolve import looks_like_id, pick_one
+from sambastudio._response import APIResponse
 from sambastudio.errors import (
     InvalidArgumentError,
     NameNotFoundError,
@@ -122,6 +123,9 @@ class Checkpoints(
             if isinstance(error, NameNotFoundError):
                 raise
             raise self._not_found(key) from error
+
+    def _info(self, operation: str, /, **args: Any) -> APIResponse:
+        return self._client._look_up(operation, **args)
 
     def _list_args(self) -> dict[str, Any]:
         return {"project": self._project_id, "job": self._job_id}
