@@ -99,7 +99,7 @@ class Watchdog:
     def watch_response(self, response: requests.Response) -> None:
         """Watch a response's connection if no socket is known yet (a foreign adapter)."""
         if self._socket is None:
-            with suppress(OSError, ValueError):
+            with suppress(OSError, ValueError, AttributeError):  # AttributeError: a test double
                 # urllib3's fileno() is public; the duplicate shares the connection.
                 self._duplicate = socket.socket(fileno=os.dup(response.raw.fileno()))
                 self.watch(self._duplicate)
@@ -217,12 +217,26 @@ class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
     pass
 
 
+class _Connections:
+    """A watched pool's ``ConnectionCls``: the watched class, unless urllib3's own pool
+    class has been given another one meanwhile (a test double such as vcrpy's, which
+    replays cassettes through it): then that one, as every urllib3 pool would use."""
+
+    def __init__(self, pool: type[HTTPConnectionPool], watched: type[HTTPConnection]) -> None:
+        self._pool, self._watched = pool, watched
+        self._genuine = pool.ConnectionCls
+
+    def __get__(self, instance: object, owner: type | None = None) -> type:
+        current = self._pool.ConnectionCls
+        return self._watched if current is self._genuine else current
+
+
 class _WatchedPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedConnection
+    ConnectionCls = _Connections(HTTPConnectionPool, _WatchedConnection)
 
 
 class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+    ConnectionCls = _Connections(HTTPSConnectionPool, _WatchedHTTPSConnection)
 
 
 _WATCHED_POOLS: Final = {"http": _WatchedPool, "https": _WatchedHTTPSPool}
