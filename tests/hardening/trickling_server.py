@@ -3,20 +3,19 @@
 Each connection gets ``steady`` at once, then each of ``pieces`` after ``interval``
 seconds (:func:`bytewise` makes one piece of each byte), then the connection is closed: a
 hostile server whose every single read succeeds in time while the answer as a whole never
-ends. ``connections`` counts the requests it
-took, so a test can see how many attempts a call made.
+ends. ``connections`` counts the requests it took, so a test can see how many attempts a
+call made.
 """
 
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
-from tests.hardening.hostile_server import read_request
+from tests.hardening.hostile_server import loopback_server, read_request
 
 
 @dataclass
@@ -43,24 +42,11 @@ def trickling_server(
     *, steady: bytes, pieces: Sequence[bytes], interval: float = 0.2
 ) -> Iterator[Trickling]:
     """A server sending ``steady`` then ``pieces``, one per ``interval``."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    server = Trickling(f"http://127.0.0.1:{listener.getsockname()[1]}")
 
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            server.connections += 1
-            threading.Thread(
-                target=_answer, args=(conn, steady, pieces, interval), daemon=True
-            ).start()
+    def answer(conn: socket.socket) -> None:
+        server.connections += 1  # the URL, and so any connection, comes after ``server``
+        _answer(conn, steady, pieces, interval)
 
-    threading.Thread(target=serve, daemon=True).start()
-    try:
+    with loopback_server(answer) as url:
+        server = Trickling(url)
         yield server
-    finally:
-        listener.close()
