@@ -2,7 +2,10 @@
 
 The flow is generate_dataset_id → create_folder_upload → per file create_multipart_file_upload
 → upload_part_file (a PUT of raw bytes per part) → complete_multipart_file_upload, then
-complete_folder_upload → add_dataset. What this module promises, and how:
+complete_folder_upload → add_dataset. A model checkpoint goes the same way
+(:mod:`sambastudio.transfers.checkpoint`), with its own reservation and the import instead of
+add_dataset. The module is long because every step shares the plan, the journal and the
+pools, and the resume logic is checked by reading them together. What it promises, and how:
 
 * **Memory independent of the file size**: a part is streamed from disk in 256 KiB blocks
   as the socket takes them (:class:`PartStream`), and at most ``concurrency`` parts are on
@@ -196,6 +199,11 @@ def _first(body: Json, *keys: str) -> Any:
     return None
 
 
+def check_concurrency(concurrency: int) -> None:
+    if concurrency < 1:
+        raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
+
+
 def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> None:
     if not isinstance(name, str) or not name.strip():
         raise InvalidArgumentError("name", "the dataset name must be a non-empty string")
@@ -210,8 +218,7 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
         raise InvalidArgumentError(
             "job_types", f"unknown job type(s) {unknown}: a dataset serves {', '.join(JOB_TYPES)}"
         )
-    if concurrency < 1:
-        raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
+    check_concurrency(concurrency)
 
 
 def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> list[str]:
@@ -407,10 +414,16 @@ class _Upload:
 
 
 def _start(
-    pipeline: Pipeline, routes: Routes, plan: UploadPlan, journal: Journal, dataset: Json
+    pipeline: Pipeline,
+    routes: Routes,
+    plan: UploadPlan,
+    journal: Journal,
+    dataset: Json,
+    reserve: str,
 ) -> ResumeState:
-    """Reserve a dataset id and open the folder upload; the journal starts afresh."""
-    dataset_id = _first(_send(pipeline, routes["generate_dataset_id"]), "datasetId", "dataset_id")
+    """Reserve an id with the route ``reserve`` and open the folder upload; the journal
+    starts afresh."""
+    dataset_id = _first(_send(pipeline, routes[reserve]), "datasetId", "dataset_id")
     folder = _send(
         pipeline,
         routes["create_folder_upload"],
@@ -497,24 +510,54 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
     return policy.run()
 
 
-def _run(
+@attrs.frozen
+class FolderUpload:
+    """One upload of a plan's files into a folder on the server, and how to resume it.
+
+    ``reserve`` is the route that reserves the id the folder belongs to
+    (``generate_dataset_id`` for a dataset); ``details`` are kept in the journal with it, for
+    the request that follows the upload (``add_dataset``'s fields, say)."""
+
+    plan: UploadPlan
+    journal: Journal
+    resume: ResumeState | None
+    reserve: str
+    details: Json
+    desc: str
+
+
+def journal_for(key: str, path: str | os.PathLike[str]) -> Journal:
+    """The journal of the upload of ``path`` under ``key`` (a dataset's name, say)."""
+    return Journal(key, Path(path).expanduser().absolute())
+
+
+def resumable(journal: Journal, plan: UploadPlan) -> ResumeState | None:
+    """What an interrupted upload achieved, if its files are still the ones planned."""
+    resume = ResumeState.from_records(journal.records())
+    if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
+        return None
+    return resume
+
+
+def send_folder(
     pipeline: Pipeline,
     routes: Routes,
-    plan: UploadPlan,
-    journal: Journal,
-    resume: ResumeState | None,
-    dataset: Json,
+    upload: FolderUpload,
+    *,
     concurrency: int,
     on_progress: ProgressCallback | None,
     progress_bar: bool | None,
 ) -> Json:
+    """Send what the server lacks of ``upload``'s files and close the folder; the journal's
+    start record (``dataset_id``, ``folder_id``, ``dataset_path``, the details)."""
+    plan, journal, resume = upload.plan, upload.journal, upload.resume
     if resume is None:
-        resume = _start(pipeline, routes, plan, journal, dataset)
+        resume = _start(pipeline, routes, plan, journal, upload.details, upload.reserve)
     else:
-        resume.start["dataset"] = dataset
+        resume.start["dataset"] = upload.details
     with ProgressReporter(
         plan.total_bytes,
-        desc=f"Uploading {dataset['dataset_name']}",
+        desc=upload.desc,
         on_progress=on_progress,
         progress_bar=progress_bar,
     ) as reporter:
@@ -529,9 +572,35 @@ def _run(
         )
     except APIStatusError as error:
         raise UploadError(f"the server refused to close the folder upload: {error}") from error
-    added = _add_dataset(pipeline, routes, resume.start)
-    journal.discard()
+    return resume.start
+
+
+def _run(
+    pipeline: Pipeline,
+    routes: Routes,
+    upload: FolderUpload,
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+    progress_bar: bool | None,
+) -> Json:
+    start = send_folder(
+        pipeline,
+        routes,
+        upload,
+        concurrency=concurrency,
+        on_progress=on_progress,
+        progress_bar=progress_bar,
+    )
+    added = _add_dataset(pipeline, routes, start)
+    upload.journal.discard()
     return added
+
+
+def _dataset_upload(
+    plan: UploadPlan, journal: Journal, resume: ResumeState | None, dataset: Json
+) -> FolderUpload:
+    desc = f"Uploading {dataset['dataset_name']}"
+    return FolderUpload(plan, journal, resume, "generate_dataset_id", dataset, desc)
 
 
 def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
@@ -578,13 +647,9 @@ def upload_dataset(
         "language": language,
         "job_type": list(job_types),
     }
-    journal = Journal(name, Path(path).expanduser().absolute())
-    resume = ResumeState.from_records(journal.records())
-    if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
-        resume = None
-    return _run(
-        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
-    )
+    journal = journal_for(name, path)
+    upload = _dataset_upload(plan, journal, resumable(journal, plan), dataset)
+    return _run(pipeline, routes, upload, concurrency, on_progress, progress_bar)
 
 
 def resume_upload(
@@ -599,7 +664,7 @@ def resume_upload(
 ) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
-    journal = Journal(name, Path(path).expanduser().absolute())
+    journal = journal_for(name, path)
     resume = ResumeState.from_records(journal.records())
     if resume is None:
         raise UploadError(f"there is no interrupted upload of {str(path)!r} as {name!r} to resume")
@@ -611,7 +676,5 @@ def resume_upload(
             "upload them again to start over"
         )
     _refuse_existing(pipeline, routes, name)
-    dataset = resume.start["dataset"]
-    return _run(
-        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
-    )
+    upload = _dataset_upload(plan, journal, resume, resume.start["dataset"])
+    return _run(pipeline, routes, upload, concurrency, on_progress, progress_bar)
