@@ -73,6 +73,7 @@ __all__ = [
     "SMALL_FILE",
     "PartStream",
     "UploadPlan",
+    "check_dataset_upload",
     "plan_upload",
     "resume_upload",
     "upload_dataset",
@@ -608,6 +609,26 @@ def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
 
 
+def check_dataset_upload(
+    pipeline: Pipeline,
+    *,
+    name: str,
+    path: str | os.PathLike[str],
+    apps: Sequence[str],
+    job_types: Sequence[str],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    routes: Routes = ROUTES,
+) -> tuple[UploadPlan, list[str]]:
+    """Every check :func:`upload_dataset` makes before it creates anything, with read-only
+    requests only (the apps, the name): the plan of what it would send, and the apps' ids."""
+    _check_arguments(name, job_types, concurrency)
+    plan = plan_upload(path, chunk_size)
+    app_ids = _resolve_apps(pipeline, routes, apps)
+    _refuse_existing(pipeline, routes, name)
+    return plan, app_ids
+
+
 def upload_dataset(
     pipeline: Pipeline,
     *,
@@ -633,10 +654,16 @@ def upload_dataset(
     call for the same ``name`` and ``path`` was interrupted and the files are unchanged,
     this call resumes it and sends only the parts the server lacks.
     """
-    _check_arguments(name, job_types, concurrency)
-    plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(pipeline, routes, apps)
-    _refuse_existing(pipeline, routes, name)
+    plan, app_ids = check_dataset_upload(
+        pipeline,
+        name=name,
+        path=path,
+        apps=apps,
+        job_types=job_types,
+        chunk_size=chunk_size,
+        concurrency=concurrency,
+        routes=routes,
+    )
     dataset = {
         "dataset_name": name,
         "apps": {"ids": app_ids},
