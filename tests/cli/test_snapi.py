@@ -65,13 +65,32 @@ def test_dataset_add_from_a_source_file_after_echo_yes(
 def test_dataset_add_short_flags_and_yaml_source(cli: Cli, world: World, tmp_path: Path) -> None:
     source = tmp_path / "src.yaml"
     source.write_text(f"source_path: '{DEMO_DATA}'\n")
+    metadata = tmp_path / "meta.json"
+    metadata.write_text('{"train_filepath": "train.jsonl"}')
     name = unique("data")
     out = cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
               "-st", "localMachine", "-sf", str(source), "-d", "short", "-ft", "jsonl",
               "-u", "https://example.com/data", "-l", "english", "-af", "geography",
-              *SNAPI, input="yes\n")  # fmt: skip
+              "-mf", str(metadata), *SNAPI, input="yes\n")  # fmt: skip
     assert value(out.stdout, "Name") == name
-    assert world.client.datasets.get(name).description == "short"
+    dataset = world.client.datasets.get(name)
+    assert dataset.description == "short"
+    assert (dataset.file_type, dataset.url, dataset.language) == (
+        "jsonl",
+        "https://example.com/data",
+        "english",
+    )
+    assert dataset.metadata == {"train_filepath": "train.jsonl", "application_field": "geography"}
+
+
+def test_dataset_add_with_older_docs_dataset_path_and_list(cli: Cli, world: World) -> None:
+    name = unique("data")
+    cli("dataset", "add", "--dataset-name", name, "--apps", world.app, "--job_type", "train",
+        "--dataset-path", str(DEMO_DATA), input="yes\n")  # fmt: skip
+    listed = cli("dataset", "list", *SNAPI).stdout.split("\n\n")
+    block = next(block for block in listed if value(block, "Name") == name)
+    assert value(block, "Status") == "Available"
+    assert value(block, "Path") == world.client.datasets.get(name).path
 
 
 def test_dataset_add_not_confirmed_uploads_nothing(cli: Cli, world: World) -> None:
@@ -336,8 +355,10 @@ def test_import_model_create_uploads_a_local_checkpoint(
     out = cli("import", "model", "create", "--model-name", name, "--app", world.app,
               "--source-type", "LOCAL", "--source-path", str(tmp_path / "ckpt"),
               "--model-arch", MODEL, "--parameter-count", "1b", "--sequence-length", "8192",
-              "--vocab-size", "128256", "-ni", "--publisher", "me")  # fmt: skip
-    assert "--publisher is accepted for snapi but not sent" in out.stderr
+              "--vocab-size", "128256", "-ni", "--publisher", "me", "--description", "mine",
+              "--ignore-transformers-version")  # fmt: skip
+    for flag in ("--app", "--publisher", "--description", "--ignore-transformers-version"):
+        assert f"{flag} is accepted for snapi but not sent" in out.stderr
     imported = world.client.models.get(name)
     assert f"Importing model {name} ({imported.id})" in out.stdout
     emu.clock.advance(LATER)
