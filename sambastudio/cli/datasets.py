@@ -238,7 +238,9 @@ def check_only(client: Client, data: S3Source | Path, details: dict[str, Any]) -
         except NameNotFoundError:
             return {**would, "source_type": "aws", "source": data.uri}
         raise InvalidArgumentError("name", f"a dataset named {details['name']!r} already exists")
-    plan = client.datasets.check_upload(path=data, **details)
+    plan = client.datasets.check_upload(
+        name=details["name"], path=data, apps=details["apps"], job_types=details["job_types"]
+    )
     files = [{"path": file.relpath, "size": file.size} for file in plan.files]
     return {
         **would,

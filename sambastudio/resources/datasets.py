@@ -172,24 +172,11 @@ class Datasets(
         path: str | os.PathLike[str],
         apps: Sequence[str | App],
         job_types: Sequence[str],
-        description: str = "",
-        file_type: str = "",
-        url: str = "",
-        language: str = "",
-        metadata: Mapping[str, Any] | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
     ) -> UploadPlan:
         """Check what :meth:`create` would check, creating nothing (a dry run): the files,
-        the apps and that ``name`` is free, with read-only requests. The plan of the files
-        ``create`` would send (their paths inside the dataset and sizes)."""
-        for argument, text in (
-            ("description", description),
-            ("file_type", file_type),
-            ("url", url),
-            ("language", language),
-        ):
-            check_text(argument, text)
-        check_mapping("metadata", metadata)
+        the job types, the apps and that ``name`` is free, with read-only requests. The plan
+        of the files ``create`` would send (their paths inside the dataset and sizes)."""
         plan, _ = check_dataset_upload(
             self._client._pipeline,
             name=name,

@@ -51,15 +51,15 @@ def uploaded_checkpoint(
     check_concurrency(concurrency)
     journal = journal_for(f"models/{name}", path)  # '/' keeps it apart from dataset names
     upload = FolderUpload(
-        plan, journal, resumable(journal, plan), RESERVE, {"model_name": name}, f"Uploading {name}"
-    )
-    start = send_folder(
-        pipeline,
-        routes,
-        upload,
+        plan=plan,
+        journal=journal,
+        resume=resumable(journal, plan),
+        reserve=RESERVE,
+        details={"model_name": name},
+        desc=f"Uploading {name}",
         concurrency=concurrency,
         on_progress=on_progress,
         progress_bar=progress_bar,
     )
-    yield str(start["dataset_path"])
+    yield str(send_folder(pipeline, routes, upload)["dataset_path"])
     journal.discard()

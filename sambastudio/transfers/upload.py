@@ -511,7 +511,7 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
     return policy.run()
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class FolderUpload:
     """One upload of a plan's files into a folder on the server, and how to resume it.
 
@@ -525,6 +525,9 @@ class FolderUpload:
     reserve: str
     details: Json
     desc: str
+    concurrency: int
+    on_progress: ProgressCallback | None
+    progress_bar: bool | None
 
 
 def journal_for(key: str, path: str | os.PathLike[str]) -> Journal:
@@ -540,15 +543,7 @@ def resumable(journal: Journal, plan: UploadPlan) -> ResumeState | None:
     return resume
 
 
-def send_folder(
-    pipeline: Pipeline,
-    routes: Routes,
-    upload: FolderUpload,
-    *,
-    concurrency: int,
-    on_progress: ProgressCallback | None,
-    progress_bar: bool | None,
-) -> Json:
+def send_folder(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Json:
     """Send what the server lacks of ``upload``'s files and close the folder; the journal's
     start record (``dataset_id``, ``folder_id``, ``dataset_path``, the details)."""
     plan, journal, resume = upload.plan, upload.journal, upload.resume
@@ -559,10 +554,10 @@ def send_folder(
     with ProgressReporter(
         plan.total_bytes,
         desc=upload.desc,
-        on_progress=on_progress,
-        progress_bar=progress_bar,
+        on_progress=upload.on_progress,
+        progress_bar=upload.progress_bar,
     ) as reporter:
-        file_list = _transfer(pipeline, routes, plan, journal, resume, concurrency, reporter)
+        file_list = _transfer(pipeline, routes, plan, journal, resume, upload.concurrency, reporter)
     try:
         _send(
             pipeline,
@@ -576,32 +571,32 @@ def send_folder(
     return resume.start
 
 
-def _run(
-    pipeline: Pipeline,
-    routes: Routes,
-    upload: FolderUpload,
-    concurrency: int,
-    on_progress: ProgressCallback | None,
-    progress_bar: bool | None,
-) -> Json:
-    start = send_folder(
-        pipeline,
-        routes,
-        upload,
-        concurrency=concurrency,
-        on_progress=on_progress,
-        progress_bar=progress_bar,
-    )
-    added = _add_dataset(pipeline, routes, start)
+def _run(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Json:
+    added = _add_dataset(pipeline, routes, send_folder(pipeline, routes, upload))
     upload.journal.discard()
     return added
 
 
 def _dataset_upload(
-    plan: UploadPlan, journal: Journal, resume: ResumeState | None, dataset: Json
+    plan: UploadPlan,
+    journal: Journal,
+    resume: ResumeState | None,
+    dataset: Json,
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+    progress_bar: bool | None,
 ) -> FolderUpload:
-    desc = f"Uploading {dataset['dataset_name']}"
-    return FolderUpload(plan, journal, resume, "generate_dataset_id", dataset, desc)
+    return FolderUpload(
+        plan=plan,
+        journal=journal,
+        resume=resume,
+        reserve="generate_dataset_id",
+        details=dataset,
+        desc=f"Uploading {dataset['dataset_name']}",
+        concurrency=concurrency,
+        on_progress=on_progress,
+        progress_bar=progress_bar,
+    )
 
 
 def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
@@ -675,8 +670,9 @@ def upload_dataset(
         "job_type": list(job_types),
     }
     journal = journal_for(name, path)
-    upload = _dataset_upload(plan, journal, resumable(journal, plan), dataset)
-    return _run(pipeline, routes, upload, concurrency, on_progress, progress_bar)
+    resume = resumable(journal, plan)
+    upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(pipeline, routes, upload)
 
 
 def resume_upload(
@@ -703,5 +699,6 @@ def resume_upload(
             "upload them again to start over"
         )
     _refuse_existing(pipeline, routes, name)
-    upload = _dataset_upload(plan, journal, resume, resume.start["dataset"])
-    return _run(pipeline, routes, upload, concurrency, on_progress, progress_bar)
+    dataset = resume.start["dataset"]
+    upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(pipeline, routes, upload)

@@ -126,14 +126,19 @@ def slow() -> Iterator[Emulator]:
         yield running
 
 
+def folder_of(folder: Path, files: dict[str, bytes]) -> Path:
+    """``folder``, holding ``files`` (by name)."""
+    folder.mkdir()
+    for relpath, data in files.items():
+        (folder / relpath).write_bytes(data)
+    return folder
+
+
 def test_sigint_stops_an_upload_and_the_same_command_resumes_it(
     slow: Emulator, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
     files = {f"part-{n:02}.jsonl": f'{{"prompt": "{n}"}}\n'.encode() * 50 for n in range(16)}
-    for relpath, data in files.items():
-        (folder / relpath).write_bytes(data)
+    folder = folder_of(tmp_path / "data", files)
     name, env = unique("upload"), run_env(slow.url, slow.access_key, tmp_path)
     add = ["dataset", "add", "-n", name, "-apps", "Generative Tuning", "-j", "train",
            "--path", str(folder), "--yes"]  # fmt: skip
@@ -159,11 +164,8 @@ def test_sigint_stops_an_upload_and_the_same_command_resumes_it(
 def test_sigint_stops_a_checkpoint_upload_and_the_same_command_resumes_it(
     slow: Emulator, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "ckpt"
-    folder.mkdir()
     files = {f"shard-{n:02}.bin": bytes([n]) * 700 for n in range(16)}
-    for relpath, data in files.items():
-        (folder / relpath).write_bytes(data)
+    folder = folder_of(tmp_path / "ckpt", files)
     name, env = unique("imported"), run_env(slow.url, slow.access_key, tmp_path)
     create = ["import", "model", "create", "--model-name", name, "--source-type", "LOCAL",
               "--source-path", str(folder), "--model-arch", MODEL, "-ni"]  # fmt: skip
