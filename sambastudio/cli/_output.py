@@ -81,8 +81,19 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     )
 
 
-def show_list(items: Iterable[Any], columns: Sequence[str], *, kind: str) -> None:
-    """A table of ``items`` with ``columns`` (attribute paths), or their JSON list."""
+def show_list(
+    items: Iterable[Any],
+    columns: Sequence[str],
+    *,
+    kind: str,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """A table of ``items`` with ``columns`` (attribute paths), or their JSON list.
+
+    ``headers`` names a column where snapi's header differs from the field's name
+    (``created_at`` -> ``TIME CREATED``), in the table and, title-cased, in the blocks.
+    """
+    titles = [(headers or {}).get(column) or header(column) for column in columns]
     found = list(items)
     if cli_context().json:
         click.echo(json.dumps([dump(item) for item in found], indent=2))
@@ -90,14 +101,14 @@ def show_list(items: Iterable[Any], columns: Sequence[str], *, kind: str) -> Non
         click.echo(f"No {kind}s.")
     elif cli_context().snapi:
         blocks = (
-            "\n".join(f"{_label(column.rsplit('.', 1)[-1])} : {_text(_get(item, column))}"
-                      for column in columns)
+            "\n".join(f"{_label(title.lower().replace(' ', '_'))} : {_text(_get(item, column))}"
+                      for column, title in zip(columns, titles, strict=True))
             for item in found
         )  # fmt: skip
         click.echo("\n\n".join(blocks))
     else:
         rows = [[_cut(_text(_get(item, column)), _CELL) for column in columns] for item in found]
-        click.echo(table(rows, [header(column) for column in columns]))
+        click.echo(table(rows, titles))
 
 
 def show_one(

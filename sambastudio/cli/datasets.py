@@ -35,7 +35,9 @@ from sambastudio.cli._watch import WaitProgress
 from sambastudio.errors import InvalidArgumentError, NameNotFoundError
 from sambastudio.resources import Dataset, S3Source
 
-COLUMNS = ("name", "id", "status", "job_types", "path", "created_at")
+COLUMNS = ("name", "id", "path", "apps", "user_id", "status", "job_types", "created_at")
+SNAPI_HEADERS = {"user_id": "USER", "created_at": "TIME CREATED"}
+"""snapi's dataset list prints PATH, APPS, USER, STATUS, TIME CREATED (api-evidence §4)."""
 
 DRY_RUN = "--test: dry run, nothing was created (assumed meaning of snapi's --test; see docs)"
 
@@ -328,7 +330,7 @@ def _metadata(file: TextIO | None) -> dict[str, Any] | None:
 _delete = delete_command("dataset", find, DATASET)
 add_commands(
     dataset,
-    list_command("dataset", COLUMNS, lambda client: client.datasets.list()),
+    list_command("dataset", COLUMNS, lambda client: client.datasets.list(), headers=SNAPI_HEADERS),
     info_command("dataset", find, DATASET),
     wait_command(find, wait_for, DATASET, help="Wait until a dataset (an S3 import) is Available."),
     _delete,

@@ -99,6 +99,8 @@ class Dataset(Waitable):
     language: str | None = None
     url: str | None = None
     metadata: Any = Field(None, validation_alias=AliasChoices("dataset_metadata", "metadata"))
+    user_id: str | None = None
+    """Who added it (snapi's USER column)."""
 
     def _home(self) -> Datasets:
         return Datasets(self.client)

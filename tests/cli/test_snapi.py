@@ -90,7 +90,23 @@ def test_dataset_add_with_older_docs_dataset_path_and_list(cli: Cli, world: Worl
     listed = cli("dataset", "list", *SNAPI).stdout.split("\n\n")
     block = next(block for block in listed if value(block, "Name") == name)
     assert value(block, "Status") == "Available"
-    assert value(block, "Path") == world.client.datasets.get(name).path
+    added = world.client.datasets.get(name)
+    assert value(block, "Path") == added.path
+    assert value(block, "User") == added.user_id
+    assert value(block, "Time Created") == added.created_at.isoformat(sep=" ", timespec="seconds")
+
+
+def test_dataset_list_has_snapis_columns(cli: Cli, world: World) -> None:
+    """snapi's dataset list prints PATH, APPS, USER, STATUS, TIME CREATED (api-evidence §4)."""
+    name = unique("data")
+    cli("dataset", "add", "-n", name, "-apps", world.app, "-j", "train",
+        "--path", str(DEMO_DATA), input="yes\n")  # fmt: skip
+    lines = cli("dataset", "list").stdout.splitlines()
+    headers = lines[0].split("  ")
+    for column in ("PATH", "APPS", "USER", "STATUS", "TIME CREATED"):
+        assert column in [h.strip() for h in headers if h.strip()]
+    row = next(line for line in lines if line.startswith(name))
+    assert world.client.datasets.get(name).user_id in row
 
 
 def test_dataset_add_not_confirmed_uploads_nothing(cli: Cli, world: World) -> None:
