@@ -146,11 +146,13 @@ def list_command(
     return click.command("list", cls=Command, help=f"List {kind}s.")(callback)
 
 
-def info_command(kind: str, find: FindOne, *options: Decorator) -> Command:
-    """``info``: every field of one resource."""
+def info_command(
+    kind: str, find: FindOne, *options: Decorator, labels: Mapping[str, str] | None = None
+) -> Command:
+    """``info``: every field of one resource (``labels`` as :func:`show_one`)."""
 
     def run(**scope: Any) -> None:
-        show_one(find(cli_context().client, **scope))
+        show_one(find(cli_context().client, **scope), labels=labels)
 
     callback = _decorated(run, options)
     return click.command("info", cls=Command, help=f"Show {_a(kind)}.")(callback)

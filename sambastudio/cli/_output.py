@@ -112,11 +112,15 @@ def show_list(
 
 
 def show_one(
-    item: BaseModel | Mapping[str, Any], *, extra: Mapping[str, Any] | None = None
+    item: BaseModel | Mapping[str, Any],
+    *,
+    extra: Mapping[str, Any] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """One object as a ``Key : Value`` block (empty fields left out), or its JSON.
 
-    ``extra`` adds fields the object's dump lacks or masks (a key the user asked to see).
+    ``extra`` adds fields the object's dump lacks or masks (a key the user asked to see);
+    ``labels`` names a field where snapi's label differs from the field's (``Dataset ID``).
     """
     data = {**dump(item), **(extra or {})}
     if cli_context().json:
@@ -128,7 +132,7 @@ def show_one(
             continue
         if len(text) > _BLOCK_VALUE and isinstance(value, (dict, list)):
             text = f"({len(value)} entries; --json shows them)"
-        click.echo(f"{_label(name)} : {text}")
+        click.echo(f"{(labels or {}).get(name) or _label(name)} : {text}")
 
 
 def show_done(message: str, *, revealed: Mapping[str, str] | None = None, **data: Any) -> None:

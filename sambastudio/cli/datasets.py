@@ -38,6 +38,8 @@ from sambastudio.resources import Dataset, S3Source
 COLUMNS = ("name", "id", "path", "apps", "user_id", "status", "job_types", "created_at")
 SNAPI_HEADERS = {"user_id": "USER", "created_at": "TIME CREATED"}
 """snapi's dataset list prints PATH, APPS, USER, STATUS, TIME CREATED (api-evidence §4)."""
+SNAPI_LABELS = {"id": "Dataset ID", "time_created": "Created Time", "job_types": "Job Type"}
+"""snapi's dataset info labels, where they differ from the field's name (api-evidence §2)."""
 
 DRY_RUN = "--test: dry run, nothing was created (assumed meaning of snapi's --test; see docs)"
 
@@ -331,7 +333,7 @@ _delete = delete_command("dataset", find, DATASET)
 add_commands(
     dataset,
     list_command("dataset", COLUMNS, lambda client: client.datasets.list(), headers=SNAPI_HEADERS),
-    info_command("dataset", find, DATASET),
+    info_command("dataset", find, DATASET, labels=SNAPI_LABELS),
     wait_command(find, wait_for, DATASET, help="Wait until a dataset (an S3 import) is Available."),
     _delete,
     hidden_alias(_delete, "remove"),

@@ -58,6 +58,11 @@ def test_dataset_add_from_a_source_file_after_echo_yes(
     assert dataset.description == "capitals"
     info = cli("dataset", "info", "--dataset", name, *SNAPI).stdout
     assert value(info, "Name") == name
+    # snapi's dataset info labels (api-evidence §2), which grep-based scripts read
+    assert value(info, "Dataset ID") == dataset.id
+    assert value(info, "Job Type") == ", ".join(dataset.job_types)
+    assert value(info, "Status") == "Available"
+    assert value(info, "Created Time") == str(dataset.time_created)
     cli("dataset", "remove", "--dataset", name)
     assert name not in [d.name for d in world.client.datasets.list()]
 
