@@ -429,3 +429,16 @@ def test_each_group_help_shows_examples(cli: Cli, group: str) -> None:
     examples = help_text.split("Examples:")[1].split("Options:")[0]
     lines = [line for line in examples.splitlines() if line.strip().startswith("sambastudio")]
     assert 2 <= len(lines) <= 3, help_text
+
+
+def test_a_failure_is_printed_where_snapi_scripts_look_for_it(cli: Cli, world: World) -> None:
+    """Scripts written for snapi find errors by "error occured", status_code and
+    ``message: ...`` on stdout (api-evidence §4); stderr and the exit code stay the same."""
+    failed = cli("job", "info", "-p", world.project.name, "-j", "no-such-job", *SNAPI, code=1)
+    assert "error occured" in failed.stdout
+    assert "status_code: 404" in failed.stdout
+    message = next(line for line in failed.stdout.splitlines() if line.startswith("message: "))
+    assert "no-such-job" in message
+    assert "no-such-job" in failed.stderr
+    plain = cli("job", "info", "-p", world.project.name, "-j", "no-such-job", code=1)
+    assert plain.stdout == ""
