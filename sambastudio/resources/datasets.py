@@ -144,7 +144,7 @@ class Datasets(
         ``batch_predict``. Everything is checked before the first byte moves; an interrupted
         upload is resumed by calling again (or ``resume_upload``).
         """
-        body = upload_dataset(
+        added = upload_dataset(
             self._client._pipeline,
             name=name,
             path=path,
@@ -161,7 +161,7 @@ class Datasets(
             progress_bar=progress_bar,
             routes=self._client._routes,
         )
-        return self._from_body(body, None)
+        return self._from_answer(added)
 
     def import_from_s3(
         self,
@@ -212,7 +212,7 @@ class Datasets(
         progress_bar: bool | None = None,
     ) -> Dataset:
         """Finish an interrupted ``create`` of ``path`` as ``name``."""
-        body = resume_upload(
+        added = resume_upload(
             self._client._pipeline,
             name=name,
             path=path,
@@ -221,7 +221,7 @@ class Datasets(
             progress_bar=progress_bar,
             routes=self._client._routes,
         )
-        return self._from_body(body, None)
+        return self._from_answer(added)
 
     def delete(self, dataset: str | Dataset) -> None:
         self._client._request("delete_dataset", dataset=self._resolve(dataset))

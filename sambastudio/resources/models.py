@@ -80,8 +80,8 @@ class ModelImport(_Transfer):
     id: str = Field(validation_alias=AliasChoices("model_id", "id"))
     stage: str | None = None
 
-    def _home(self) -> _Imports:
-        return _Imports(self.client)
+    def _home(self) -> ModelImports:
+        return self.client.models.imports
 
     def model(self) -> Model:
         """The imported model."""
@@ -104,7 +104,7 @@ class ModelExport(_Transfer):
         return ModelExports(self.client)
 
     def delete(self) -> None:
-        self._request("delete_exported_model", model_id=self.model_id, model_activity_id=self.id)
+        self._send("delete_exported_model", model_id=self.model_id, model_activity_id=self.id)
 
 
 class Model(Resource):
@@ -141,7 +141,7 @@ class Model(Resource):
     def info(self, job_type: ModelJobType = "train") -> Model:
         """This model with the hyperparameters of ``job_type``, fetched fresh."""
         check_choice("job_type", job_type, MODEL_JOB_TYPES)
-        answer = self._request("model_info", model=self.id, job_type=job_type)
+        answer = self._send("model_info", model=self.id, job_type=job_type)
         return Model._from_data(object_of(answer.json()), self.client, answer)
 
     def hyperparam_specs(
@@ -167,13 +167,13 @@ class Model(Resource):
 
     def export(self, *, storage_type: str = "local") -> ModelExport:
         """Start exporting this model; ``.wait()`` on the result (owned models only)."""
-        answer = self._request("export_model", model_id=self.id, storage_type=storage_type)
+        answer = self._send("export_model", model_id=self.id, storage_type=storage_type)
         data = {"model_id": self.id, **object_of(answer.json())}
         return ModelExport._from_data(data, self.client, answer)
 
     def import_status(self) -> ModelImport:
         """The progress of this model's import."""
-        answer = self._request("import_status", model_id=self.id)
+        answer = self._send("import_status", model_id=self.id)
         return ModelImport._from_data(object_of(answer.json()), self.client, answer)
 
 
@@ -244,21 +244,17 @@ class Models(
     ) -> ModelImport:
         """Import a checkpoint from storage as a new model named ``name``; ``.wait()`` on it.
 
-        ``model`` is the model whose architecture the checkpoint has.
+        ``model`` is the model whose architecture the checkpoint has; the same as
+        ``client.models.imports.create(...)``.
         """
-        check_name("path", path)
-        check_name("name", name)
-        imports = _Imports(self._client)
-        return imports._create(
-            "import_model",
-            called=name,
-            answer=lambda answer: imports._build(object_of(answer.json()), answer),
-            model_id=self._resolve(model),
-            import_path=path,
-            import_model_name=name,
-            storage_type=storage_type,
-            steps=steps,
+        return self.imports.create(
+            model=model, path=path, name=name, storage_type=storage_type, steps=steps
         )
+
+    @property
+    def imports(self) -> ModelImports:
+        """Model imports: started with ``create`` (or ``import_model``), read with ``get``."""
+        return ModelImports(self._client)
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""
@@ -336,12 +332,43 @@ class ModelExports(
     """Exported models (``client.models.exports()``)."""
 
 
-class _Imports(
+class ModelImports(
     Collection[ModelImport],
     model=ModelImport,
     routes=Routes(info="import_status", id_arg="model_id"),
 ):
-    """Where an import's progress is read (``import_status``); never listed."""
+    """``client.models.imports``: imports in progress, by the id (or name) of the model
+    they make; the server lists none, so ``list()`` raises."""
+
+    def create(
+        self,
+        *,
+        model: str | Model,
+        path: str,
+        name: str,
+        storage_type: str = "local",
+        steps: int = 0,
+    ) -> ModelImport:
+        """Import a checkpoint from storage as a new model named ``name``; ``.wait()`` on it.
+
+        ``model`` is the model whose architecture the checkpoint has.
+        """
+        check_name("path", path)
+        check_name("name", name)
+        return self._create(
+            "import_model",
+            called=name,
+            answer=lambda answer: self._build(object_of(answer.json()), answer),
+            model_id=self._client.models.id_of(model),
+            import_path=path,
+            import_model_name=name,
+            storage_type=storage_type,
+            steps=steps,
+        )
+
+    def _resolve(self, ref: str | ModelImport) -> str:
+        # An import is known by the model it makes: its name or id resolves as the model's.
+        return ref.id if isinstance(ref, ModelImport) else self._client.models.id_of(ref)
 
     def _named(self, name: str) -> ModelImport | None:
         """The import of the model called ``name``: an import's id is its model's."""

@@ -37,11 +37,11 @@ from typing import Any, TypeVar
 
 import attrs
 
-from sambastudio._overrides import answer_of
+from sambastudio._envelopes import object_of
 from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
 from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
-from sambastudio._response import json_body
+from sambastudio._response import APIResponse
 from sambastudio._routes import ROUTES, Route
 from sambastudio.errors import (
     APIStatusError,
@@ -170,8 +170,10 @@ class PartStream:
         return crc_hex(self._crc)
 
 
-def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
-    """One request of the upload flow, its JSON answer as a dict.
+def _answer(
+    pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any
+) -> APIResponse:
+    """One request of the upload flow, its answer.
 
     ``retry_safe`` lets the pipeline repeat a POST whose repetition only leaves an unused
     reservation behind (a folder or a file upload nobody completes). The pipeline leaves a
@@ -185,7 +187,12 @@ def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args:
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
     response = pipeline.send(request, options=_OPTIONS, retry_statuses=_RETRY_STATUSES)
-    body = answer_of(route, json_body(response))
+    return APIResponse(response, response.elapsed, pipeline.settings.limits, route)
+
+
+def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
+    """One request of the upload flow, its JSON answer as a dict."""
+    body = _answer(pipeline, route, retry_safe=retry_safe, **args).json()
     return body if isinstance(body, dict) else {}
 
 
@@ -471,9 +478,10 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
+def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> APIResponse:
     """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
-    dataset's name, and the dataset found is ours only if it has the description asked."""
+    dataset's name (the answer is then dataset_info's), and the dataset found is ours only
+    if it has the description asked."""
     dataset = start["dataset"]
     source = {
         "source_type": "localMachine",
@@ -481,17 +489,19 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
         "dataset_path": start["dataset_path"],
     }
 
-    def find() -> Json | None:
+    def find() -> APIResponse | None:
         ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
         if len(ids) != 1:
             return None
-        info = _send(pipeline, routes["dataset_info"], dataset=ids[0])
-        return dict(info.get("data") or info)
+        return _answer(pipeline, routes["dataset_info"], dataset=ids[0])
 
-    policy: CreatePolicy[Json] = CreatePolicy(
-        send=lambda: _send(pipeline, routes["add_dataset"], **dataset, source=source),
+    def described(found: APIResponse) -> bool:
+        return bool(object_of(found.json()).get("description") == dataset["description"])
+
+    policy: CreatePolicy[APIResponse] = CreatePolicy(
+        send=lambda: _answer(pipeline, routes["add_dataset"], **dataset, source=source),
         find=find,
-        matches=lambda found: found.get("description") == dataset["description"],
+        matches=described,
         attempts=pipeline.settings.max_retries + 1,
     )
     return policy.run()
@@ -507,7 +517,7 @@ def _run(
     concurrency: int,
     on_progress: ProgressCallback | None,
     progress_bar: bool | None,
-) -> Json:
+) -> APIResponse:
     if resume is None:
         resume = _start(pipeline, routes, plan, journal, dataset)
     else:
@@ -556,7 +566,7 @@ def upload_dataset(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
-) -> Json:
+) -> APIResponse:
     """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer.
 
     Every check that can fail (the path, an empty folder, the job types, unknown apps, a
@@ -596,7 +606,7 @@ def resume_upload(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
-) -> Json:
+) -> APIResponse:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
     journal = Journal(name, Path(path).expanduser().absolute())
