@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound=Resource)
 T = TypeVar("T", bound=Record)
+C = TypeVar("C")
 
 
 def _declare(
@@ -277,10 +278,32 @@ class Collection(Scoped, Generic[R]):
         ``expected`` are the attributes the resource found by name must have to be ours;
         ``answer`` builds the resource from the answer (default: ``_from_answer``);
         ``repeat``, for creates idempotent by a value the client chose, see ``CreatePolicy``."""
-        build = answer or self._from_answer
-        policy: CreatePolicy[R] = CreatePolicy(
-            send=lambda: build(self._client._request(operation, **args)),
+        return self._created(
+            operation,
+            build=answer or self._from_answer,
             find=lambda: self._named(called),
+            expected=expected,
+            repeat=repeat,
+            **args,
+        )
+
+    def _created(
+        self,
+        operation: str,
+        /,
+        *,
+        build: Callable[[APIResponse], C],
+        find: Callable[[], C | None],
+        expected: Mapping[str, Any] | None = None,
+        repeat: Callable[[], C] | None = None,
+        **args: Any,
+    ) -> C:
+        """:meth:`_create` for a create that answers with another type than this
+        collection's resource (a model import, from ``Models``): ``build`` reads it from
+        the answer and ``find`` looks it up after a lost answer."""
+        policy: CreatePolicy[C] = CreatePolicy(
+            send=lambda: build(self._client._request(operation, **args)),
+            find=find,
             matches=fields_match(expected or {}),
             attempts=self._client.settings.max_retries + 1,
             clock=self._client._clock,

@@ -16,9 +16,7 @@ from sambastudio._pagination import Pager
 from sambastudio._resolve import looks_like_id
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import (
-    AmbiguousNameError,
     InvalidArgumentError,
-    NameNotFoundError,
     ResourceFailed,
 )
 from sambastudio.resources.apps import App
@@ -81,7 +79,7 @@ class ModelImport(_Transfer):
     stage: str | None = None
 
     def _home(self) -> ModelImports:
-        return self.client.models.imports
+        return ModelImports(self.client)
 
     def model(self) -> Model:
         """The imported model."""
@@ -244,17 +242,27 @@ class Models(
     ) -> ModelImport:
         """Import a checkpoint from storage as a new model named ``name``; ``.wait()`` on it.
 
-        ``model`` is the model whose architecture the checkpoint has; the same as
-        ``client.models.imports.create(...)``.
+        ``model`` is the model whose architecture the checkpoint has.
         """
-        return self.imports.create(
-            model=model, path=path, name=name, storage_type=storage_type, steps=steps
+        check_name("path", path)
+        check_name("name", name)
+        return self._created(  # a lost answer is reconciled by the new model's name
+            "import_model",
+            build=lambda answer: ModelImport._from_data(
+                object_of(answer.json()), self._client, answer
+            ),
+            find=lambda: self._import_of(name),
+            model_id=self._resolve(model),
+            import_path=path,
+            import_model_name=name,
+            storage_type=storage_type,
+            steps=steps,
         )
 
-    @property
-    def imports(self) -> ModelImports:
-        """Model imports: started with ``create`` (or ``import_model``), read with ``get``."""
-        return ModelImports(self._client)
+    def _import_of(self, name: str) -> ModelImport | None:
+        """The import of the one model called ``name`` (an import's id is its model's)."""
+        model = self._named(name)
+        return None if model is None else model.import_status()
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""
@@ -337,43 +345,9 @@ class ModelImports(
     model=ModelImport,
     routes=Routes(info="import_status", id_arg="model_id"),
 ):
-    """``client.models.imports``: imports in progress, by the id (or name) of the model
-    they make; the server lists none, so ``list()`` raises."""
-
-    def create(
-        self,
-        *,
-        model: str | Model,
-        path: str,
-        name: str,
-        storage_type: str = "local",
-        steps: int = 0,
-    ) -> ModelImport:
-        """Import a checkpoint from storage as a new model named ``name``; ``.wait()`` on it.
-
-        ``model`` is the model whose architecture the checkpoint has.
-        """
-        check_name("path", path)
-        check_name("name", name)
-        return self._create(
-            "import_model",
-            called=name,
-            answer=lambda answer: self._build(object_of(answer.json()), answer),
-            model_id=self._client.models.id_of(model),
-            import_path=path,
-            import_model_name=name,
-            storage_type=storage_type,
-            steps=steps,
-        )
+    """Where an import's progress is read (``import_status``), by the id or name of the
+    model it makes; started by ``client.models.import_model``. The server lists none."""
 
     def _resolve(self, ref: str | ModelImport) -> str:
         # An import is known by the model it makes: its name or id resolves as the model's.
         return ref.id if isinstance(ref, ModelImport) else self._client.models.id_of(ref)
-
-    def _named(self, name: str) -> ModelImport | None:
-        """The import of the model called ``name``: an import's id is its model's."""
-        try:
-            model = self._client.models.get(name)
-        except (NameNotFoundError, AmbiguousNameError):
-            return None
-        return self._fetch(model.id)
