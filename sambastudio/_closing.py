@@ -6,8 +6,6 @@ callable on its own. One mixin, so the client, streams and progress bars say it 
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from typing_extensions import Self
 
 
@@ -20,10 +18,5 @@ class Closing:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()

@@ -38,31 +38,41 @@ T = TypeVar("T", bound=Record)
 C = TypeVar("C")
 
 
-def _declare(
-    cls: type[Scoped],
-    given: Mapping[str, Any],
-    *,
-    inherits: bool,
-) -> Declaration:
-    """The declaration of ``cls``: its class keywords over what its base declared."""
-    keywords = {name: value for name, value in given.items() if value is not None}
-    base: Declaration | None = getattr(cls, "_declared", None)
-    if base is None:
-        if "model" not in keywords or "routes" not in keywords:
-            raise TypeError(f"{cls.__name__} must declare model= and routes= (see _base.py)")
-        declared = Declaration(**keywords)
-    else:
-        declared = attrs.evolve(base, **keywords)
-    declared.check(cls.__name__, inherits=inherits)
-    return declared
-
-
 class Scoped(CheckedArguments):
-    """What collections and listings share: made with the client and the ids of the parents
-    their declaration's scope names, in order; the route arguments those ids bind; a repr
-    that shows them."""
+    """What collections and listings share: a declaration checked when a subclass is
+    defined; made with the client and the ids of the parents its scope names, in order;
+    the route arguments those ids bind; a repr that shows them.
+
+    ``Collection`` and ``Listing`` themselves pass ``contract=True``: they are the contract,
+    which their subclasses declare."""
 
     _declared: ClassVar[Declaration]
+    _listing: ClassVar[bool]
+    """A listing's records are plain: they do not record their parents' ids."""
+
+    def __init_subclass__(
+        cls,
+        *,
+        model: type[Record] | None = None,
+        routes: Routes | None = None,
+        scope: Scope | None = None,
+        contract: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if contract:
+            return
+        given: dict[str, Any] = {"model": model, "routes": routes, "scope": scope}
+        keywords = {name: value for name, value in given.items() if value is not None}
+        base: Declaration | None = getattr(cls, "_declared", None)
+        if base is None:
+            if "model" not in keywords or "routes" not in keywords:
+                raise TypeError(f"{cls.__name__} must declare model= and routes= (see _base.py)")
+            declared = Declaration(**keywords)
+        else:
+            declared = attrs.evolve(base, **keywords)
+        declared.check(cls.__name__, listing=cls._listing)
+        cls._declared = declared
 
     def __init__(self, client: Client, *parent_ids: str | None, **parent_names: str | None):
         parents = self._declared.scope.parents
@@ -102,27 +112,14 @@ class Scoped(CheckedArguments):
         ]
 
 
-class Listing(Scoped, Generic[T]):
+class Listing(Scoped, Generic[T], contract=True):
     """Records an owner lists in one answer (a job's log files, its exports, the roles).
 
     The same declaration as a collection (``model=``, ``routes=`` with a list route only,
     ``scope=``) and the same shape, without lookup: ``list(limit=...)``.
     """
 
-    def __init_subclass__(
-        cls,
-        *,
-        model: type[Record] | None = None,
-        routes: Routes | None = None,
-        scope: Scope | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init_subclass__(**kwargs)
-        given = {"model": model, "routes": routes, "scope": scope}
-        declared = _declare(cls, given, inherits=False)
-        if declared.routes.list is None or declared.routes.info or declared.routes.search:
-            raise TypeError(f"{cls.__name__} is a listing: it declares a list route only")
-        cls._declared = declared
+    _listing = True
 
     def list(self, *, limit: int | None = None) -> Pager[T]:
         """Every record, lazily; ``limit`` caps the total."""
@@ -146,7 +143,7 @@ class Listing(Scoped, Generic[T]):
         return parse_answers(model, list_of(body, key), key)
 
 
-class Collection(Scoped, Generic[R]):
+class Collection(Scoped, Generic[R], contract=True):
     """Where resources of one kind are found.
 
     A subclass declares its resource class, :class:`Routes` and, when its resources live
@@ -155,17 +152,7 @@ class Collection(Scoped, Generic[R]):
     checked when the class is defined.
     """
 
-    def __init_subclass__(
-        cls,
-        *,
-        model: type[Resource] | None = None,
-        routes: Routes | None = None,
-        scope: Scope | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init_subclass__(**kwargs)
-        given = {"model": model, "routes": routes, "scope": scope}
-        cls._declared = _declare(cls, given, inherits=True)
+    _listing = False
 
     def _repr_html_(self) -> str:
         """Its resources as a table in Jupyter (fetched now: a collection is a query)."""

@@ -89,14 +89,16 @@ class Declaration:
     routes: Routes
     scope: Scope = Scope()
 
-    def check(self, owner: str, *, inherits: bool) -> None:
+    def check(self, owner: str, *, listing: bool) -> None:
         """``TypeError`` naming ``owner`` unless every declared route can be sent as declared.
 
-        ``inherits``: the resources record their parents' ids (``project_id``...), so the
-        model must have those fields (a listing's plain records need not).
+        A collection's resources record their parents' ids (``project_id``...), so its
+        model must have those fields; a ``listing`` has plain records and a list route only.
         """
         routes, scope = self.routes, self.scope
         routes.check(owner)
+        if listing and (routes.list is None or routes.info or routes.search):
+            raise TypeError(f"{owner} is a listing: it declares a list route only")
         if len(set(scope.parents)) != len(scope.parents):
             raise TypeError(f"{owner} names a parent twice in {scope.parents}")
         for parent in [*scope.list_args.values(), *scope.lookup_args.values()]:
@@ -117,7 +119,7 @@ class Declaration:
         for route, bound, own in sent:
             if route is not None:
                 _check_supplied(owner, route, {*bound, own} - {""})
-        if inherits:
+        if not listing:
             for parent in scope.parents:
                 if f"{parent}_id" not in self.model.model_fields:
                     raise TypeError(
