@@ -12,6 +12,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from sambastudio._arguments import check_choice, check_name
 from sambastudio._base import Collection, Routes, UnknownStatus, Waitable
 from sambastudio._checks import check_list, check_mapping, check_text
+from sambastudio._response import APIResponse
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import InvalidArgumentError, ResourceFailed
 from sambastudio.resources.apps import App
@@ -144,7 +145,8 @@ class Datasets(
         ``batch_predict``. Everything is checked before the first byte moves; an interrupted
         upload is resumed by calling again (or ``resume_upload``).
         """
-        added = upload_dataset(
+        answers: builtins.list[APIResponse] = []
+        body = upload_dataset(
             self._client._pipeline,
             name=name,
             path=path,
@@ -160,8 +162,9 @@ class Datasets(
             on_progress=on_progress,
             progress_bar=progress_bar,
             routes=self._client._routes,
+            answered=answers.append,
         )
-        return self._from_answer(added)
+        return self._from_body(body, answers[-1])
 
     def import_from_s3(
         self,
@@ -212,7 +215,8 @@ class Datasets(
         progress_bar: bool | None = None,
     ) -> Dataset:
         """Finish an interrupted ``create`` of ``path`` as ``name``."""
-        added = resume_upload(
+        answers: builtins.list[APIResponse] = []
+        body = resume_upload(
             self._client._pipeline,
             name=name,
             path=path,
@@ -220,8 +224,9 @@ class Datasets(
             on_progress=on_progress,
             progress_bar=progress_bar,
             routes=self._client._routes,
+            answered=answers.append,
         )
-        return self._from_answer(added)
+        return self._from_body(body, answers[-1])
 
     def delete(self, dataset: str | Dataset) -> None:
         self._client._request("delete_dataset", dataset=self._resolve(dataset))

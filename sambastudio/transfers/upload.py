@@ -37,8 +37,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from sambastudio._envelopes import object_of
-from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
+from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions, ResponseHook
 from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
 from sambastudio._response import APIResponse
@@ -192,7 +191,11 @@ def _answer(
 
 def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
     """One request of the upload flow, its JSON answer as a dict."""
-    body = _answer(pipeline, route, retry_safe=retry_safe, **args).json()
+    return _dict(_answer(pipeline, route, retry_safe=retry_safe, **args))
+
+
+def _dict(answer: APIResponse) -> Json:
+    body = answer.json()
     return body if isinstance(body, dict) else {}
 
 
@@ -478,10 +481,13 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> APIResponse:
+Added = tuple[Json, APIResponse]
+"""The dataset add_dataset made (or dataset_info found), and the answer it came in."""
+
+
+def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Added:
     """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
-    dataset's name (the answer is then dataset_info's), and the dataset found is ours only
-    if it has the description asked."""
+    dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
     source = {
         "source_type": "localMachine",
@@ -489,19 +495,22 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> APIResponse
         "dataset_path": start["dataset_path"],
     }
 
-    def find() -> APIResponse | None:
+    def send() -> Added:
+        answer = _answer(pipeline, routes["add_dataset"], **dataset, source=source)
+        return _dict(answer), answer
+
+    def find() -> Added | None:
         ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
         if len(ids) != 1:
             return None
-        return _answer(pipeline, routes["dataset_info"], dataset=ids[0])
+        answer = _answer(pipeline, routes["dataset_info"], dataset=ids[0])
+        info = _dict(answer)
+        return dict(info.get("data") or info), answer
 
-    def described(found: APIResponse) -> bool:
-        return bool(object_of(found.json()).get("description") == dataset["description"])
-
-    policy: CreatePolicy[APIResponse] = CreatePolicy(
-        send=lambda: _answer(pipeline, routes["add_dataset"], **dataset, source=source),
+    policy: CreatePolicy[Added] = CreatePolicy(
+        send=send,
         find=find,
-        matches=described,
+        matches=lambda found: found[0].get("description") == dataset["description"],
         attempts=pipeline.settings.max_retries + 1,
     )
     return policy.run()
@@ -517,7 +526,7 @@ def _run(
     concurrency: int,
     on_progress: ProgressCallback | None,
     progress_bar: bool | None,
-) -> APIResponse:
+) -> Added:
     if resume is None:
         resume = _start(pipeline, routes, plan, journal, dataset)
     else:
@@ -544,6 +553,13 @@ def _run(
     return added
 
 
+def _told(answered: ResponseHook | None, added: Added) -> Json:
+    """The dataset added, once ``answered`` has been given the answer it came in."""
+    if answered is not None:
+        answered(added[1])
+    return added[0]
+
+
 def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
     if _find_dataset(pipeline, routes, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
@@ -566,8 +582,10 @@ def upload_dataset(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
-) -> APIResponse:
-    """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer.
+    answered: ResponseHook | None = None,
+) -> Json:
+    """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer
+    (``answered`` gets the response it came in: ``last_response``).
 
     Every check that can fail (the path, an empty folder, the job types, unknown apps, a
     name already taken) runs before anything is created on the server. When an earlier
@@ -592,9 +610,10 @@ def upload_dataset(
     resume = ResumeState.from_records(journal.records())
     if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
         resume = None
-    return _run(
+    added = _run(
         pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
     )
+    return _told(answered, added)
 
 
 def resume_upload(
@@ -606,7 +625,8 @@ def resume_upload(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
-) -> APIResponse:
+    answered: ResponseHook | None = None,
+) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
     journal = Journal(name, Path(path).expanduser().absolute())
@@ -622,6 +642,7 @@ def resume_upload(
         )
     _refuse_existing(pipeline, routes, name)
     dataset = resume.start["dataset"]
-    return _run(
+    added = _run(
         pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
     )
+    return _told(answered, added)
