@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
@@ -16,6 +16,7 @@ from sambastudio._response import APIResponse
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import InvalidArgumentError, ResourceFailed
 from sambastudio.resources.apps import App
+from sambastudio.transfers.plan import Json
 from sambastudio.transfers.progress import ProgressCallback
 from sambastudio.transfers.upload import (
     DEFAULT_CHUNK_SIZE,
@@ -145,9 +146,8 @@ class Datasets(
         ``batch_predict``. Everything is checked before the first byte moves; an interrupted
         upload is resumed by calling again (or ``resume_upload``).
         """
-        answers: builtins.list[APIResponse] = []
-        body = upload_dataset(
-            self._client._pipeline,
+        return self._uploaded(
+            upload_dataset,
             name=name,
             path=path,
             apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
@@ -161,10 +161,7 @@ class Datasets(
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
-            routes=self._client._routes,
-            answered=answers.append,
         )
-        return self._from_body(body, answers[-1])
 
     def import_from_s3(
         self,
@@ -215,17 +212,21 @@ class Datasets(
         progress_bar: bool | None = None,
     ) -> Dataset:
         """Finish an interrupted ``create`` of ``path`` as ``name``."""
-        answers: builtins.list[APIResponse] = []
-        body = resume_upload(
-            self._client._pipeline,
+        return self._uploaded(
+            resume_upload,
             name=name,
             path=path,
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
-            routes=self._client._routes,
-            answered=answers.append,
         )
+
+    def _uploaded(self, upload: Callable[..., Json], /, **args: Any) -> Dataset:
+        """The dataset ``upload`` (a function of ``transfers.upload``) adds, with the answer
+        it came in as its ``last_response``."""
+        answers: builtins.list[APIResponse] = []
+        client = self._client
+        body = upload(client._pipeline, routes=client._routes, answered=answers.append, **args)
         return self._from_body(body, answers[-1])
 
     def delete(self, dataset: str | Dataset) -> None:
