@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from collections.abc import Callable
@@ -11,6 +12,7 @@ import openai
 import pytest
 
 from sambastudio._client import Client
+from sambastudio._response import APIResponse
 from sambastudio.errors import MissingDependencyError, SambaStudioError
 from sambastudio.resources import ChatCompletion, ChatStream, Project, TokenStream
 from sambastudio.resources.endpoints import Endpoint
@@ -176,3 +178,31 @@ def test_a_process_prompt_conversation_is_json(client: Client, project: Project)
     assert body["params"]["process_prompt"] is True
     assert body["params"]["max_tokens_to_generate"] == 2
     assert json.loads(body["items"][0]["value"])["messages"] == HELLO
+
+
+def _watched(endpoint: Endpoint) -> tuple[Endpoint, list[APIResponse]]:
+    """``endpoint`` on a client that records every response the emulator sends."""
+    seen: list[APIResponse] = []
+    return copy.copy(endpoint).attach(endpoint.client.with_options(on_response=seen.append)), seen
+
+
+def test_a_chat_completion_keeps_its_response(live: Endpoint) -> None:
+    endpoint, seen = _watched(live)
+    answer = endpoint.chat(HELLO, max_tokens=5)
+    assert answer.last_response.status_code == seen[-1].status_code == 200
+    assert answer.last_response.request_id == seen[-1].request_id
+    assert answer.last_response.request_id
+    assert answer.last_response.method == "POST"
+
+
+def test_a_chat_stream_keeps_the_response_it_streams(live: Endpoint) -> None:
+    endpoint, seen = _watched(live)
+    with endpoint.chat(HELLO, stream=True, max_tokens=5) as stream:
+        with pytest.raises(SambaStudioError, match="the stream is not sent yet"):
+            stream.last_response  # noqa: B018  # nothing is sent before the first chunk
+        text = "".join(chunk.text for chunk in stream)
+    assert text
+    assert stream.usage is not None  # the final statistics: a record, not a resource
+    assert stream.last_response.status_code == seen[-1].status_code == 200
+    assert stream.last_response.request_id == seen[-1].request_id
+    assert stream.last_response.request_id
