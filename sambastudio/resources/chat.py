@@ -18,7 +18,7 @@ from pydantic import Field
 
 from sambastudio._base import Answered, Record
 from sambastudio._response import APIResponse
-from sambastudio._routes import OPENAI_PARAMS, route
+from sambastudio._routes import OPENAI_PARAMS
 from sambastudio.errors import InvalidArgumentError, SambaStudioError
 from sambastudio.resources import predictions
 from sambastudio.resources.streaming import Records, Stream
@@ -230,7 +230,7 @@ def chat(
         if not stream:
             answer = client._request(OPENAI_CHAT, **body)
             return _completion(answer.json(), answer)
-        request = route(OPENAI_CHAT).bind(
+        request = client._route(OPENAI_CHAT).bind(
             **body, stream=True, stream_options={"include_usage": True}
         )
         framing = OpenAIFraming()
@@ -246,7 +246,7 @@ def chat(
     if not stream:
         answer = client._request(wire.predict_route, **args)
         return _completion(_v2_completion(wire.outputs(answer.json())[0]), answer)
-    request = route(wire.stream_route).bind(**args)
+    request = client._route(wire.stream_route).bind(**args)
     return ChatStream(
         lambda answered: _v2_chunks(predictions.records(pipeline, request, wire, who, answered))
     )

@@ -6,6 +6,7 @@ import copy
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -13,7 +14,9 @@ import pytest
 
 from sambastudio._client import Client
 from sambastudio._response import APIResponse
-from sambastudio.errors import MissingDependencyError, SambaStudioError
+from sambastudio._routes import ROUTES
+from sambastudio.emulator import Emulator
+from sambastudio.errors import MissingDependencyError, NotFoundError, SambaStudioError
 from sambastudio.resources import ChatCompletion, ChatStream, Project, TokenStream
 from sambastudio.resources.endpoints import Endpoint
 from tests.objects._endpoint_fixtures import (
@@ -206,3 +209,24 @@ def test_a_chat_stream_keeps_the_response_it_streams(live: Endpoint) -> None:
     assert stream.last_response.status_code == seen[-1].status_code == 200
     assert stream.last_response.request_id == seen[-1].request_id
     assert stream.last_response.request_id
+
+
+def test_a_routes_file_moves_chat_like_every_route(
+    emulator: Emulator, live: Endpoint, tmp_path: Path
+) -> None:
+    """A routes file corrects chat's routes, plain and streamed, as it corrects the others:
+    moved to paths the emulator does not serve, each chat call is answered 404 there."""
+    names = ("openai_chat_completions", "v2_predict", "v2_predict_stream")
+    moved = {name: {"path": "/moved" + ROUTES[name].path} for name in names}
+    routes = tmp_path / "routes.json"
+    routes.write_text(json.dumps({"version": 1, "routes": moved}), encoding="utf-8")
+    with Client(emulator.url, emulator.access_key, routes=routes) as client:
+        endpoint = client.projects.get(live.project_id).endpoints.get(live.id)
+        with routes_sent(client) as sent, pytest.raises(NotFoundError) as plain:
+            endpoint.chat(HELLO)
+        with pytest.raises(NotFoundError) as streamed:
+            next(iter(endpoint.chat(HELLO, stream=True)))
+    assert sent == ["openai_chat_completions" if live.openai_compatible else "v2_predict"]
+    for caught in (plain.value, streamed.value):
+        assert caught.response is not None
+        assert "/moved/" in caught.response.url
