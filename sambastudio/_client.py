@@ -21,7 +21,7 @@ from sambastudio._closing import Closing
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
 from sambastudio._limits import Limits
 from sambastudio._overrides import resolve_routes
-from sambastudio._pipeline import Pipeline, RequestOptions, ResponseHook
+from sambastudio._pipeline import ABSENCE, Pipeline, RequestOptions, ResponseHook
 from sambastudio._response import APIResponse
 from sambastudio._routes import Route
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
@@ -283,6 +283,12 @@ class Client(Closing):
     def _request(self, operation: str, /, **args: Any) -> APIResponse:
         """Send one operation of the wire contract, for the collections and resources."""
         return self._pipeline.request(self._route(operation).bind(**args))
+
+    def _look_up(self, operation: str, /, **args: Any) -> APIResponse:
+        """:meth:`_request` for a lookup whose 404 the caller takes for "none": the
+        ``NotFoundError`` is raised undiagnosed (no side request, see ``_diagnose``)."""
+        request = self._route(operation).bind(**args)
+        return self._pipeline.request(request, expected_statuses=ABSENCE)
 
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""

@@ -58,9 +58,11 @@ from sambastudio.errors import (
     request_id_of,
 )
 
-__all__ = ["RETRY_STATUSES", "Pipeline", "RequestOptions", "ResponseHook", "retry_after"]
+__all__ = ["ABSENCE", "RETRY_STATUSES", "Pipeline", "RequestOptions", "ResponseHook", "retry_after"]
 
 RETRY_STATUSES: Final = frozenset({408, 429, 502, 503, 504})
+ABSENCE: Final = frozenset({404})
+"""``expected_statuses`` of a lookup whose 404 is an answer ("none"), not a failure."""
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0
@@ -184,6 +186,7 @@ class Pipeline:
         raise_for_status: bool = True,
         base_url: str | None = None,
         retry_statuses: Collection[int] = RETRY_STATUSES,
+        expected_statuses: Collection[int] = (),
     ) -> requests.Response:
         """Send ``request``, retrying what is safe to retry.
 
@@ -195,6 +198,8 @@ class Pipeline:
         ``retry_statuses`` are the statuses retried, for an idempotent request only: a
         caller for whom a repeat is harmless widens it for one call
         (``RETRY_STATUSES | {500}``), without the whole client retrying what may have acted.
+        ``expected_statuses`` are error statuses the caller handles itself (a search that
+        finds nothing): raised as mapped, without the settings' diagnosis (no side request).
         """
         settled = (options or RequestOptions()).over(self.options)
         timeout = self.settings.timeout if settled.timeout is NOT_GIVEN else settled.timeout
@@ -245,14 +250,19 @@ class Pipeline:
                     APIResponse(response, response.elapsed, self.settings.limits, request.route)
                 )
             if raise_for_status and status >= 400:
-                raise explained(error_from_response(response), self, request)
+                error = error_from_response(response)
+                raise error if status in expected_statuses else explained(error, self, request)
             return response
 
     def request(
-        self, request: WireRequest, *, options: RequestOptions | None = None
+        self,
+        request: WireRequest,
+        *,
+        options: RequestOptions | None = None,
+        expected_statuses: Collection[int] = (),
     ) -> APIResponse:
         """:meth:`send`, read whole, as the :class:`APIResponse` results keep."""
-        response = self.send(request, options=options)
+        response = self.send(request, options=options, expected_statuses=expected_statuses)
         return APIResponse(response, response.elapsed, self.settings.limits, request.route)
 
     def _headers(self, request: WireRequest, extra: Mapping[str, str]) -> dict[str, str]:

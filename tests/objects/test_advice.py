@@ -24,7 +24,7 @@ from sambastudio.errors import (
 )
 from sambastudio.resources import Dataset, Project
 from tests.objects._endpoint_fixtures import deploy_live
-from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
+from tests.objects.conftest import APP, BASE_MODEL, RDU_ARCH, unique
 from tests.objects.fakes import FakeClock
 
 KEY = "k-Distinctive-Secret-7f3a9c"
@@ -304,3 +304,29 @@ def test_an_unknown_api_key_says_how_to_list_them_and_suggests_nothing(
         error.message_for("shell")
     )
     _no_secret(error, KEY)
+
+
+def test_the_sdks_own_lookups_cost_no_tenant_check(
+    emulator: Emulator, sent: list[str], data_dir: Path, project: Project, dataset_for_jobs: Dataset
+) -> None:
+    """A 404 the SDK expects (a search finding nothing, before a create or as a name not
+    found) never reaches the caller as such: it is not diagnosed, and lists no tenants.
+    Each step has a client of its own: a tenant checked once is not checked again."""
+
+    def fresh() -> Client:
+        return Client(host_url=emulator.url, access_key=emulator.access_key, tenant="default")
+
+    with fresh() as c:
+        project = c.projects.create(name=unique("diagnosed"), description="")
+    with fresh() as c:
+        assert c.projects.get(project.name).id == project.id
+    with fresh() as c, pytest.raises(NameNotFoundError):
+        c.projects.get(unique("missing"))
+    with fresh() as c:
+        c.datasets.create(name=unique("ds"), path=data_dir, apps=[APP], job_types=["train"])
+    with fresh() as c:
+        c.models.import_model(model=BASE_MODEL, path="ckpts/diagnosed", name=unique("imp"))
+    job = _job(project, dataset_for_jobs)
+    with fresh() as c, pytest.raises(NameNotFoundError):
+        job.attach(c).checkpoints.get("nope")
+    assert "list_tenants" not in sent
