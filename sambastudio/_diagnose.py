@@ -26,7 +26,7 @@ import attrs
 import requests
 
 from sambastudio import _hints as hints
-from sambastudio._routes import WireRequest, route
+from sambastudio._routes import WireRequest
 from sambastudio.errors import APIStatusError, AuthenticationError, SambaStudioError
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ def visible_tenants(transport: Pipeline) -> dict[str, str] | None:
         session.mount(prefix, adapter)  # shares the pool; this session is never closed
     settings = attrs.evolve(transport.settings, tenant=None, max_retries=0)
     try:
-        answer = Pipeline(settings, session=session).request(route("list_tenants").bind())
+        pipeline = Pipeline(settings, session=session, routes=transport.routes)
+        answer = pipeline.request(transport.routes["list_tenants"].bind())
         return _names(answer.json())
     except SambaStudioError:
         return None

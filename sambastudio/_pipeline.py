@@ -49,7 +49,7 @@ from sambastudio._redact import (
     secret_json_values,
 )
 from sambastudio._response import APIResponse
-from sambastudio._routes import WireRequest
+from sambastudio._routes import ROUTES, Route, WireRequest
 from sambastudio._transport import Outgoing, RefusedRedirect, Transport
 from sambastudio.errors import (
     APIConnectionError,
@@ -104,7 +104,9 @@ class Pipeline:
     """Sends :class:`WireRequest` objects for one client, over one :class:`Transport`.
 
     ``session`` is a ``requests.Session`` to send with (the shim's ``http_session``);
-    ``transport`` shares another pipeline's pool.
+    ``transport`` shares another pipeline's pool; ``routes`` is the host's route table (as a
+    routes file corrects it), for the requests the pipeline makes on its own (the tenant
+    check of :mod:`sambastudio._diagnose`).
     """
 
     def __init__(
@@ -116,8 +118,10 @@ class Pipeline:
         options: RequestOptions | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        routes: Mapping[str, Route] = ROUTES,
     ) -> None:
         self.settings = settings
+        self.routes = routes
         self.transport = transport or Transport(settings, session=session)
         self.options = options or RequestOptions()
         self._sleep = sleep
@@ -157,24 +161,34 @@ class Pipeline:
             changes["timeout"] = options.timeout
         if options.max_retries is not NOT_GIVEN:
             changes["max_retries"] = options.max_retries
-        return Pipeline(
-            attrs.evolve(self.settings, **changes),
-            transport=self.transport,
-            options=RequestOptions(headers=options.headers, on_response=options.on_response).over(
-                self.options
-            ),
-            sleep=self._sleep,
-            random=self._random,
+        added = RequestOptions(headers=options.headers, on_response=options.on_response)
+        return self._sibling(
+            settings=attrs.evolve(self.settings, **changes), options=added.over(self.options)
         )
 
     def with_settings(self, settings: Settings) -> Pipeline:
         """The same pipeline for other settings (a new host), still on the same pool."""
+        return self._sibling(settings=settings)
+
+    def with_routes(self, routes: Mapping[str, Route]) -> Pipeline:
+        """The same pipeline whose route table also holds ``routes`` (the doctor's tries)."""
+        return self._sibling(routes={**self.routes, **routes})
+
+    def _sibling(
+        self,
+        *,
+        settings: Settings | None = None,
+        options: RequestOptions | None = None,
+        routes: Mapping[str, Route] | None = None,
+    ) -> Pipeline:
+        """A pipeline on this one's transport, with what is given changed."""
         return Pipeline(
-            settings,
+            settings or self.settings,
             transport=self.transport,
-            options=self.options,
+            options=options or self.options,
             sleep=self._sleep,
             random=self._random,
+            routes=self.routes if routes is None else routes,
         )
 
     def send(

@@ -186,7 +186,7 @@ class Datasets(
             apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
             job_types=check_list("job_types", job_types),
             chunk_size=chunk_size,
-            routes=self._client._routes,
+            routes=self._client._pipeline.routes,
         )
         return plan
 
@@ -256,8 +256,8 @@ class Datasets(
         """The dataset ``upload`` (a function of ``transfers.upload``) adds, with the answer
         it came in as its ``last_response``."""
         answers: builtins.list[APIResponse] = []
-        client = self._client
-        body = upload(client._pipeline, routes=client._routes, answered=answers.append, **args)
+        pipeline = self._client._pipeline
+        body = upload(pipeline, routes=pipeline.routes, answered=answers.append, **args)
         return self._from_body(body, answers[-1])
 
     def delete(self, dataset: str | Dataset) -> None:

@@ -3,6 +3,7 @@ tenant, a failed job and a stopped endpoint (issue #11)."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from sambastudio import _hints
 from sambastudio._client import Client
+from sambastudio._routes import ROUTES
 from sambastudio.emulator import Emulator
 from sambastudio.errors import (
     AuthenticationError,
@@ -202,6 +204,23 @@ def test_an_unknown_tenant_says_which_tenants_the_key_can_see(emulator: Emulator
     assert "'default'" in message
     assert repr(other) in message
     _no_secret(caught.value, emulator.access_key)
+
+
+def test_the_tenant_check_takes_its_route_from_the_routes_file(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """A host whose tenant list lives elsewhere is asked there (here: a path the emulator
+    does not serve, so the tenants cannot be listed and none are offered)."""
+    moved = {"list_tenants": {"path": "/moved" + ROUTES["list_tenants"].path}}
+    routes = tmp_path / "routes.json"
+    routes.write_text(json.dumps({"version": 1, "routes": moved}), encoding="utf-8")
+    with (
+        Client(emulator.url, emulator.access_key, tenant="nope", routes=routes) as c,
+        pytest.raises(NotFoundError) as caught,
+    ):
+        c.projects.list().to_list()
+    assert "is not one this key can see" not in str(caught.value)
+    assert "'default'" not in str(caught.value)
 
 
 def test_a_tenant_the_user_is_not_in_lists_the_users_tenants(emulator: Emulator) -> None:
