@@ -40,6 +40,7 @@ import requests.adapters
 import urllib3
 from urllib3.exceptions import InsecureRequestWarning
 
+from sambastudio._alarms import ALARMS
 from sambastudio._bodies import read_at_most
 from sambastudio._config import Settings, Timeout
 from sambastudio._limits import Limits, read_within
@@ -246,9 +247,7 @@ def _read_by(response: requests.Response, deadline: Deadline, limits: Limits) ->
         _read_body(response, limits)
         return
     watchdog = _Watchdog(response)
-    timer = threading.Timer(left, watchdog.cut)
-    timer.daemon = True
-    timer.start()
+    alarm = ALARMS.set(left, watchdog.cut)
     try:
         _read_body(response, limits)
     except requests.RequestException as exc:
@@ -257,7 +256,7 @@ def _read_by(response: requests.Response, deadline: Deadline, limits: Limits) ->
         raise
     finally:
         watchdog.stand_down()
-        timer.cancel()
+        alarm.cancel()
 
 
 class _Watchdog:
