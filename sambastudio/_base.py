@@ -56,8 +56,10 @@ enforce it, Resource, Waitable, Routes, Listing and Collection, are read togethe
 from __future__ import annotations
 
 import builtins
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NewType, TypeVar
 
 import attrs
@@ -65,7 +67,7 @@ from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from sambastudio import _display
-from sambastudio._answers import parse_answer, parse_answers
+from sambastudio._answers import parse_answer, parse_answers, parse_list_answer
 from sambastudio._checks import CheckedArguments
 from sambastudio._envelopes import list_of, object_of
 from sambastudio._hints import Parent
@@ -168,6 +170,20 @@ class Resource(Timestamped, CheckedArguments):
     def _answered_by(self, response: APIResponse | None) -> None:
         """Keep the response this state came from (see :attr:`last_response`)."""
         object.__setattr__(self, "_bound_response", response)
+
+    @classmethod
+    def _bind_all(
+        cls, resources: builtins.list[Self], client: Client, response: APIResponse
+    ) -> None:
+        """``_bind`` and ``_answered_by`` for every item of a list, in C loops (``map``)
+        unless a subclass binds more than the client."""
+        if cls._bind is not Resource._bind:
+            for resource in resources:
+                resource._bind(client)
+                resource._answered_by(response)
+            return
+        for name, value in (("_bound_client", client), ("_bound_response", response)):
+            deque(map(object.__setattr__, resources, repeat(name), repeat(value)), maxlen=0)
 
     # ------------------------------------------------------------------ the client
     @property
@@ -502,21 +518,24 @@ class Collection(Generic[R], CheckedArguments):
         if routes.list is None:
             raise SambaStudioError(f"{type(self).__name__} cannot list")
         answer = self._client._request(routes.list, **self._list_args())
-        items = self._build_all(list_of(answer.json(), routes.list_key), answer)
-        return Page(items, response=answer)
+        return Page(self._build_all(answer, routes.list_key), response=answer)
 
     def _build(self, data: Mapping[str, Any], response: APIResponse | None) -> R:
         return self._model._from_data({**self._inherited(), **data}, self._client, response)
 
-    def _build_all(self, items: builtins.list[Any], response: APIResponse) -> builtins.list[R]:
-        """A list answer's resources, validated in one pass: no per-item work but binding."""
-        inherited = self._inherited()
+    def _build_all(self, answer: APIResponse, key: str) -> builtins.list[R]:
+        """A list answer's resources, parsed and validated in one pass (from the raw body when
+        they need no field of their parent) and bound with no Python step per item."""
+        model, inherited = self._model, self._inherited()
         if inherited:
-            items = [{**inherited, **item} if isinstance(item, Mapping) else item for item in items]
-        resources = parse_answers(self._model, items, self._model.kind)
-        for resource in resources:
-            resource._bind(self._client)
-            resource._answered_by(response)
+            items = [
+                {**inherited, **item} if isinstance(item, Mapping) else item
+                for item in list_of(answer.json(), key)
+            ]
+            resources = parse_answers(model, items, model.kind)
+        else:
+            resources = parse_list_answer(model, answer, key, model.kind)
+        model._bind_all(resources, self._client, answer)
         return resources
 
     def _create(

@@ -10,6 +10,7 @@ without breaking callers (openai's ``SyncPage``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
@@ -82,16 +83,19 @@ class Pager(Generic[T]):
             cursor = page.next_page
 
     def __iter__(self) -> Iterator[T]:
+        return chain.from_iterable(self._runs())
+
+    def _runs(self) -> Iterator[Sequence[T]]:
+        """Each page's items, the last cut at ``limit``: iterating them item by item is left to
+        C (``chain``), no Python step per item."""
         remaining = self.limit
         for page in self.pages():
-            for item in page.items:
-                if remaining is not None:
-                    if remaining == 0:
-                        return
-                    remaining -= 1
-                yield item
-            if remaining == 0:
+            if remaining is not None and len(page.items) >= remaining:
+                yield page.items[:remaining]
                 return
+            yield page.items
+            if remaining is not None:
+                remaining -= len(page.items)
 
     def to_list(self) -> list[T]:
         """Fetch every item (up to ``limit``) now."""
