@@ -196,7 +196,7 @@ class Pipeline:
         caller for whom a repeat is harmless widens it for one call
         (``RETRY_STATUSES | {500}``), without the whole client retrying what may have acted.
         """
-        settled = (options or RequestOptions()).over(self.options)
+        settled = self.options if options is None else options.over(self.options)
         timeout = self.settings.timeout if settled.timeout is NOT_GIVEN else settled.timeout
         retries = (
             self.settings.max_retries if settled.max_retries is NOT_GIVEN else settled.max_retries
@@ -228,7 +228,7 @@ class Pipeline:
                     continue
                 raise failure.error(request, outgoing.url, attempt, timeout, exc) from exc
             status = response.status_code
-            self._log(request, str(status), started, request_id_of(response), attempt, attempts)
+            self._log(request, status, started, response, attempt, attempts)
             if (
                 status in retry_statuses
                 and attempt < attempts
@@ -276,12 +276,14 @@ class Pipeline:
     def _log(
         self,
         request: WireRequest,
-        outcome: str,
+        outcome: str | int,
         started: float,
-        request_id: str | None,
+        response: requests.Response | None,
         attempt: int,
         attempts: int,
     ) -> None:
+        if not LOGGER.isEnabledFor(self._log_level):  # then the arguments are not worked out
+            return
         LOGGER.log(
             self._log_level,
             "%s %s -> %s in %.0f ms (request id %s, attempt %d of %d)",
@@ -289,7 +291,7 @@ class Pipeline:
             request.path,
             outcome,
             (time.monotonic() - started) * 1000,
-            request_id,
+            None if response is None else request_id_of(response),
             attempt,
             attempts,
         )
