@@ -66,7 +66,6 @@ import attrs
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-from sambastudio import _display
 from sambastudio._answers import parse_answer, parse_answers, parse_list_answer
 from sambastudio._checks import CheckedArguments
 from sambastudio._envelopes import list_of, object_of
@@ -263,6 +262,8 @@ class Resource(Timestamped, CheckedArguments):
 
     def _repr_html_(self) -> str:
         """A card in Jupyter (``sambastudio._display``); no secret is ever shown."""
+        from sambastudio import _display  # loaded for notebooks only
+
         return _display.resource_html(self)
 
     def __copy__(self) -> Self:
@@ -437,6 +438,8 @@ class Collection(Generic[R], CheckedArguments):
 
     def _repr_html_(self) -> str:
         """Its resources as a table in Jupyter (fetched now: a collection is a query)."""
+        from sambastudio import _display  # loaded for notebooks only
+
         return _display.titled(repr(self), _display.list_html(self.list()))
 
     # ----------------------------------------------------------------- public verbs

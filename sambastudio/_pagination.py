@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
-from sambastudio import _display, _frames
 from sambastudio.errors import InvalidArgumentError, SambaStudioError
 
 if TYPE_CHECKING:
@@ -108,8 +107,12 @@ class Pager(Generic[T]):
     def to_pandas(self) -> pandas.DataFrame:
         """Every item (up to ``limit``) as a data frame, one column per field shown in a table
         (needs pandas: ``pip install 'sambastudio[pandas]'``)."""
+        from sambastudio import _frames
+
         return _frames.items_frame(self.to_list())
 
     def _repr_html_(self) -> str:
         """The first items as a table in Jupyter; checkpoints as a comparison, best first."""
+        from sambastudio import _display  # loaded for notebooks only
+
         return _display.list_html(self)
