@@ -604,7 +604,9 @@ _ROUTE_LIST: tuple[Route, ...] = (
         args=_body("model_id", "import_path", "import_model_name", "storage_type", "steps"),
         evidence="assumed",
         source="",
-        summary="Import a model checkpoint from storage; progress via import_status.",
+        summary="Import a model checkpoint; progress via import_status. storage_type local: "
+        "import_path is a path on SambaStudio's storage; localMachine (assumed): the folder a "
+        "model upload (generate_model_upload_id) completed; aws: an S3 path.",
         response="{model_id, status, progress, stage}",
     ),
     Route(
@@ -894,6 +896,22 @@ _ROUTE_LIST: tuple[Route, ...] = (
         summary="Reserve a dataset id for an upload; a repeated call only reserves another.",
         response="{datasetId}",
         safe_to_retry=True,
+    ),
+    Route(
+        name="generate_model_upload_id",
+        method="POST",
+        path=_UPLOAD + "/model-id",
+        args=(),
+        evidence="assumed",
+        source="S5",
+        summary="Reserve an id for the upload of a model checkpoint from the user's machine "
+        "(snapi's import model create --source-type LOCAL). Modelled on generate_dataset_id, "
+        "as SambaStudio's own checkpoint upload is not public: the rest of the upload flow "
+        "takes this id as its datasetId, and import_model then names the uploaded folder "
+        "(storage_type localMachine, import_path the datasetPath of create_folder_upload).",
+        response="{datasetId}",
+        safe_to_retry=True,
+        seed=False,
     ),
     Route(
         name="create_folder_upload",

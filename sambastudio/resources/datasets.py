@@ -20,6 +20,8 @@ from sambastudio.transfers.upload import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     JOB_TYPES,
+    UploadPlan,
+    check_dataset_upload,
     resume_upload,
     upload_dataset,
 )
@@ -97,6 +99,8 @@ class Dataset(Waitable):
     language: str | None = None
     url: str | None = None
     metadata: Any = Field(None, validation_alias=AliasChoices("dataset_metadata", "metadata"))
+    user_id: str | None = None
+    """Who added it (snapi's USER column)."""
 
     def _home(self) -> Datasets:
         return Datasets(self.client)
@@ -162,6 +166,29 @@ class Datasets(
             routes=self._client._routes,
         )
         return self._from_body(body, None)
+
+    def check_upload(
+        self,
+        *,
+        name: str,
+        path: str | os.PathLike[str],
+        apps: Sequence[str | App],
+        job_types: Sequence[str],
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> UploadPlan:
+        """Check what :meth:`create` would check, creating nothing (a dry run): the files,
+        the job types, the apps and that ``name`` is free, with read-only requests. The plan
+        of the files ``create`` would send (their paths inside the dataset and sizes)."""
+        plan, _ = check_dataset_upload(
+            self._client._pipeline,
+            name=name,
+            path=path,
+            apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
+            job_types=check_list("job_types", job_types),
+            chunk_size=chunk_size,
+            routes=self._client._routes,
+        )
+        return plan
 
     def import_from_s3(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
@@ -22,6 +23,10 @@ from sambastudio.errors import (
     ResourceFailed,
 )
 from sambastudio.resources.apps import App
+from sambastudio.transfers.checkpoint import uploaded_checkpoint
+from sambastudio.transfers.plan import DEFAULT_CHUNK_SIZE, plan_upload
+from sambastudio.transfers.progress import ProgressCallback
+from sambastudio.transfers.upload import DEFAULT_CONCURRENCY
 
 ModelStatus = Literal["Available", "AvailableToDownload"] | UnknownStatus
 TransferStatus = (
@@ -259,6 +264,45 @@ class Models(
             storage_type=storage_type,
             steps=steps,
         )
+
+    def import_from_local(
+        self,
+        *,
+        model: str | Model,
+        path: str | os.PathLike[str],
+        name: str,
+        steps: int = 0,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+        progress_bar: bool | None = None,
+    ) -> ModelImport:
+        """Upload a checkpoint file or folder from this machine and import it as a new model
+        named ``name`` (snapi's ``import model create --source-type LOCAL``); ``.wait()`` on it.
+
+        ``model`` is the model whose architecture the checkpoint has. The upload's protocol
+        is assumed (modelled on the dataset upload, see docs/wire-protocol.md). The path, the
+        name and the base model are checked before the first byte moves; an interrupted
+        upload resumes when called again with the same name and path.
+        """
+        check_name("name", name)
+        plan = plan_upload(path, chunk_size)
+        base = self._resolve(model)
+        if self._find_ids(name):
+            raise InvalidArgumentError("name", f"a model named {name!r} already exists")
+        with uploaded_checkpoint(
+            self._client._pipeline,
+            self._client._routes,
+            name=name,
+            path=path,
+            plan=plan,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
+        ) as uploaded:
+            return self.import_model(
+                model=base, path=uploaded, name=name, storage_type="localMachine", steps=steps
+            )
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""

@@ -2,7 +2,10 @@
 
 The flow is generate_dataset_id → create_folder_upload → per file create_multipart_file_upload
 → upload_part_file (a PUT of raw bytes per part) → complete_multipart_file_upload, then
-complete_folder_upload → add_dataset. What this module promises, and how:
+complete_folder_upload → add_dataset. A model checkpoint goes the same way
+(:mod:`sambastudio.transfers.checkpoint`), with its own reservation and the import instead of
+add_dataset. The module is long because every step shares the plan, the journal and the
+pools, and the resume logic is checked by reading them together. What it promises, and how:
 
 * **Memory independent of the file size**: a part is streamed from disk in 256 KiB blocks
   as the socket takes them (:class:`PartStream`), and at most ``concurrency`` parts are on
@@ -70,6 +73,7 @@ __all__ = [
     "SMALL_FILE",
     "PartStream",
     "UploadPlan",
+    "check_dataset_upload",
     "plan_upload",
     "resume_upload",
     "upload_dataset",
@@ -196,6 +200,11 @@ def _first(body: Json, *keys: str) -> Any:
     return None
 
 
+def check_concurrency(concurrency: int) -> None:
+    if concurrency < 1:
+        raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
+
+
 def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> None:
     if not isinstance(name, str) or not name.strip():
         raise InvalidArgumentError("name", "the dataset name must be a non-empty string")
@@ -210,8 +219,7 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
         raise InvalidArgumentError(
             "job_types", f"unknown job type(s) {unknown}: a dataset serves {', '.join(JOB_TYPES)}"
         )
-    if concurrency < 1:
-        raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
+    check_concurrency(concurrency)
 
 
 def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> list[str]:
@@ -407,10 +415,16 @@ class _Upload:
 
 
 def _start(
-    pipeline: Pipeline, routes: Routes, plan: UploadPlan, journal: Journal, dataset: Json
+    pipeline: Pipeline,
+    routes: Routes,
+    plan: UploadPlan,
+    journal: Journal,
+    dataset: Json,
+    reserve: str,
 ) -> ResumeState:
-    """Reserve a dataset id and open the folder upload; the journal starts afresh."""
-    dataset_id = _first(_send(pipeline, routes["generate_dataset_id"]), "datasetId", "dataset_id")
+    """Reserve an id with the route ``reserve`` and open the folder upload; the journal
+    starts afresh."""
+    dataset_id = _first(_send(pipeline, routes[reserve]), "datasetId", "dataset_id")
     folder = _send(
         pipeline,
         routes["create_folder_upload"],
@@ -497,28 +511,53 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
     return policy.run()
 
 
-def _run(
-    pipeline: Pipeline,
-    routes: Routes,
-    plan: UploadPlan,
-    journal: Journal,
-    resume: ResumeState | None,
-    dataset: Json,
-    concurrency: int,
-    on_progress: ProgressCallback | None,
-    progress_bar: bool | None,
-) -> Json:
+@attrs.frozen(kw_only=True)
+class FolderUpload:
+    """One upload of a plan's files into a folder on the server, and how to resume it.
+
+    ``reserve`` is the route that reserves the id the folder belongs to
+    (``generate_dataset_id`` for a dataset); ``details`` are kept in the journal with it, for
+    the request that follows the upload (``add_dataset``'s fields, say)."""
+
+    plan: UploadPlan
+    journal: Journal
+    resume: ResumeState | None
+    reserve: str
+    details: Json
+    desc: str
+    concurrency: int
+    on_progress: ProgressCallback | None
+    progress_bar: bool | None
+
+
+def journal_for(key: str, path: str | os.PathLike[str]) -> Journal:
+    """The journal of the upload of ``path`` under ``key`` (a dataset's name, say)."""
+    return Journal(key, Path(path).expanduser().absolute())
+
+
+def resumable(journal: Journal, plan: UploadPlan) -> ResumeState | None:
+    """What an interrupted upload achieved, if its files are still the ones planned."""
+    resume = ResumeState.from_records(journal.records())
+    if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
+        return None
+    return resume
+
+
+def send_folder(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Json:
+    """Send what the server lacks of ``upload``'s files and close the folder; the journal's
+    start record (``dataset_id``, ``folder_id``, ``dataset_path``, the details)."""
+    plan, journal, resume = upload.plan, upload.journal, upload.resume
     if resume is None:
-        resume = _start(pipeline, routes, plan, journal, dataset)
+        resume = _start(pipeline, routes, plan, journal, upload.details, upload.reserve)
     else:
-        resume.start["dataset"] = dataset
+        resume.start["dataset"] = upload.details
     with ProgressReporter(
         plan.total_bytes,
-        desc=f"Uploading {dataset['dataset_name']}",
-        on_progress=on_progress,
-        progress_bar=progress_bar,
+        desc=upload.desc,
+        on_progress=upload.on_progress,
+        progress_bar=upload.progress_bar,
     ) as reporter:
-        file_list = _transfer(pipeline, routes, plan, journal, resume, concurrency, reporter)
+        file_list = _transfer(pipeline, routes, plan, journal, resume, upload.concurrency, reporter)
     try:
         _send(
             pipeline,
@@ -529,14 +568,60 @@ def _run(
         )
     except APIStatusError as error:
         raise UploadError(f"the server refused to close the folder upload: {error}") from error
-    added = _add_dataset(pipeline, routes, resume.start)
-    journal.discard()
+    return resume.start
+
+
+def _run(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Json:
+    added = _add_dataset(pipeline, routes, send_folder(pipeline, routes, upload))
+    upload.journal.discard()
     return added
+
+
+def _dataset_upload(
+    plan: UploadPlan,
+    journal: Journal,
+    resume: ResumeState | None,
+    dataset: Json,
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+    progress_bar: bool | None,
+) -> FolderUpload:
+    return FolderUpload(
+        plan=plan,
+        journal=journal,
+        resume=resume,
+        reserve="generate_dataset_id",
+        details=dataset,
+        desc=f"Uploading {dataset['dataset_name']}",
+        concurrency=concurrency,
+        on_progress=on_progress,
+        progress_bar=progress_bar,
+    )
 
 
 def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
     if _find_dataset(pipeline, routes, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
+
+
+def check_dataset_upload(
+    pipeline: Pipeline,
+    *,
+    name: str,
+    path: str | os.PathLike[str],
+    apps: Sequence[str],
+    job_types: Sequence[str],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    routes: Routes = ROUTES,
+) -> tuple[UploadPlan, list[str]]:
+    """Every check :func:`upload_dataset` makes before it creates anything, with read-only
+    requests only (the apps, the name): the plan of what it would send, and the apps' ids."""
+    _check_arguments(name, job_types, concurrency)
+    plan = plan_upload(path, chunk_size)
+    app_ids = _resolve_apps(pipeline, routes, apps)
+    _refuse_existing(pipeline, routes, name)
+    return plan, app_ids
 
 
 def upload_dataset(
@@ -564,10 +649,16 @@ def upload_dataset(
     call for the same ``name`` and ``path`` was interrupted and the files are unchanged,
     this call resumes it and sends only the parts the server lacks.
     """
-    _check_arguments(name, job_types, concurrency)
-    plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(pipeline, routes, apps)
-    _refuse_existing(pipeline, routes, name)
+    plan, app_ids = check_dataset_upload(
+        pipeline,
+        name=name,
+        path=path,
+        apps=apps,
+        job_types=job_types,
+        chunk_size=chunk_size,
+        concurrency=concurrency,
+        routes=routes,
+    )
     dataset = {
         "dataset_name": name,
         "apps": {"ids": app_ids},
@@ -578,13 +669,10 @@ def upload_dataset(
         "language": language,
         "job_type": list(job_types),
     }
-    journal = Journal(name, Path(path).expanduser().absolute())
-    resume = ResumeState.from_records(journal.records())
-    if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
-        resume = None
-    return _run(
-        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
-    )
+    journal = journal_for(name, path)
+    resume = resumable(journal, plan)
+    upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(pipeline, routes, upload)
 
 
 def resume_upload(
@@ -599,7 +687,7 @@ def resume_upload(
 ) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
-    journal = Journal(name, Path(path).expanduser().absolute())
+    journal = journal_for(name, path)
     resume = ResumeState.from_records(journal.records())
     if resume is None:
         raise UploadError(f"there is no interrupted upload of {str(path)!r} as {name!r} to resume")
@@ -612,6 +700,5 @@ def resume_upload(
         )
     _refuse_existing(pipeline, routes, name)
     dataset = resume.start["dataset"]
-    return _run(
-        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
-    )
+    upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _run(pipeline, routes, upload)
