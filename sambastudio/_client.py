@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
+from sambastudio._closing import Closing
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
 from sambastudio._limits import Limits
 from sambastudio._overrides import resolve_routes
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from sambastudio.resources.users import Roles, Users
 
 
-class Client:
+class Client(Closing):
     """A connection to one SambaStudio, as one user in one tenant.
 
     Every argument is optional: what is not given comes from ``SAMBASTUDIO_HOST_URL``,
@@ -287,17 +287,6 @@ class Client:
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""
         self._pipeline.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         settings = self.settings

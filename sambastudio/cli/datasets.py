@@ -31,7 +31,6 @@ from sambastudio.cli._commands import (
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done, show_one
-from sambastudio.cli._watch import WaitProgress
 from sambastudio.errors import InvalidArgumentError, NameNotFoundError
 from sambastudio.resources import Dataset, S3Source
 
@@ -53,11 +52,8 @@ def wait_for(dataset: Dataset, timeout: float | None) -> None:
     only, an S3 import runs on."""
     again = f"sambastudio dataset wait --dataset {dataset.id}"
     resume = f"The import goes on; wait for it again with: {again}"
-    with (
-        resumable(f"waiting for dataset {label(dataset)}", resume),
-        WaitProgress(f"dataset {label(dataset)}", percent=False) as progress,
-    ):
-        dataset.wait(timeout, on_progress=progress)
+    with resumable(f"waiting for dataset {label(dataset)}", resume):
+        dataset.wait(timeout)
     status = dataset.status
     show_done(f"Dataset {label(dataset)} is {status}.", id=dataset.id, status=status)
 

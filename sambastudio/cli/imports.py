@@ -22,7 +22,6 @@ from sambastudio.cli._commands import WAIT_TIMEOUT, label, show_created
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done
-from sambastudio.cli._watch import WaitProgress
 from sambastudio.resources import Model
 
 _CHECKED = {
@@ -133,11 +132,8 @@ def create(
 
     def wait_done() -> None:
         resume = f"The import goes on; `sambastudio model info -m {started.id}` shows it."
-        with (
-            resumable(f"waiting for the import of {name}", resume),
-            WaitProgress(f"import {name}", percent=False) as progress,
-        ):
-            started.wait(timeout, on_progress=progress)
+        with resumable(f"waiting for the import of {name}", resume):
+            started.wait(timeout)
         show_done(f"Model {name} is {started.status}.", id=started.id, status=started.status)
 
     message = f"Importing model {name} ({started.id}) from {label(base)}."

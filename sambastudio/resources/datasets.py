@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
@@ -12,9 +12,11 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from sambastudio._arguments import check_choice, check_name
 from sambastudio._base import Collection, Routes, UnknownStatus, Waitable
 from sambastudio._checks import check_list, check_mapping, check_text
+from sambastudio._response import APIResponse
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import InvalidArgumentError, ResourceFailed
 from sambastudio.resources.apps import App
+from sambastudio.transfers.plan import Json
 from sambastudio.transfers.progress import ProgressCallback
 from sambastudio.transfers.upload import (
     DEFAULT_CHUNK_SIZE,
@@ -148,8 +150,8 @@ class Datasets(
         ``batch_predict``. Everything is checked before the first byte moves; an interrupted
         upload is resumed by calling again (or ``resume_upload``).
         """
-        body = upload_dataset(
-            self._client._pipeline,
+        return self._uploaded(
+            upload_dataset,
             name=name,
             path=path,
             apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
@@ -163,9 +165,7 @@ class Datasets(
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
-            routes=self._client._routes,
         )
-        return self._from_body(body, None)
 
     def check_upload(
         self,
@@ -239,16 +239,22 @@ class Datasets(
         progress_bar: bool | None = None,
     ) -> Dataset:
         """Finish an interrupted ``create`` of ``path`` as ``name``."""
-        body = resume_upload(
-            self._client._pipeline,
+        return self._uploaded(
+            resume_upload,
             name=name,
             path=path,
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
-            routes=self._client._routes,
         )
-        return self._from_body(body, None)
+
+    def _uploaded(self, upload: Callable[..., Json], /, **args: Any) -> Dataset:
+        """The dataset ``upload`` (a function of ``transfers.upload``) adds, with the answer
+        it came in as its ``last_response``."""
+        answers: builtins.list[APIResponse] = []
+        client = self._client
+        body = upload(client._pipeline, routes=client._routes, answered=answers.append, **args)
+        return self._from_body(body, answers[-1])
 
     def delete(self, dataset: str | Dataset) -> None:
         self._client._request("delete_dataset", dataset=self._resolve(dataset))

@@ -17,9 +17,7 @@ from sambastudio._pagination import Pager
 from sambastudio._resolve import looks_like_id
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import (
-    AmbiguousNameError,
     InvalidArgumentError,
-    NameNotFoundError,
     ResourceFailed,
 )
 from sambastudio.resources.apps import App
@@ -85,8 +83,8 @@ class ModelImport(_Transfer):
     id: str = Field(validation_alias=AliasChoices("model_id", "id"))
     stage: str | None = None
 
-    def _home(self) -> _Imports:
-        return _Imports(self.client)
+    def _home(self) -> ModelImports:
+        return ModelImports(self.client)
 
     def model(self) -> Model:
         """The imported model."""
@@ -109,7 +107,7 @@ class ModelExport(_Transfer):
         return ModelExports(self.client)
 
     def delete(self) -> None:
-        self._request("delete_exported_model", model_id=self.model_id, model_activity_id=self.id)
+        self._send("delete_exported_model", model_id=self.model_id, model_activity_id=self.id)
 
 
 class Model(Resource):
@@ -146,7 +144,7 @@ class Model(Resource):
     def info(self, job_type: ModelJobType = "train") -> Model:
         """This model with the hyperparameters of ``job_type``, fetched fresh."""
         check_choice("job_type", job_type, MODEL_JOB_TYPES)
-        answer = self._request("model_info", model=self.id, job_type=job_type)
+        answer = self._send("model_info", model=self.id, job_type=job_type)
         return Model._from_data(object_of(answer.json()), self.client, answer)
 
     def hyperparam_specs(
@@ -172,13 +170,13 @@ class Model(Resource):
 
     def export(self, *, storage_type: str = "local") -> ModelExport:
         """Start exporting this model; ``.wait()`` on the result (owned models only)."""
-        answer = self._request("export_model", model_id=self.id, storage_type=storage_type)
+        answer = self._send("export_model", model_id=self.id, storage_type=storage_type)
         data = {"model_id": self.id, **object_of(answer.json())}
         return ModelExport._from_data(data, self.client, answer)
 
     def import_status(self) -> ModelImport:
         """The progress of this model's import."""
-        answer = self._request("import_status", model_id=self.id)
+        answer = self._send("import_status", model_id=self.id)
         return ModelImport._from_data(object_of(answer.json()), self.client, answer)
 
 
@@ -253,17 +251,23 @@ class Models(
         """
         check_name("path", path)
         check_name("name", name)
-        imports = _Imports(self._client)
-        return imports._create(
+        return self._created(  # a lost answer is reconciled by the new model's name
             "import_model",
-            called=name,
-            answer=lambda answer: imports._build(object_of(answer.json()), answer),
+            build=lambda answer: ModelImport._from_data(
+                object_of(answer.json()), self._client, answer
+            ),
+            find=lambda: self._import_of(name),
             model_id=self._resolve(model),
             import_path=path,
             import_model_name=name,
             storage_type=storage_type,
             steps=steps,
         )
+
+    def _import_of(self, name: str) -> ModelImport | None:
+        """The import of the one model called ``name`` (an import's id is its model's)."""
+        model = self._named(name)
+        return None if model is None else model.import_status()
 
     def import_from_local(
         self,
@@ -380,17 +384,14 @@ class ModelExports(
     """Exported models (``client.models.exports()``)."""
 
 
-class _Imports(
+class ModelImports(
     Collection[ModelImport],
     model=ModelImport,
     routes=Routes(info="import_status", id_arg="model_id"),
 ):
-    """Where an import's progress is read (``import_status``); never listed."""
+    """Where an import's progress is read (``import_status``), by the id or name of the
+    model it makes; started by ``client.models.import_model``. The server lists none."""
 
-    def _named(self, name: str) -> ModelImport | None:
-        """The import of the model called ``name``: an import's id is its model's."""
-        try:
-            model = self._client.models.get(name)
-        except (NameNotFoundError, AmbiguousNameError):
-            return None
-        return self._fetch(model.id)
+    def _resolve(self, ref: str | ModelImport) -> str:
+        # An import is known by the model it makes: its name or id resolves as the model's.
+        return ref.id if isinstance(ref, ModelImport) else self._client.models.id_of(ref)

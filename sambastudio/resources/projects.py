@@ -54,9 +54,7 @@ class Project(Resource):
         """Rename the project or change its description (``None`` leaves a field as is)."""
         if name is not None:
             check_name("name", name)
-        answer = self._request(
-            "update_project", project=self.id, name=name, description=description
-        )
+        answer = self._send("update_project", project=self.id, name=name, description=description)
         return self._absorb_answer(answer)
 
     def delete(self) -> None:

@@ -40,11 +40,10 @@ from typing import Any, TypeVar
 
 import attrs
 
-from sambastudio._overrides import answer_of
-from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
+from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions, ResponseHook
 from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
-from sambastudio._response import json_body
+from sambastudio._response import APIResponse
 from sambastudio._routes import ROUTES, Route
 from sambastudio.errors import (
     APIStatusError,
@@ -174,8 +173,10 @@ class PartStream:
         return crc_hex(self._crc)
 
 
-def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
-    """One request of the upload flow, its JSON answer as a dict.
+def _answer(
+    pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any
+) -> APIResponse:
+    """One request of the upload flow, its answer.
 
     ``retry_safe`` lets the pipeline repeat a POST whose repetition only leaves an unused
     reservation behind (a folder or a file upload nobody completes). The pipeline leaves a
@@ -189,7 +190,16 @@ def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args:
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
     response = pipeline.send(request, options=_OPTIONS, retry_statuses=_RETRY_STATUSES)
-    body = answer_of(route, json_body(response))
+    return APIResponse(response, response.elapsed, pipeline.settings.limits, route)
+
+
+def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
+    """One request of the upload flow, its JSON answer as a dict."""
+    return _dict(_answer(pipeline, route, retry_safe=retry_safe, **args))
+
+
+def _dict(answer: APIResponse) -> Json:
+    body = answer.json()
     return body if isinstance(body, dict) else {}
 
 
@@ -485,7 +495,11 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
+Added = tuple[Json, APIResponse]
+"""The dataset add_dataset made (or dataset_info found), and the answer it came in."""
+
+
+def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Added:
     """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
     dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
@@ -495,17 +509,22 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
         "dataset_path": start["dataset_path"],
     }
 
-    def find() -> Json | None:
+    def send() -> Added:
+        answer = _answer(pipeline, routes["add_dataset"], **dataset, source=source)
+        return _dict(answer), answer
+
+    def find() -> Added | None:
         ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
         if len(ids) != 1:
             return None
-        info = _send(pipeline, routes["dataset_info"], dataset=ids[0])
-        return dict(info.get("data") or info)
+        answer = _answer(pipeline, routes["dataset_info"], dataset=ids[0])
+        info = _dict(answer)
+        return dict(info.get("data") or info), answer
 
-    policy: CreatePolicy[Json] = CreatePolicy(
-        send=lambda: _send(pipeline, routes["add_dataset"], **dataset, source=source),
+    policy: CreatePolicy[Added] = CreatePolicy(
+        send=send,
         find=find,
-        matches=lambda found: found.get("description") == dataset["description"],
+        matches=lambda found: found[0].get("description") == dataset["description"],
         attempts=pipeline.settings.max_retries + 1,
     )
     return policy.run()
@@ -571,10 +590,17 @@ def send_folder(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Jso
     return resume.start
 
 
-def _run(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Json:
+def _run(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Added:
     added = _add_dataset(pipeline, routes, send_folder(pipeline, routes, upload))
     upload.journal.discard()
     return added
+
+
+def _told(answered: ResponseHook | None, added: Added) -> Json:
+    """The dataset added, once ``answered`` has been given the answer it came in."""
+    if answered is not None:
+        answered(added[1])
+    return added[0]
 
 
 def _dataset_upload(
@@ -641,8 +667,10 @@ def upload_dataset(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
+    answered: ResponseHook | None = None,
 ) -> Json:
-    """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer.
+    """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer
+    (``answered`` gets the response it came in: ``last_response``).
 
     Every check that can fail (the path, an empty folder, the job types, unknown apps, a
     name already taken) runs before anything is created on the server. When an earlier
@@ -672,7 +700,7 @@ def upload_dataset(
     journal = journal_for(name, path)
     resume = resumable(journal, plan)
     upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
-    return _run(pipeline, routes, upload)
+    return _told(answered, _run(pipeline, routes, upload))
 
 
 def resume_upload(
@@ -684,6 +712,7 @@ def resume_upload(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
+    answered: ResponseHook | None = None,
 ) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
@@ -701,4 +730,4 @@ def resume_upload(
     _refuse_existing(pipeline, routes, name)
     dataset = resume.start["dataset"]
     upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
-    return _run(pipeline, routes, upload)
+    return _told(answered, _run(pipeline, routes, upload))
