@@ -113,6 +113,8 @@ _TEXT: Final = (str, bytes)
 
 
 def _conforms(value: Any, hint: Any, namespace: Mapping[str, Any]) -> bool:
+    if type(value) is hint:  # the common case, and always right: a str for a str
+        return True
     if hint in (Any, object, _UNCHECKED, Self) or isinstance(hint, TypeVar):
         return True
     if hint is None or hint is type(None):

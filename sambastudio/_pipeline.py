@@ -306,6 +306,8 @@ class _Replay:
     @classmethod
     def plan(cls, request: WireRequest) -> _Replay | None:
         """``None`` when a body cannot be rewound (an iterator, a pipe): never retry it."""
+        if not request.files and (request.content is None or isinstance(request.content, bytes)):
+            return _NOTHING_TO_REWIND
         streams: list[Any] = [fileobj for _name, fileobj in (request.files or {}).values()]
         if request.content is not None and not isinstance(request.content, bytes):
             streams.append(request.content)
@@ -320,6 +322,9 @@ class _Replay:
     def rewind(self) -> None:
         for stream, position in self.positions:
             stream.seek(position)
+
+
+_NOTHING_TO_REWIND: Final = _Replay(())
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
