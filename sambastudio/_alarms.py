@@ -1,6 +1,6 @@
 """Alarms: callbacks run at a deadline, unless cancelled first, all on one thread.
 
-The transport cuts a response still arriving at its deadline (``_transport._Watchdog``).
+The transport cuts a response still arriving at its deadline (``_watchdog.Watchdog``).
 A ``threading.Timer`` per request did it, and starting and stopping that thread cost about
 0.3 ms of CPU per call, a third of a whole ``projects.get`` (docs/performance.md). Here one
 daemon thread sleeps until the earliest deadline: setting an alarm is a heap push, and wakes
@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Final
+
+_LOGGER: Final = logging.getLogger("sambastudio")
 
 _COMPACT_AT: Final = 1024
 """Cancelled alarms stay in the heap until their deadline; past this many entries the heap
@@ -75,7 +78,10 @@ class Alarms:
                         break
                     self._wake.wait(wait)
             if callback is not None:
-                callback()
+                try:
+                    callback()
+                except Exception:  # one failing alarm must not stop the others
+                    _LOGGER.exception("an alarm's callback failed")
 
 
 ALARMS: Final = Alarms()

@@ -210,7 +210,7 @@ class Collection(Scoped, Generic[R], contract=True):
         if routes.search is None:
             return [item.id for item in self.list() if item.name == name]
         try:
-            answer = self._client._request(
+            answer = self._client._look_up(
                 routes.search, **self._lookup_args(), **{routes.search_arg: name}
             )
         except NotFoundError:
@@ -224,8 +224,13 @@ class Collection(Scoped, Generic[R], contract=True):
             if found is None:
                 raise self._not_found(key)
             return found
-        answer = self._client._request(routes.info, **self._lookup_args(), **{routes.id_arg: key})
+        answer = self._info(routes.info, **self._lookup_args(), **{routes.id_arg: key})
         return self._build(object_of(answer.json(), routes.info_key), answer)
+
+    def _info(self, operation: str, /, **args: Any) -> APIResponse:
+        """Send the info route; a collection that turns its 404 into an error of its own
+        sends it as a lookup (``Client._look_up``)."""
+        return self._client._request(operation, **args)
 
     def _page(self, _cursor: object | None) -> Page[R]:
         routes = self._declared.routes

@@ -417,15 +417,17 @@ _ROUTE_LIST: tuple[Route, ...] = (
     Route(
         name="download_job_artifacts",
         method="GET",
-        path=_JOB + "/{artifact_type}/download",
+        path=_JOB + "/artifacts/{artifact_type}/download",
         args=(
             *_path("project", "job"),
             Arg("dest_dir", "local", required=False),
             Arg("artifact_type", "path"),
         ),
-        evidence="inferred",
-        source="S4",
-        summary="A job's results or logs as a tar.gz archive (artifact_type 'results' or 'logs').",
+        evidence="assumed",
+        source="",
+        summary="A job's results or logs as a tar.gz archive (artifact_type 'results' or 'logs'); "
+        "no source shows this operation's request, so its path is assumed, one of its own "
+        "beside download_results (S4) and download_logs.",
         response="application/gzip bytes",
         streams=True,
     ),

@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field
 from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Record, Resource, Routes, Scope
 from sambastudio._resolve import looks_like_id, pick_one
+from sambastudio._response import APIResponse
 from sambastudio.errors import (
     InvalidArgumentError,
     NameNotFoundError,
@@ -104,6 +105,9 @@ class Checkpoints(
             if isinstance(error, NameNotFoundError):
                 raise
             raise self._not_found(key) from error
+
+    def _info(self, operation: str, /, **args: Any) -> APIResponse:
+        return self._client._look_up(operation, **args)
 
     def _resolve(self, ref: str | Checkpoint) -> str:
         # Names are the server's key; an id is turned into the name by listing.

@@ -186,7 +186,7 @@ class Datasets(
             apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
             job_types=check_list("job_types", job_types),
             chunk_size=chunk_size,
-            routes=self._client._routes,
+            routes=self._client._pipeline.routes,
         )
         return plan
 
@@ -207,7 +207,8 @@ class Datasets(
 
         The answer comes back while the copy runs (status ``Importing``); ``wait()`` on it
         until it is Available. The credentials go to the server in this one request and are
-        not stored there (S8). Everything is checked first, as for :meth:`create`.
+        not stored there (S8). Everything is checked first, as for :meth:`create`; a lost
+        answer is reconciled like every create (the dataset of that name and description).
         """
         check_name("name", name)
         for job_type in check_list("job_types", job_types):
@@ -215,19 +216,22 @@ class Datasets(
         app_ids = [self._client.apps.id_of(app) for app in check_list("apps", apps)]
         if self._find_ids(name):
             raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
-        answer = self._client._request(
+        description = check_text("description", description)
+        return self._create(  # a lost answer is reconciled by name and description
             "add_dataset",
+            called=name,
+            expected={"description": description},
+            answer=lambda answer: self._from_answer(answer, key=name),
             dataset_name=name,
             apps={"ids": list(dict.fromkeys(app_ids))},
             dataset_metadata=dict(check_mapping("metadata", metadata) or {}),
-            description=check_text("description", description),
+            description=description,
             file_type=check_text("file_type", file_type),
             url=check_text("url", url),
             language=check_text("language", language),
             job_type=list(job_types),
             source=source.to_wire(),
         )
-        return self._from_answer(answer, key=name)
 
     def resume_upload(
         self,
@@ -252,8 +256,8 @@ class Datasets(
         """The dataset ``upload`` (a function of ``transfers.upload``) adds, with the answer
         it came in as its ``last_response``."""
         answers: builtins.list[APIResponse] = []
-        client = self._client
-        body = upload(client._pipeline, routes=client._routes, answered=answers.append, **args)
+        pipeline = self._client._pipeline
+        body = upload(pipeline, routes=pipeline.routes, answered=answers.append, **args)
         return self._from_body(body, answers[-1])
 
     def delete(self, dataset: str | Dataset) -> None:

@@ -25,7 +25,14 @@ from sambastudio._pipeline import Pipeline, ResponseHook
 from sambastudio._redact import mask_text
 from sambastudio._response import APIResponse
 from sambastudio._routes import WireRequest
-from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
+from sambastudio._transport import total_seconds
+from sambastudio._watchdog import DeadlineExceeded, each_within
+from sambastudio.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InvalidArgumentError,
+    SambaStudioError,
+)
 from sambastudio.resources.streaming import Records, TokenStream
 from sambastudio.resources.usage import Usage
 
@@ -313,19 +320,31 @@ def records(
 ) -> Records:
     """The records of a stream, until its last response (or OpenAI's ``[DONE]``); a line,
     an event or a chunk past the client's ``Limits`` raises ``LimitExceededError``.
-    ``answered`` gets the response once the server has answered."""
-    limits = pipeline.settings.limits
+    ``answered`` gets the response once the server has answered.
+
+    Once the stream has started, each event (a server-sent event, or a JSON line) must
+    arrive within ``timeout`` of asking for it (``APITimeoutError``); the stream as a
+    whole may run as long as the model keeps generating.
+    """
+    limits, timeout = pipeline.settings.limits, pipeline.settings.timeout
     with pipeline.send(request, stream=True) as response:
         answered(APIResponse(response, response.elapsed, limits, request.route))
         try:
             lines = (raw.decode("utf-8") for raw in iter_lines_capped(response, limits))
-            for event, data in _sse(lines, limits) if wire.sse else _json_lines(lines):
+            events = _sse(lines, limits) if wire.sse else _json_lines(lines)
+            for event, data in each_within(events, response, total_seconds(timeout)):
                 record = _token_record(wire, event, data, who, limits)
                 if record is None:
                     return
                 yield record
                 if record.get("is_last_response"):
                     return
+        except DeadlineExceeded as error:
+            raise APITimeoutError(
+                mask_text(f"the stream of {who} stalled: {error}; timeout={timeout!r}"),
+                method=request.method,
+                path=request.path,
+            ) from error
         except requests.RequestException as error:
             raise APIConnectionError(
                 mask_text(f"the stream of {who} broke off: {error}"),

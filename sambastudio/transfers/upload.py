@@ -33,14 +33,20 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 
-from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions, ResponseHook
+from sambastudio._pipeline import (
+    ABSENCE,
+    RETRY_STATUSES,
+    Pipeline,
+    RequestOptions,
+    ResponseHook,
+)
 from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
 from sambastudio._response import APIResponse
@@ -174,7 +180,12 @@ class PartStream:
 
 
 def _answer(
-    pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any
+    pipeline: Pipeline,
+    route: Route,
+    *,
+    retry_safe: bool = False,
+    expected_statuses: Collection[int] = (),
+    **args: Any,
 ) -> APIResponse:
     """One request of the upload flow, its answer.
 
@@ -182,20 +193,36 @@ def _answer(
     reservation behind (a folder or a file upload nobody completes). The pipeline leaves a
     500 alone, since a server may fail after acting; every repeatable request of the upload
     flow is harmless to send again, so a 500 is retried here too (the pipeline still
-    retries only what is idempotent or ``retry_safe``).
+    retries only what is idempotent or ``retry_safe``). ``expected_statuses``: see
+    ``Pipeline.send``.
     """
     if retry_safe:
         route = attrs.evolve(route, safe_to_retry=True)
     request = route.bind(**args)
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
-    response = pipeline.send(request, options=_OPTIONS, retry_statuses=_RETRY_STATUSES)
+    response = pipeline.send(
+        request,
+        options=_OPTIONS,
+        retry_statuses=_RETRY_STATUSES,
+        expected_statuses=expected_statuses,
+    )
     return APIResponse(response, response.elapsed, pipeline.settings.limits, route)
 
 
-def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
+def _send(
+    pipeline: Pipeline,
+    route: Route,
+    *,
+    retry_safe: bool = False,
+    expected_statuses: Collection[int] = (),
+    **args: Any,
+) -> Json:
     """One request of the upload flow, its JSON answer as a dict."""
-    return _dict(_answer(pipeline, route, retry_safe=retry_safe, **args))
+    answer = _answer(
+        pipeline, route, retry_safe=retry_safe, expected_statuses=expected_statuses, **args
+    )
+    return _dict(answer)
 
 
 def _dict(answer: APIResponse) -> Json:
@@ -247,7 +274,9 @@ def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> li
 
 def _find_dataset(pipeline: Pipeline, routes: Routes, name: str) -> list[str]:
     try:
-        body = _send(pipeline, routes["search_dataset"], dataset_name=name)
+        body = _send(
+            pipeline, routes["search_dataset"], expected_statuses=ABSENCE, dataset_name=name
+        )
     except NotFoundError:
         return []
     return ids_in_search(body, "dataset_id")
@@ -297,6 +326,7 @@ class _Upload:
             status = _send(
                 self.pipeline,
                 self.routes["get_file_upload_status"],
+                expected_statuses=ABSENCE,
                 dataset_id=self.resume.start["dataset_id"],
                 upload_id=upload_id,
             )

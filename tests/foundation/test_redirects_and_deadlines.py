@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ from sambastudio._pipeline import Pipeline, RequestOptions
 from sambastudio._routes import ROUTES
 from sambastudio._transport import Outgoing, RefusedRedirect
 from sambastudio.errors import APIConnectionError, APITimeoutError
+from tests.hardening.trickling_server import bytewise, trickling_server
 
 ACCESS_KEY = "redirect-test-access-key-0123456789abcdef"
 SECRET = "the-new-endpoint-key-that-must-stay-home"
@@ -117,3 +119,49 @@ def test_a_quick_answer_is_not_cut(home: HTTPServer) -> None:
     home.expect_request("/api/projects").respond_with_json({"projects": []})
     response = _pipeline(home, timeout=1).send(ROUTES["list_projects"].bind())
     assert response.json() == {"projects": []}
+
+
+SLOW_HEADERS = b"X-Slow: " + b"a" * 50 + b"\r\n"
+"""50 bytes at 5 a second: 10 s of headers, each byte well within a 1 s read timeout."""
+
+
+def test_trickling_headers_cannot_outlive_the_timeout() -> None:
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=0, timeout=1)
+        )
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timeout=1"):
+            pipeline.send(ROUTES["list_projects"].bind())
+        assert time.monotonic() - started < 2.5
+
+
+def test_trickling_headers_are_retried_as_a_timeout_of_an_idempotent_call() -> None:
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=1, timeout=1),
+            sleep=lambda _: None,
+        )
+        with pytest.raises(APITimeoutError, match="2 attempts"):
+            pipeline.send(ROUTES["list_projects"].bind())
+        assert server.connections == 2
+
+
+def test_trickling_headers_after_an_upload_cannot_outlive_the_timeout() -> None:
+    """An upload's deadline starts when its response does, and covers the headers then."""
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=0, timeout=1)
+        )
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            pipeline.send(
+                ROUTES["upload_part_file"].bind(
+                    folder_id="f",
+                    file_path="a.jsonl",
+                    part_number=1,
+                    upload_id="u",
+                    file=io.BytesIO(b"one part"),
+                )
+            )
+        assert time.monotonic() - started < 2.5
