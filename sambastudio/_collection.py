@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import attrs
 
-from sambastudio import _display
-from sambastudio._answers import parse_answers
+from sambastudio._answers import parse_answers, parse_list_answer
 from sambastudio._checks import CheckedArguments
 from sambastudio._declaration import Declaration, Routes, Scope
 from sambastudio._envelopes import list_of, object_of
@@ -156,6 +155,8 @@ class Collection(Scoped, Generic[R], contract=True):
 
     def _repr_html_(self) -> str:
         """Its resources as a table in Jupyter (fetched now: a collection is a query)."""
+        from sambastudio import _display  # loaded for notebooks only
+
         return _display.titled(repr(self), _display.list_html(self.list()))
 
     # ----------------------------------------------------------------- public verbs
@@ -236,22 +237,24 @@ class Collection(Scoped, Generic[R], contract=True):
         if routes.list is None:
             raise SambaStudioError(f"{type(self).__name__} cannot list")
         answer = self._client._request(routes.list, **self._list_args())
-        items = self._build_all(list_of(answer.json(), routes.list_key), answer)
-        return Page(items, response=answer)
+        return Page(self._build_all(answer, routes.list_key), response=answer)
 
     def _build(self, data: Mapping[str, Any], response: APIResponse | None) -> R:
         return self._model._from_data({**self._inherited(), **data}, self._client, response)
 
-    def _build_all(self, items: builtins.list[Any], response: APIResponse) -> builtins.list[R]:
-        """A list answer's resources, validated in one pass: no per-item work but binding."""
-        inherited = self._inherited()
+    def _build_all(self, answer: APIResponse, key: str) -> builtins.list[R]:
+        """A list answer's resources, parsed and validated in one pass (from the raw body when
+        they need no field of their parent) and bound with no Python step per item."""
+        model, inherited = self._model, self._inherited()
         if inherited:
-            items = [{**inherited, **item} if isinstance(item, Mapping) else item for item in items]
-        model = self._model
-        resources = parse_answers(model, items, model.kind)
-        for resource in resources:
-            resource._bind(self._client)
-            resource._answered_by(response)
+            items = [
+                {**inherited, **item} if isinstance(item, Mapping) else item
+                for item in list_of(answer.json(), key)
+            ]
+            resources = parse_answers(model, items, model.kind)
+        else:
+            resources = parse_list_answer(model, answer, key, model.kind)
+        model._bind_all(resources, self._client, answer)
         return resources
 
     def _create(

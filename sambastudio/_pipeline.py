@@ -215,7 +215,7 @@ class Pipeline:
         ``expected_statuses`` are error statuses the caller handles itself (a search that
         finds nothing): raised as mapped, without the settings' diagnosis (no side request).
         """
-        settled = (options or RequestOptions()).over(self.options)
+        settled = self.options if options is None else options.over(self.options)
         timeout = self.settings.timeout if settled.timeout is NOT_GIVEN else settled.timeout
         retries = (
             self.settings.max_retries if settled.max_retries is NOT_GIVEN else settled.max_retries
@@ -247,7 +247,7 @@ class Pipeline:
                     continue
                 raise failure.error(request, outgoing.url, attempt, timeout, exc) from exc
             status = response.status_code
-            self._log(request, str(status), started, request_id_of(response), attempt, attempts)
+            self._log(request, status, started, response, attempt, attempts)
             if (
                 status in retry_statuses
                 and attempt < attempts
@@ -300,12 +300,14 @@ class Pipeline:
     def _log(
         self,
         request: WireRequest,
-        outcome: str,
+        outcome: str | int,
         started: float,
-        request_id: str | None,
+        response: requests.Response | None,
         attempt: int,
         attempts: int,
     ) -> None:
+        if not LOGGER.isEnabledFor(self._log_level):  # then the arguments are not worked out
+            return
         LOGGER.log(
             self._log_level,
             "%s %s -> %s in %.0f ms (request id %s, attempt %d of %d)",
@@ -313,7 +315,7 @@ class Pipeline:
             request.path,
             outcome,
             (time.monotonic() - started) * 1000,
-            request_id,
+            None if response is None else request_id_of(response),
             attempt,
             attempts,
         )
@@ -328,6 +330,8 @@ class _Replay:
     @classmethod
     def plan(cls, request: WireRequest) -> _Replay | None:
         """``None`` when a body cannot be rewound (an iterator, a pipe): never retry it."""
+        if not request.files and (request.content is None or isinstance(request.content, bytes)):
+            return _NOTHING_TO_REWIND
         streams: list[Any] = [fileobj for _name, fileobj in (request.files or {}).values()]
         if request.content is not None and not isinstance(request.content, bytes):
             streams.append(request.content)
@@ -342,6 +346,9 @@ class _Replay:
     def rewind(self) -> None:
         for stream, position in self.positions:
             stream.seek(position)
+
+
+_NOTHING_TO_REWIND: Final = _Replay(())
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

@@ -8,12 +8,13 @@ collection a resource lives in (``sambastudio._collection``) builds and fetches 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Self
 
-from sambastudio import _display
 from sambastudio._answers import parse_answer
 from sambastudio._checks import CheckedArguments
 from sambastudio._records import Answered, Timestamped
@@ -66,6 +67,18 @@ class Resource(Timestamped, Answered, CheckedArguments):
         """Hold ``client`` (bypassing pydantic's ``__setattr__``: this runs per list item);
         a resource holding others binds them too."""
         object.__setattr__(self, "_bound_client", client)
+
+    @classmethod
+    def _bind_all(cls, resources: list[Self], client: Client, response: APIResponse) -> None:
+        """``_bind`` and ``_answered_by`` for every item of a list, in C loops (``map``)
+        unless a subclass binds or keeps more than these two."""
+        if cls._bind is not Resource._bind or cls._answered_by is not Answered._answered_by:
+            for resource in resources:
+                resource._bind(client)
+                resource._answered_by(response)
+            return
+        for name, value in (("_bound_client", client), ("_bound_response", response)):
+            deque(map(object.__setattr__, resources, repeat(name), repeat(value)), maxlen=0)
 
     # ------------------------------------------------------------------ the client
     @property
@@ -137,6 +150,8 @@ class Resource(Timestamped, Answered, CheckedArguments):
 
     def _repr_html_(self) -> str:
         """A card in Jupyter (``sambastudio._display``); no secret is ever shown."""
+        from sambastudio import _display  # loaded for notebooks only
+
         return _display.resource_html(self)
 
     def __copy__(self) -> Self:

@@ -108,6 +108,17 @@ class Route:
     answer: str = ""
     """The key the answer sits under on this host (``a.b`` for a nested one); empty: the
     whole body. Only a route override sets it (see :mod:`sambastudio._overrides`)."""
+    # Read by every bind(), so computed once from ``args`` (evolve() computes them again).
+    _arg_names: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    _has_body: bool = attrs.field(init=False, eq=False, repr=False)
+
+    @_arg_names.default
+    def _names_of_args(self) -> frozenset[str]:
+        return frozenset(arg.name for arg in self.args)
+
+    @_has_body.default
+    def _sends_a_body(self) -> bool:
+        return any(arg.where == "body" for arg in self.args)
 
     @property
     def idempotent(self) -> bool:
@@ -128,15 +139,15 @@ class Route:
         would address another resource (empty, ``.``, ``..``, a ``/``) a
         :class:`~sambastudio.errors.PathArgumentError`, before anything is sent.
         """
-        unknown = set(values) - {arg.name for arg in self.args}
-        if unknown:
-            raise TypeError(f"{self.name}() got unexpected arguments: {sorted(unknown)}")
         path_values: dict[str, str] = {}
         query: dict[str, str | list[str]] = {}
         body: dict[str, Any] = {}
         headers: dict[str, str] = {}
         content: Body | None = None
         files: dict[str, tuple[str, IO[bytes]]] = {}
+        if not values.keys() <= self._arg_names:
+            unknown = values.keys() - self._arg_names
+            raise TypeError(f"{self.name}() got unexpected arguments: {sorted(unknown)}")
         for arg in self.args:
             value = values.get(arg.name)
             if value is None:
@@ -157,12 +168,11 @@ class Route:
                 content = value
             elif arg.where == "multipart":
                 files[arg.wire_name] = value
-        has_body = any(arg.where == "body" for arg in self.args)
         return WireRequest(
             route=self,
             path=self.path.format(**path_values),
             query=query,
-            json=body if has_body else None,
+            json=body if self._has_body else None,
             content=content,
             files=files or None,
             headers=headers,

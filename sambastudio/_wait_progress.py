@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-from tqdm.std import tqdm
 
 from sambastudio._bars import make_bar
 from sambastudio._closing import Closing
 from sambastudio._waiting import ProgressCallback
 from sambastudio.errors import SambaStudioError
+
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
 
 R = TypeVar("R")
 

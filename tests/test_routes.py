@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import attrs
 import pytest
 
 from sambastudio import _routes_doc
-from sambastudio._routes import ROUTES, Route, route, seed_routes
+from sambastudio._routes import ROUTES, Arg, Route, route, seed_routes
 from tests.seed import seed_signatures
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,6 +102,14 @@ def test_bind_refuses_missing_and_unknown_arguments() -> None:
         ROUTES["job_info"].bind(project="p")
     with pytest.raises(TypeError, match="colour"):
         ROUTES["list_projects"].bind(colour="blue")
+    with pytest.raises(TypeError, match="unexpected arguments: \\['projet'\\]"):
+        ROUTES["job_info"].bind(projet="p", job="j")  # named before the missing 'project'
+
+
+def test_a_route_changed_by_an_override_binds_its_own_arguments() -> None:
+    changed = attrs.evolve(ROUTES["list_projects"], args=(Arg("colour", "body"),))
+    assert changed.bind(colour="blue").json == {"colour": "blue"}
+    assert ROUTES["list_projects"].bind().json is None
 
 
 def test_endpoint_keys_travel_in_headers_and_stay_out_of_repr() -> None:

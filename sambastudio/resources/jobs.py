@@ -32,7 +32,6 @@ from sambastudio.errors import JobFailed, SambaStudioError
 from sambastudio.resources.checkpoints import IN_JOB, Checkpoint, Checkpoints
 from sambastudio.resources.datasets import Dataset
 from sambastudio.resources.models import Model
-from sambastudio.transfers.download import download_to_dir
 from sambastudio.transfers.progress import ProgressCallback as TransferCallback
 
 JobType = Literal["train", "evaluation", "batch_predict"]
@@ -306,6 +305,8 @@ class Job(Waitable):
         progress_bar: bool | None,
         **args: str,
     ) -> Path:
+        from sambastudio.transfers.download import download_to_dir  # tarfile, zipfile
+
         return download_to_dir(
             self.client._pipeline,
             self.client._route(name).bind(**self._at(), **args),

@@ -69,9 +69,16 @@ def _commands_in(text: str) -> list[list[str]]:
 
 
 def _resolve(words: list[str]) -> tuple[click.Command, list[str]]:
+    """The command ``words`` name (asked of each group, which loads a lazy subcommand, so
+    the answer does not depend on what other tests loaded), and the words left."""
     command: click.Command = main
-    while isinstance(command, click.Group) and words and words[0] in command.commands:
-        command = command.commands[words.pop(0)]
+    context = click.Context(main)
+    while isinstance(command, click.Group) and words:
+        found = command.get_command(context, words[0])
+        if found is None:
+            break
+        command = found
+        words.pop(0)
     return command, words
 
 
