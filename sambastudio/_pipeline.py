@@ -386,7 +386,11 @@ class _Failure:
             return cls("timed out connecting", "always", timed_out=True)
         if any(isinstance(cause, ConnectTimeoutError) for cause in causes):  # refused, DNS
             return cls("could not connect", "always")
-        if any(isinstance(cause, (requests.ReadTimeout, ReadTimeoutError)) for cause in causes):
+        # TimeoutError: a send (of an upload's block) that ran out of time on the socket.
+        if any(
+            isinstance(cause, (requests.ReadTimeout, ReadTimeoutError, TimeoutError))
+            for cause in causes
+        ):
             return cls("timed out waiting for the response", "idempotent", timed_out=True)
         if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
             return cls("the connection dropped", "idempotent")

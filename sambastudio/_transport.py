@@ -19,11 +19,12 @@ connection when it runs out, whether the status line, the headers or the body of
 response read at once (every call but a download or a token stream) is still arriving.
 A ``(connect, read)`` pair allows ``connect`` for connecting, ``read`` for each read, and
 ``connect + read`` for the whole attempt. A request that uploads a file-like body (a
-dataset part) is given the deadline from the moment its response starts (headers and
-body), as sending the body takes as long as its size needs (each block's send is bounded
-by the read timeout). A streamed response (downloads, token streams) is bounded by the
-deadline until its headers are in; then a token stream's events each have ``timeout``
-(:mod:`sambastudio.resources.predictions`), and a download is bounded per read. On a
+dataset part) takes as long as its size needs, but each block of it must go out within
+the deadline's length, and the response (headers and body) has that length again from
+its start. A streamed response (downloads, token streams) is bounded by the deadline
+until its headers are in; then each token stream event
+(:mod:`sambastudio.resources.predictions`) and each block of a download
+(:mod:`sambastudio.transfers.download`) has ``timeout`` to arrive. On a
 session whose adapters a caller mounted, the watchdog can only find the socket once the
 headers are in, so there the deadline bounds the body only.
 """
@@ -198,13 +199,11 @@ class Transport:
     ) -> requests.Response:
         """One request and its response, read (unless streamed) within the deadline.
 
-        The watchdog runs from before the request is sent (from the response's start for
-        an upload) to the end of the headers, or of the body when it is read here.
+        The watchdog runs from before the request is sent (block by block for an upload)
+        to the end of the headers, or of the body when it is read here.
         """
         step = deadline.step()
-        watchdog = Watchdog(
-            arm_at_response=total_seconds(timeout) if request.streams_body else None
-        )
+        watchdog = Watchdog(per_block=total_seconds(timeout) if request.streams_body else None)
         left = deadline.remaining()
         if left is not None and not request.streams_body:
             watchdog.run_for(left)

@@ -2,15 +2,16 @@
 
 A socket timeout bounds each read, not an answer: a server that sends one byte a second
 keeps every read alive. A :class:`Watchdog` shuts a connection's socket down when its
-deadline passes; the reader blocked on it wakes with an error (or an early end of the
-answer), and its owner, seeing :attr:`Watchdog.fired`, reports a timeout. Its countdown is
+deadline passes; the reader (or sender) blocked on it wakes with an error (or an early end
+of the answer), and its owner, seeing :attr:`Watchdog.fired`, reports a timeout. Its countdown is
 an alarm on the process's one alarm thread (:mod:`sambastudio._alarms`): a thread started
 for every request cost about 0.3 ms of CPU per call.
 
 The socket must be known before the status line and headers arrive, which requests does
 not expose: the pools of :class:`WatchedAdapter` make their connections with
 :class:`_WatchedConnection`, which hands its socket to the watchdog the calling thread is
-running (:func:`watching`) when it connects and when it starts reading the response. A
+running (:func:`watching`) when it connects and when it starts reading the response, and
+tells it of each block it sends. A
 response from any other adapter (one a caller mounted) is watched from the moment it is
 returned, through its public ``fileno()``.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Final, TypeVar, cast
 
@@ -57,18 +58,21 @@ class Watchdog:
     """Shuts a socket down once its deadline passes, unless stood down first.
 
     The countdown runs only between :meth:`run_for` and :meth:`pause` (a stream is not
-    charged for the time its consumer spends between two items). ``arm_at_response``
-    starts a countdown of that many seconds when the response starts (an upload's rule).
+    charged for the time its consumer spends between two items). ``per_block`` is an
+    upload's rule: a countdown of that many seconds restarts as each block of the request
+    is sent, and once more when the response starts (sending a body takes as long as its
+    size needs, but no block may stall).
     """
 
-    def __init__(self, *, arm_at_response: float | None = None) -> None:
+    def __init__(self, *, per_block: float | None = None) -> None:
         self._condition = threading.Condition()
         self._alarm: Alarm | None = None
         self._countdown = 0  # which run_for() the alarm belongs to
         self._socket: socket.socket | None = None
         self._duplicate: socket.socket | None = None
         self._done = False
-        self._arm_at_response = arm_at_response
+        self._per_block = per_block
+        self._responded = False
         self.fired = False
 
     def run_for(self, seconds: float) -> None:
@@ -97,11 +101,15 @@ class Watchdog:
             if self.fired:
                 _shut(sock)
 
+    def block_sent(self) -> None:
+        """A block of the request is about to be sent: restart a ``per_block`` countdown."""
+        if self._per_block is not None and not self._responded:
+            self.run_for(self._per_block)
+
     def response_starts(self, sock: socket.socket | None) -> None:
         self.watch(sock)
-        if self._arm_at_response is not None:
-            seconds, self._arm_at_response = self._arm_at_response, None
-            self.run_for(seconds)
+        self.block_sent()
+        self._responded = True
 
     def watch_response(self, response: requests.Response) -> None:
         """Watch a response's connection if no socket is known yet (a foreign adapter)."""
@@ -110,7 +118,7 @@ class Watchdog:
                 # urllib3's fileno() is public; the duplicate shares the connection.
                 self._duplicate = socket.socket(fileno=os.dup(response.raw.fileno()))
                 self.watch(self._duplicate)
-        if self._arm_at_response is not None:
+        if not self._responded:
             self.response_starts(None)
 
     def stand_down(self) -> None:
@@ -146,12 +154,17 @@ def _shut(sock: socket.socket) -> None:
 
 
 def each_within(
-    items: Iterator[T], response: requests.Response, seconds: float | None
-) -> Iterator[T]:
+    items: Iterator[T],
+    response: requests.Response,
+    seconds: float | None,
+    *,
+    what: str = "complete event",
+) -> Generator[T, None, None]:
     """``items`` read from ``response``, each within ``seconds`` of asking for it.
 
     Only the wait for the server is counted: the countdown pauses while the caller holds
-    an item. Past it the connection is cut and :class:`DeadlineExceeded` raised.
+    an item. Past it the connection is cut and :class:`DeadlineExceeded` raised, saying
+    ``what`` did not come.
     """
     if seconds is None:
         yield from items
@@ -165,12 +178,12 @@ def each_within(
                 item = next(items, _END)
             except requests.RequestException as exc:
                 if watchdog.fired:
-                    raise DeadlineExceeded(f"no complete event within {seconds:g} s") from exc
+                    raise DeadlineExceeded(f"no {what} within {seconds:g} s") from exc
                 raise
             finally:
                 watchdog.pause()
             if watchdog.fired:  # what came after the cut is a fragment, or an early end
-                raise DeadlineExceeded(f"no complete event within {seconds:g} s")
+                raise DeadlineExceeded(f"no {what} within {seconds:g} s")
             if item is _END:
                 return
             yield cast(T, item)
@@ -205,6 +218,12 @@ class _Watched:
         watchdog = _current()
         if watchdog is not None:
             watchdog.watch(self.sock)
+
+    def send(self, data: Any) -> None:
+        watchdog = _current()
+        if watchdog is not None:
+            watchdog.block_sent()
+        super().send(data)  # type: ignore[misc]
 
     def getresponse(self) -> Any:
         watchdog = _current()
