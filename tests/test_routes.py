@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
@@ -177,3 +179,20 @@ def test_bodies_with_secrets_stay_out_of_repr() -> None:
     assert "aws-session-token" not in repr(wire)
     login = ROUTES["login"].bind(server="https://h", username="u", password="hunter2-password")
     assert "hunter2-password" not in repr(login)
+
+
+@pytest.mark.parametrize("module", ["sambastudio._routes_doc", "sambastudio.emulator.openapi"])
+def test_a_document_generator_explains_itself_and_writes_where_told(
+    module: str, tmp_path: Path
+) -> None:
+    """``--help`` is usage, never a file named ``--help``; a path is where to write."""
+    shown = subprocess.run(
+        [sys.executable, "-m", module, "--help"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert "usage:" in shown.stdout
+    assert list(tmp_path.iterdir()) == []
+    target = tmp_path / "out.txt"
+    subprocess.run([sys.executable, "-m", module, str(target)], check=True, timeout=60,
+                   capture_output=True)  # fmt: skip
+    assert target.read_text(encoding="utf-8").strip()
