@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from tqdm.std import tqdm
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
 
 DISABLE_ENV = "SAMBASTUDIO_DISABLE_PROGRESS_BARS"
 
@@ -58,12 +59,16 @@ def bars_enabled(stream: TextIO | None = None) -> bool:
 
 
 def bar_class() -> type[tqdm[Any]]:
-    """tqdm's notebook widget in a notebook that has ipywidgets, the text bar elsewhere."""
+    """tqdm's notebook widget in a notebook that has ipywidgets, the text bar elsewhere.
+
+    tqdm is imported here, at the first bar: a program that shows none never loads it."""
     if in_notebook():
         from tqdm import notebook
 
         if getattr(notebook, "IProgress", None) is not None:
             return notebook.tqdm
+    from tqdm.std import tqdm
+
     return tqdm
 
 

@@ -113,6 +113,8 @@ _TEXT: Final = (str, bytes)
 
 
 def _conforms(value: Any, hint: Any, namespace: Mapping[str, Any]) -> bool:
+    if type(value) is hint:  # the common case, and always right: a str for a str
+        return True
     if hint in (Any, object, _UNCHECKED, Self) or isinstance(hint, TypeVar):
         return True
     if hint is None or hint is type(None):
@@ -200,7 +202,12 @@ def check_argument(
     A string never fits a list (it would be taken letter by letter), nor ``True`` an
     integer, unless the annotation says so.
     """
-    alternatives = _alternatives(hint, namespace, owner)
+    _check_alternatives(argument, value, _alternatives(hint, namespace, owner), namespace)
+
+
+def _check_alternatives(
+    argument: str, value: Any, alternatives: list[Any], namespace: Mapping[str, Any]
+) -> None:
     if any(_conforms(value, alt, namespace) for alt in alternatives):
         return
     expected = " or ".join(dict.fromkeys(_describe(alt) for alt in alternatives))
@@ -211,33 +218,67 @@ def check_argument(
 
 
 def checked(method: Callable[P, T]) -> Callable[P, T]:
-    """``method`` checking its arguments against its annotations before it runs."""
+    """``method`` checking its arguments against its annotations before it runs.
+
+    This runs on every public call of the object model, so what can be worked out once is:
+    the annotations (at the first call: they may name later classes), each one's
+    alternatives per class of ``self`` (a collection's model), and, for calls that name
+    each argument once, which value goes with which parameter (``Signature.bind`` only
+    for the rest).
+    """
     signature = inspect.signature(method)
+    parameters = signature.parameters.values()
+    by_position = [
+        p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    by_keyword = frozenset(
+        p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    )
+    required = frozenset(
+        p.name
+        for p in parameters
+        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    )
+    namespace = method.__globals__
     hints: dict[str, Any] = {}
+    alternatives: dict[tuple[str, type], list[Any]] = {}
 
     def read_hints() -> dict[str, Any]:
-        if not hints:  # read at the first call: annotations may name later classes
+        if not hints:
             hints.update(
                 {
-                    name: _resolve(parameter.annotation, method.__globals__)
+                    name: _resolve(parameter.annotation, namespace)
                     for name, parameter in signature.parameters.items()
                     if parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
                     and parameter.annotation is not parameter.empty
+                    and name != "self"
                 }
             )
         return hints
 
+    def arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Each parameter's value; ``TypeError`` for a call Python would refuse."""
+        if len(args) <= len(by_position) and kwargs.keys() <= by_keyword:
+            given = dict(zip(by_position, args, strict=False))
+            if not kwargs.keys() & given.keys():
+                given.update(kwargs)
+                if required <= given.keys():
+                    return given
+        return signature.bind(*args, **kwargs).arguments
+
     @functools.wraps(method)
     def checking(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            bound = signature.bind(*args, **kwargs)
+            given = arguments(args, kwargs)
         except TypeError:
             return method(*args, **kwargs)  # Python's own message for a wrong call
-        namespace = method.__globals__
-        owner = bound.arguments.get("self")
+        owner = given.get("self")
         for name, hint in read_hints().items():
-            if name in bound.arguments and name != "self":
-                check_argument(name, bound.arguments[name], hint, namespace, owner)
+            if name in given:
+                key = (name, type(owner))
+                if key not in alternatives:
+                    alternatives[key] = _alternatives(hint, namespace, owner)
+                _check_alternatives(name, given[name], alternatives[key], namespace)
         return method(*args, **kwargs)
 
     return checking

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
+from sambastudio._closing import Closing
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
 from sambastudio._limits import Limits
 from sambastudio._overrides import resolve_routes
-from sambastudio._pipeline import Pipeline, RequestOptions, ResponseHook
+from sambastudio._pipeline import ABSENCE, Pipeline, RequestOptions, ResponseHook
 from sambastudio._response import APIResponse
 from sambastudio._routes import Route
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from sambastudio.resources.users import Roles, Users
 
 
-class Client:
+class Client(Closing):
     """A connection to one SambaStudio, as one user in one tenant.
 
     Every argument is optional: what is not given comes from ``SAMBASTUDIO_HOST_URL``,
@@ -74,7 +74,6 @@ class Client:
         limits: Limits | None = None,
         routes: str | os.PathLike[str] | None = None,
     ) -> None:
-        self._routes = resolve_routes(routes)
         settings = Settings.resolve(
             host_url=host_url,
             access_key=access_key,
@@ -87,7 +86,7 @@ class Client:
             limits=limits,
         )
         self._clock = clock or SYSTEM_CLOCK
-        self._pipeline = Pipeline(settings, sleep=self._clock.sleep)
+        self._pipeline = Pipeline(settings, sleep=self._clock.sleep, routes=resolve_routes(routes))
 
     @classmethod
     def login(
@@ -126,11 +125,10 @@ class Client:
         )
 
     @classmethod
-    def _over(cls, pipeline: Pipeline, clock: Clock, routes: Mapping[str, Route]) -> Self:
+    def _over(cls, pipeline: Pipeline, clock: Clock) -> Self:
         client = cls.__new__(cls)
         client._pipeline = pipeline
         client._clock = clock
-        client._routes = routes
         return client
 
     @property
@@ -161,7 +159,7 @@ class Client:
             headers=headers or {},
             on_response=on_response,
         )
-        return self._over(self._pipeline.with_options(options), self._clock, self._routes)
+        return self._over(self._pipeline.with_options(options), self._clock)
 
     def request(
         self,
@@ -272,32 +270,27 @@ class Client:
     def _route(self, operation: str) -> Route:
         """The route of ``operation`` on this host (the table, as a routes file corrects it)."""
         try:
-            return self._routes[operation]
+            return self._pipeline.routes[operation]
         except KeyError:
             raise KeyError(f"no route named {operation!r} in the wire contract") from None
 
     def _with_routes(self, routes: Mapping[str, Route]) -> Self:
         """A client over the same connections whose table also holds ``routes``."""
-        return self._over(self._pipeline, self._clock, {**self._routes, **routes})
+        return self._over(self._pipeline.with_routes(routes), self._clock)
 
     def _request(self, operation: str, /, **args: Any) -> APIResponse:
         """Send one operation of the wire contract, for the collections and resources."""
         return self._pipeline.request(self._route(operation).bind(**args))
 
+    def _look_up(self, operation: str, /, **args: Any) -> APIResponse:
+        """:meth:`_request` for a lookup whose 404 the caller takes for "none": the
+        ``NotFoundError`` is raised undiagnosed (no side request, see ``_diagnose``)."""
+        request = self._route(operation).bind(**args)
+        return self._pipeline.request(request, expected_statuses=ABSENCE)
+
     def close(self) -> None:
         """Release the connections (clients made by ``with_options`` share them)."""
         self._pipeline.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         settings = self.settings

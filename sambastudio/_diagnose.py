@@ -7,6 +7,13 @@ error was about something else and stays as it is (and the tenant is not checked
 that connection pool); if not, the error says which tenants the key can see. When that
 request fails too, a 403 (or a 404 whose words blame the tenant) says how to list them; any
 other 404 is left as the server said it, since it most likely concerns the resource.
+
+Only errors that can reach the caller are diagnosed. A request whose 404 the SDK takes
+for an answer (a search that finds no such name, an upload-status probe, a checkpoint
+looked up by name) is sent with ``expected_statuses`` (``Client._look_up``,
+``Pipeline.send``): its error is raised undiagnosed, so the SDK's own lookups cost no
+side request. That is decided where the request is sent, not where the error leaves the
+public API, because the call site is the one place that knows the 404 is expected.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import attrs
 import requests
 
 from sambastudio import _hints as hints
-from sambastudio._routes import WireRequest, route
+from sambastudio._routes import WireRequest
 from sambastudio.errors import APIStatusError, AuthenticationError, SambaStudioError
 
 if TYPE_CHECKING:
@@ -65,7 +72,8 @@ def visible_tenants(transport: Pipeline) -> dict[str, str] | None:
         session.mount(prefix, adapter)  # shares the pool; this session is never closed
     settings = attrs.evolve(transport.settings, tenant=None, max_retries=0)
     try:
-        answer = Pipeline(settings, session=session).request(route("list_tenants").bind())
+        pipeline = Pipeline(settings, session=session, routes=transport.routes)
+        answer = pipeline.request(transport.routes["list_tenants"].bind())
         return _names(answer.json())
     except SambaStudioError:
         return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+from array import array
 from collections.abc import Iterator
 from typing import IO, Any, Final
 from urllib.parse import urlsplit
@@ -61,47 +63,65 @@ _LINE_CHUNK: Final = 512
 """Bytes asked of the socket per read of a stream (requests' own): a token arrives as soon
 as it is sent, not once a bigger buffer fills."""
 
-_CONTAINERS: Final = frozenset({dict, list})
+_STRUCTURE: Final = b'"[]{}'
+_NOT_STRUCTURE: Final = bytes(sorted(set(range(256)) - set(_STRUCTURE)))
+_STRINGS: Final = re.compile(rb'"[^"]*"')
+_STEPS: Final = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+"""Opening brackets as +1, closing ones as -1 (signed bytes)."""
 
 
-def nesting_depth(value: Any, stop_past: int | None = None) -> int:
-    """How deeply ``value`` (parsed JSON: plain dicts and lists) nests, counted level by
-    level without recursion; counting stops once it is past ``stop_past``."""
-    depth = 0
-    level = [value] if type(value) in _CONTAINERS else []
-    while level:
-        depth += 1
-        if stop_past is not None and depth > stop_past:
-            break
-        children = itertools.chain.from_iterable(
-            [node.values() if type(node) is dict else node for node in level]
-        )
-        level = [child for child in children if child.__class__ in _CONTAINERS]
-    return depth
+def json_depth(body: bytes) -> int:
+    """How deeply the JSON document ``body`` nests its arrays and objects.
+
+    Counted on the bytes, without parsing and without a Python step per byte or per value:
+    escaped backslashes and quotes are dropped, every byte but brackets and quotes deleted,
+    the strings (with any brackets they hold) cut out, and the depth is the highest running
+    sum of the brackets that are left. About 1 ms per MiB of JSON, whatever its shape (a
+    pass over the parsed value cost as much for a list of 2,000 projects and three times as
+    much for 20,000, its lists and the garbage collection growing with the items). Meant
+    for a valid document: the parser judges validity.
+    """
+    if b"\\" in body:
+        body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # Two adjacent quotes are an empty string or the end of one string and the start of the
+    # next with nothing in between: removing them leaves the brackets outside strings as
+    # they were, and most strings (those without brackets) go here.
+    marks = body.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in marks:
+        marks = _STRINGS.sub(b"", marks)
+    return max(itertools.accumulate(array("b", marks.translate(_STEPS))), default=0)
 
 
-def decode_json(text: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+def check_json_depth(body: bytes, limits: Limits) -> None:
+    """Refuse a (valid) JSON document that nests deeper than ``max_json_depth``."""
+    if json_depth(body) > limits.max_json_depth:
+        raise too_deep(limits)
+
+
+def too_deep(limits: Limits) -> LimitExceededError:
+    return LimitExceededError(
+        "max_json_depth",
+        f"the JSON answer nests deeper than max_json_depth ({limits.max_json_depth})",
+    )
+
+
+def decode_json(text: str | bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
     """``json.loads(text)`` if its size and depth are within ``limits``.
 
-    The depth is counted on the parsed value, which costs about half of ``json.loads``
-    (a scan of the text for brackets outside strings cost fifteen times as much). A document
-    too deep for the parser's recursion is refused alike.
+    A document too deep for the parser's recursion is refused alike; the depth of one it
+    parsed is counted on its text (:func:`json_depth`).
     """
     if len(text) > limits.max_json_bytes:
         raise LimitExceededError(
             "max_json_bytes",
             f"the JSON answer is larger than max_json_bytes ({limits.max_json_bytes} bytes)",
         )
-    too_deep = LimitExceededError(
-        "max_json_depth",
-        f"the JSON answer nests deeper than max_json_depth ({limits.max_json_depth})",
-    )
     try:
         value = json.loads(text)
     except RecursionError:
-        raise too_deep from None
-    if nesting_depth(value, stop_past=limits.max_json_depth) > limits.max_json_depth:
-        raise too_deep
+        raise too_deep(limits) from None
+    body = text if isinstance(text, bytes) else text.encode(errors="surrogatepass")
+    check_json_depth(body, limits)
     return value
 
 

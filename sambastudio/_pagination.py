@@ -10,11 +10,11 @@ without breaking callers (openai's ``SyncPage``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
-from sambastudio import _display, _frames
 from sambastudio.errors import InvalidArgumentError, SambaStudioError
 
 if TYPE_CHECKING:
@@ -82,16 +82,19 @@ class Pager(Generic[T]):
             cursor = page.next_page
 
     def __iter__(self) -> Iterator[T]:
+        return chain.from_iterable(self._runs())
+
+    def _runs(self) -> Iterator[Sequence[T]]:
+        """Each page's items, the last cut at ``limit``: iterating them item by item is left to
+        C (``chain``), no Python step per item."""
         remaining = self.limit
         for page in self.pages():
-            for item in page.items:
-                if remaining is not None:
-                    if remaining == 0:
-                        return
-                    remaining -= 1
-                yield item
-            if remaining == 0:
+            if remaining is not None and len(page.items) >= remaining:
+                yield page.items[:remaining]
                 return
+            yield page.items
+            if remaining is not None:
+                remaining -= len(page.items)
 
     def to_list(self) -> list[T]:
         """Fetch every item (up to ``limit``) now."""
@@ -104,8 +107,12 @@ class Pager(Generic[T]):
     def to_pandas(self) -> pandas.DataFrame:
         """Every item (up to ``limit``) as a data frame, one column per field shown in a table
         (needs pandas: ``pip install 'sambastudio[pandas]'``)."""
+        from sambastudio import _frames
+
         return _frames.items_frame(self.to_list())
 
     def _repr_html_(self) -> str:
         """The first items as a table in Jupyter; checkpoints as a comparison, best first."""
+        from sambastudio import _display  # loaded for notebooks only
+
         return _display.list_html(self)

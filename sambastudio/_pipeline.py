@@ -49,7 +49,7 @@ from sambastudio._redact import (
     secret_json_values,
 )
 from sambastudio._response import APIResponse
-from sambastudio._routes import WireRequest
+from sambastudio._routes import ROUTES, Route, WireRequest
 from sambastudio._transport import DeadlineExceeded, Outgoing, RefusedRedirect, Transport
 from sambastudio.errors import (
     APIConnectionError,
@@ -58,9 +58,11 @@ from sambastudio.errors import (
     request_id_of,
 )
 
-__all__ = ["RETRY_STATUSES", "Pipeline", "RequestOptions", "ResponseHook", "retry_after"]
+__all__ = ["ABSENCE", "RETRY_STATUSES", "Pipeline", "RequestOptions", "ResponseHook", "retry_after"]
 
 RETRY_STATUSES: Final = frozenset({408, 429, 502, 503, 504})
+ABSENCE: Final = frozenset({404})
+"""``expected_statuses`` of a lookup whose 404 is an answer ("none"), not a failure."""
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0
@@ -102,7 +104,9 @@ class Pipeline:
     """Sends :class:`WireRequest` objects for one client, over one :class:`Transport`.
 
     ``session`` is a ``requests.Session`` to send with (the shim's ``http_session``);
-    ``transport`` shares another pipeline's pool.
+    ``transport`` shares another pipeline's pool; ``routes`` is the host's route table (as a
+    routes file corrects it), for the requests the pipeline makes on its own (the tenant
+    check of :mod:`sambastudio._diagnose`).
     """
 
     def __init__(
@@ -114,8 +118,10 @@ class Pipeline:
         options: RequestOptions | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        routes: Mapping[str, Route] = ROUTES,
     ) -> None:
         self.settings = settings
+        self.routes = routes
         self.transport = transport or Transport(settings, session=session)
         self.options = options or RequestOptions()
         self._sleep = sleep
@@ -155,24 +161,34 @@ class Pipeline:
             changes["timeout"] = options.timeout
         if options.max_retries is not NOT_GIVEN:
             changes["max_retries"] = options.max_retries
-        return Pipeline(
-            attrs.evolve(self.settings, **changes),
-            transport=self.transport,
-            options=RequestOptions(headers=options.headers, on_response=options.on_response).over(
-                self.options
-            ),
-            sleep=self._sleep,
-            random=self._random,
+        added = RequestOptions(headers=options.headers, on_response=options.on_response)
+        return self._sibling(
+            settings=attrs.evolve(self.settings, **changes), options=added.over(self.options)
         )
 
     def with_settings(self, settings: Settings) -> Pipeline:
         """The same pipeline for other settings (a new host), still on the same pool."""
+        return self._sibling(settings=settings)
+
+    def with_routes(self, routes: Mapping[str, Route]) -> Pipeline:
+        """The same pipeline whose route table also holds ``routes`` (the doctor's tries)."""
+        return self._sibling(routes={**self.routes, **routes})
+
+    def _sibling(
+        self,
+        *,
+        settings: Settings | None = None,
+        options: RequestOptions | None = None,
+        routes: Mapping[str, Route] | None = None,
+    ) -> Pipeline:
+        """A pipeline on this one's transport, with what is given changed."""
         return Pipeline(
-            settings,
+            settings or self.settings,
             transport=self.transport,
-            options=self.options,
+            options=options or self.options,
             sleep=self._sleep,
             random=self._random,
+            routes=self.routes if routes is None else routes,
         )
 
     def send(
@@ -184,6 +200,7 @@ class Pipeline:
         raise_for_status: bool = True,
         base_url: str | None = None,
         retry_statuses: Collection[int] = RETRY_STATUSES,
+        expected_statuses: Collection[int] = (),
     ) -> requests.Response:
         """Send ``request``, retrying what is safe to retry.
 
@@ -195,8 +212,10 @@ class Pipeline:
         ``retry_statuses`` are the statuses retried, for an idempotent request only: a
         caller for whom a repeat is harmless widens it for one call
         (``RETRY_STATUSES | {500}``), without the whole client retrying what may have acted.
+        ``expected_statuses`` are error statuses the caller handles itself (a search that
+        finds nothing): raised as mapped, without the settings' diagnosis (no side request).
         """
-        settled = (options or RequestOptions()).over(self.options)
+        settled = self.options if options is None else options.over(self.options)
         timeout = self.settings.timeout if settled.timeout is NOT_GIVEN else settled.timeout
         retries = (
             self.settings.max_retries if settled.max_retries is NOT_GIVEN else settled.max_retries
@@ -228,7 +247,7 @@ class Pipeline:
                     continue
                 raise failure.error(request, outgoing.url, attempt, timeout, exc) from exc
             status = response.status_code
-            self._log(request, str(status), started, request_id_of(response), attempt, attempts)
+            self._log(request, status, started, response, attempt, attempts)
             if (
                 status in retry_statuses
                 and attempt < attempts
@@ -245,14 +264,19 @@ class Pipeline:
                     APIResponse(response, response.elapsed, self.settings.limits, request.route)
                 )
             if raise_for_status and status >= 400:
-                raise explained(error_from_response(response), self, request)
+                error = error_from_response(response)
+                raise error if status in expected_statuses else explained(error, self, request)
             return response
 
     def request(
-        self, request: WireRequest, *, options: RequestOptions | None = None
+        self,
+        request: WireRequest,
+        *,
+        options: RequestOptions | None = None,
+        expected_statuses: Collection[int] = (),
     ) -> APIResponse:
         """:meth:`send`, read whole, as the :class:`APIResponse` results keep."""
-        response = self.send(request, options=options)
+        response = self.send(request, options=options, expected_statuses=expected_statuses)
         return APIResponse(response, response.elapsed, self.settings.limits, request.route)
 
     def _headers(self, request: WireRequest, extra: Mapping[str, str]) -> dict[str, str]:
@@ -276,12 +300,14 @@ class Pipeline:
     def _log(
         self,
         request: WireRequest,
-        outcome: str,
+        outcome: str | int,
         started: float,
-        request_id: str | None,
+        response: requests.Response | None,
         attempt: int,
         attempts: int,
     ) -> None:
+        if not LOGGER.isEnabledFor(self._log_level):  # then the arguments are not worked out
+            return
         LOGGER.log(
             self._log_level,
             "%s %s -> %s in %.0f ms (request id %s, attempt %d of %d)",
@@ -289,7 +315,7 @@ class Pipeline:
             request.path,
             outcome,
             (time.monotonic() - started) * 1000,
-            request_id,
+            None if response is None else request_id_of(response),
             attempt,
             attempts,
         )
@@ -304,6 +330,8 @@ class _Replay:
     @classmethod
     def plan(cls, request: WireRequest) -> _Replay | None:
         """``None`` when a body cannot be rewound (an iterator, a pipe): never retry it."""
+        if not request.files and (request.content is None or isinstance(request.content, bytes)):
+            return _NOTHING_TO_REWIND
         streams: list[Any] = [fileobj for _name, fileobj in (request.files or {}).values()]
         if request.content is not None and not isinstance(request.content, bytes):
             streams.append(request.content)
@@ -318,6 +346,9 @@ class _Replay:
     def rewind(self) -> None:
         for stream, position in self.positions:
             stream.seek(position)
+
+
+_NOTHING_TO_REWIND: Final = _Replay(())
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -355,7 +386,11 @@ class _Failure:
             return cls("timed out connecting", "always", timed_out=True)
         if any(isinstance(cause, ConnectTimeoutError) for cause in causes):  # refused, DNS
             return cls("could not connect", "always")
-        if any(isinstance(cause, (requests.ReadTimeout, ReadTimeoutError)) for cause in causes):
+        # TimeoutError: a send (of an upload's block) that ran out of time on the socket.
+        if any(
+            isinstance(cause, (requests.ReadTimeout, ReadTimeoutError, TimeoutError))
+            for cause in causes
+        ):
             return cls("timed out waiting for the response", "idempotent", timed_out=True)
         if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
             return cls("the connection dropped", "idempotent")

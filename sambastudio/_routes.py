@@ -108,6 +108,17 @@ class Route:
     answer: str = ""
     """The key the answer sits under on this host (``a.b`` for a nested one); empty: the
     whole body. Only a route override sets it (see :mod:`sambastudio._overrides`)."""
+    # Read by every bind(), so computed once from ``args`` (evolve() computes them again).
+    _arg_names: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    _has_body: bool = attrs.field(init=False, eq=False, repr=False)
+
+    @_arg_names.default
+    def _names_of_args(self) -> frozenset[str]:
+        return frozenset(arg.name for arg in self.args)
+
+    @_has_body.default
+    def _sends_a_body(self) -> bool:
+        return any(arg.where == "body" for arg in self.args)
 
     @property
     def idempotent(self) -> bool:
@@ -128,15 +139,15 @@ class Route:
         would address another resource (empty, ``.``, ``..``, a ``/``) a
         :class:`~sambastudio.errors.PathArgumentError`, before anything is sent.
         """
-        unknown = set(values) - {arg.name for arg in self.args}
-        if unknown:
-            raise TypeError(f"{self.name}() got unexpected arguments: {sorted(unknown)}")
         path_values: dict[str, str] = {}
         query: dict[str, str | list[str]] = {}
         body: dict[str, Any] = {}
         headers: dict[str, str] = {}
         content: Body | None = None
         files: dict[str, tuple[str, IO[bytes]]] = {}
+        if not values.keys() <= self._arg_names:
+            unknown = values.keys() - self._arg_names
+            raise TypeError(f"{self.name}() got unexpected arguments: {sorted(unknown)}")
         for arg in self.args:
             value = values.get(arg.name)
             if value is None:
@@ -157,12 +168,11 @@ class Route:
                 content = value
             elif arg.where == "multipart":
                 files[arg.wire_name] = value
-        has_body = any(arg.where == "body" for arg in self.args)
         return WireRequest(
             route=self,
             path=self.path.format(**path_values),
             query=query,
-            json=body if has_body else None,
+            json=body if self._has_body else None,
             content=content,
             files=files or None,
             headers=headers,
@@ -407,15 +417,17 @@ _ROUTE_LIST: tuple[Route, ...] = (
     Route(
         name="download_job_artifacts",
         method="GET",
-        path=_JOB + "/{artifact_type}/download",
+        path=_JOB + "/artifacts/{artifact_type}/download",
         args=(
             *_path("project", "job"),
             Arg("dest_dir", "local", required=False),
             Arg("artifact_type", "path"),
         ),
-        evidence="inferred",
-        source="S4",
-        summary="A job's results or logs as a tar.gz archive (artifact_type 'results' or 'logs').",
+        evidence="assumed",
+        source="",
+        summary="A job's results or logs as a tar.gz archive (artifact_type 'results' or 'logs'); "
+        "no source shows this operation's request, so its path is assumed, one of its own "
+        "beside download_results (S4) and download_logs.",
         response="application/gzip bytes",
         streams=True,
     ),
@@ -594,7 +606,9 @@ _ROUTE_LIST: tuple[Route, ...] = (
         args=_body("model_id", "import_path", "import_model_name", "storage_type", "steps"),
         evidence="assumed",
         source="",
-        summary="Import a model checkpoint from storage; progress via import_status.",
+        summary="Import a model checkpoint; progress via import_status. storage_type local: "
+        "import_path is a path on SambaStudio's storage; localMachine (assumed): the folder a "
+        "model upload (generate_model_upload_id) completed; aws: an S3 path.",
         response="{model_id, status, progress, stage}",
     ),
     Route(
@@ -884,6 +898,22 @@ _ROUTE_LIST: tuple[Route, ...] = (
         summary="Reserve a dataset id for an upload; a repeated call only reserves another.",
         response="{datasetId}",
         safe_to_retry=True,
+    ),
+    Route(
+        name="generate_model_upload_id",
+        method="POST",
+        path=_UPLOAD + "/model-id",
+        args=(),
+        evidence="assumed",
+        source="S5",
+        summary="Reserve an id for the upload of a model checkpoint from the user's machine "
+        "(snapi's import model create --source-type LOCAL). Modelled on generate_dataset_id, "
+        "as SambaStudio's own checkpoint upload is not public: the rest of the upload flow "
+        "takes this id as its datasetId, and import_model then names the uploaded folder "
+        "(storage_type localMachine, import_path the datasetPath of create_folder_upload).",
+        response="{datasetId}",
+        safe_to_retry=True,
+        seed=False,
     ),
     Route(
         name="create_folder_upload",

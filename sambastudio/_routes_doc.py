@@ -7,11 +7,11 @@ fails while the committed page is stale.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Final
 
+from sambastudio._generated import write_document
 from sambastudio._routes import ROUTES, Route
 
 _HEADER = """\
@@ -155,9 +155,13 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/wire-protocol.md")
-    target.write_text(render(), encoding="utf-8")
+def main(argv: list[str] | None = None) -> None:
+    write_document(
+        render,
+        Path("docs/wire-protocol.md"),
+        description="Write the wire protocol page from the route table.",
+        argv=argv,
+    )
 
 
 if __name__ == "__main__":

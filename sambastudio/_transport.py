@@ -13,21 +13,24 @@ request into a bodiless GET, as browsers and requests do.
 
 Deadlines. requests' timeout bounds the connect and each socket read, so a server that
 trickles one byte a second keeps a call alive forever. ``timeout`` here is a deadline for
-the whole attempt: connecting and every read take at most what is left of it, and the
-body of a response that is read at once (every call but a download or a token stream) is
-cut off when it runs out. A ``(connect, read)`` pair allows ``connect`` for connecting,
-``read`` for each read, and ``connect + read`` for the whole attempt. A request that
-uploads a file-like body (a dataset part) is given the deadline from the moment its
-response starts, as sending the body takes as long as its size needs (each block's send
-is bounded by the read timeout). A streamed response (downloads, token streams) is bounded
-by the deadline until it starts, then by the read timeout per read: its length is the
-caller's to bound.
+the whole attempt: connecting and every read take at most what is left of it, and a
+watchdog (:mod:`sambastudio._watchdog`), armed before the request is sent, cuts the
+connection when it runs out, whether the status line, the headers or the body of a
+response read at once (every call but a download or a token stream) is still arriving.
+A ``(connect, read)`` pair allows ``connect`` for connecting, ``read`` for each read, and
+``connect + read`` for the whole attempt. A request that uploads a file-like body (a
+dataset part) takes as long as its size needs, but each block of it must go out within
+the deadline's length, and the response (headers and body) has that length again from
+its start. A streamed response (downloads, token streams) is bounded by the deadline
+until its headers are in; then each token stream event
+(:mod:`sambastudio.resources.predictions`) and each block of a download
+(:mod:`sambastudio.transfers.download`) has ``timeout`` to arrive. On a
+session whose adapters a caller mounted, the watchdog can only find the socket once the
+headers are in, so there the deadline bounds the body only.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Mapping
 from contextlib import suppress
@@ -36,7 +39,6 @@ from urllib.parse import urljoin, urlsplit
 
 import attrs
 import requests
-import requests.adapters
 import urllib3
 from urllib3.exceptions import InsecureRequestWarning
 
@@ -44,42 +46,16 @@ from sambastudio._bodies import read_at_most
 from sambastudio._config import Settings, Timeout
 from sambastudio._limits import Limits, read_within
 from sambastudio._redact import is_secret_header, remember_secret
+from sambastudio._watchdog import DeadlineExceeded, Watchdog, WatchedAdapter, watching
 
-__all__ = ["DeadlineExceeded", "RefusedRedirect", "Transport"]
-
-SEND_BLOCKSIZE: Final = 1 << 20
-"""Bytes urllib3 reads from a file-object body per socket send (its own default is 16 KiB)."""
+__all__ = ["DeadlineExceeded", "RefusedRedirect", "Transport", "total_seconds"]
 
 MAX_REDIRECTS: Final = 10
 _BODY_HEADERS: Final = frozenset({"content-type", "content-length", "transfer-encoding"})
 
 
-class DeadlineExceeded(requests.exceptions.ReadTimeout):
-    """The attempt ran past its deadline (``timeout``) while the response was arriving."""
-
-
 class RefusedRedirect(requests.exceptions.RequestException):
     """A redirect this transport will not follow (to http, or a body to another origin)."""
-
-
-class _Adapter(requests.adapters.HTTPAdapter):
-    """requests' adapter, sending a file-object body in 1 MiB blocks instead of 16 KiB.
-
-    http.client and urllib3 read a file body ``blocksize`` bytes at a time and send each
-    block in its own syscall: with 16 KiB blocks a 1 GiB body costs 65,536 reads and sends
-    and a good share of a core. requests has no setting for it, but every pool the adapter
-    makes (proxied ones too) takes its keyword arguments.
-    """
-
-    def init_poolmanager(
-        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
-    ) -> None:
-        pool_kwargs.setdefault("blocksize", SEND_BLOCKSIZE)
-        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        proxy_kwargs.setdefault("blocksize", SEND_BLOCKSIZE)
-        return super().proxy_manager_for(proxy, **proxy_kwargs)
 
 
 @attrs.frozen
@@ -132,6 +108,13 @@ class Outgoing:
         return Outgoing(method, target, headers)
 
 
+def total_seconds(timeout: Timeout) -> float | None:
+    """How long an attempt (or a stream's wait for its next event) may take in all."""
+    if timeout is None:
+        return None
+    return sum(timeout) if isinstance(timeout, tuple) else timeout
+
+
 @attrs.frozen
 class Deadline:
     """When an attempt must be over, and the requests timeout for each step before it."""
@@ -142,10 +125,10 @@ class Deadline:
 
     @classmethod
     def start(cls, timeout: Timeout) -> Deadline:
-        if timeout is None:
+        total = total_seconds(timeout)
+        if timeout is None or total is None:
             return cls(None, None, None)
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-        total = connect + read if isinstance(timeout, tuple) else timeout
         return cls(connect, read, time.monotonic() + total)
 
     def remaining(self) -> float | None:
@@ -177,7 +160,7 @@ class Transport:
         if session is None:
             session = requests.Session()
             for prefix in ("https://", "http://"):
-                session.mount(prefix, _Adapter())
+                session.mount(prefix, WatchedAdapter())
         self.session = session
         session.headers["User-Agent"] = settings.user_agent
         session.verify = settings.verify
@@ -203,30 +186,58 @@ class Transport:
         """Send one attempt of ``request``; raises requests' exceptions (and this module's)."""
         deadline = Deadline.start(timeout)
         for _hop in range(MAX_REDIRECTS + 1):
-            response = self.session.request(
-                request.method,
-                request.url,
-                params=request.params,
-                json=request.json,
-                data=request.data,
-                files=request.files,
-                headers=dict(request.headers),
-                timeout=deadline.step(),
-                stream=True,
-                allow_redirects=False,
-                # Explicit, so REQUESTS_CA_BUNDLE cannot override session.verify = False.
-                verify=self.session.verify,
-            )
+            response = self._hop(request, deadline, timeout, stream=stream)
             if not response.is_redirect:
-                if not stream or response.status_code >= 400:
-                    # An upload's deadline starts when its response does (module docstring).
-                    body_deadline = Deadline.start(timeout) if request.streams_body else deadline
-                    _read_by(response, body_deadline, self._limits)
                 return response
             target = urljoin(response.url, response.headers["location"])
             response.close()
             request = request.redirected(response, target)
         raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+
+    def _hop(
+        self, request: Outgoing, deadline: Deadline, timeout: Timeout, *, stream: bool
+    ) -> requests.Response:
+        """One request and its response, read (unless streamed) within the deadline.
+
+        The watchdog runs from before the request is sent (block by block for an upload)
+        to the end of the headers, or of the body when it is read here.
+        """
+        step = deadline.step()
+        watchdog = Watchdog(per_block=total_seconds(timeout) if request.streams_body else None)
+        left = deadline.remaining()
+        if left is not None and not request.streams_body:
+            watchdog.run_for(left)
+        try:
+            with watching(watchdog):
+                response = self.session.request(
+                    request.method,
+                    request.url,
+                    params=request.params,
+                    json=request.json,
+                    data=request.data,
+                    files=request.files,
+                    headers=dict(request.headers),
+                    timeout=step,
+                    stream=True,
+                    allow_redirects=False,
+                    # Explicit, so REQUESTS_CA_BUNDLE cannot override session.verify = False.
+                    verify=self.session.verify,
+                )
+            if not watchdog.fired:  # else cut in the headers: what came is not the answer
+                watchdog.watch_response(response)
+                if not response.is_redirect and (not stream or response.status_code >= 400):
+                    _read_body(response, self._limits)
+            # A cut error body is quoted as far as it came; a cut answer is no answer.
+            if watchdog.fired and response.status_code < 400:
+                response.close()
+                raise DeadlineExceeded("the response was still arriving at the deadline")
+        except requests.RequestException as exc:
+            if watchdog.fired and not isinstance(exc, DeadlineExceeded):
+                raise DeadlineExceeded("the response was still arriving at the deadline") from exc
+            raise
+        finally:
+            watchdog.stand_down()
+        return response
 
 
 def _read_body(response: requests.Response, limits: Limits) -> None:
@@ -237,50 +248,3 @@ def _read_body(response: requests.Response, limits: Limits) -> None:
             read_at_most(response, limits.max_error_bytes)
     else:
         read_within(response, limits)
-
-
-def _read_by(response: requests.Response, deadline: Deadline, limits: Limits) -> None:
-    """Read the body (:func:`_read_body`), cutting the connection at the deadline."""
-    left = deadline.remaining()
-    if left is None:
-        _read_body(response, limits)
-        return
-    watchdog = _Watchdog(response)
-    timer = threading.Timer(left, watchdog.cut)
-    timer.daemon = True
-    timer.start()
-    try:
-        _read_body(response, limits)
-    except requests.RequestException as exc:
-        if watchdog.fired:
-            raise DeadlineExceeded("the response was still arriving at the deadline") from exc
-        raise
-    finally:
-        watchdog.stand_down()
-        timer.cancel()
-
-
-class _Watchdog:
-    """Shuts the socket of a response still being read at its deadline, and only then."""
-
-    def __init__(self, response: requests.Response) -> None:
-        self._response = response
-        self._lock = threading.Lock()
-        self._done = False
-        self.fired = False
-
-    def stand_down(self) -> None:
-        with self._lock:
-            self._done = True
-
-    def cut(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self.fired = True
-            # urllib3's fileno() is public; shutting a duplicate down ends the connection
-            # for the reader blocked on it (closing alone would not wake it).
-            with suppress(OSError, ValueError):
-                descriptor = self._response.raw.fileno()
-                with socket.fromfd(descriptor, socket.AF_INET, socket.SOCK_STREAM) as duplicate:
-                    duplicate.shutdown(socket.SHUT_RDWR)

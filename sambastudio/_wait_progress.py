@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-from tqdm.std import tqdm
-from typing_extensions import Self
 
 from sambastudio._bars import make_bar
+from sambastudio._closing import Closing
 from sambastudio._waiting import ProgressCallback
 from sambastudio.errors import SambaStudioError
+
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
 
 R = TypeVar("R")
 
@@ -110,7 +111,7 @@ class Reader(Generic[R]):
         return self._last_loss
 
 
-class WaitBar(Generic[R]):
+class WaitBar(Closing, Generic[R]):
     """A bar for one wait, used as ``with WaitBar(...) as bar: wait(on_progress=bar.follow(cb))``.
 
     With ``percent`` the bar runs 0-100 from :func:`percent_done`; without, it shows the time
@@ -164,14 +165,3 @@ class WaitBar(Generic[R]):
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -49,6 +49,28 @@ def test_a_client_loads_no_resource_module_until_one_is_used() -> None:
     assert "'sambastudio.resources.projects'" in after
 
 
+def test_listing_projects_loads_only_what_projects_need() -> None:
+    """The first ``projects.list()`` imports pydantic and the projects module, not the
+    collections a project links to, nor bars, notebook display or archive code."""
+    code = (
+        "import sys; from sambastudio import Client; "
+        "c = Client(host_url='http://127.0.0.1:9', access_key='k' * 20); "
+        "c.projects.get; print(sorted(sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert "'sambastudio.resources.projects'" in loaded
+    for deferred in (
+        "sambastudio.resources.jobs",
+        "sambastudio.resources.endpoints",
+        "sambastudio._display",
+        "tqdm",
+        "tarfile",
+    ):
+        assert f"'{deferred}'" not in loaded, deferred
+
+
 def test_every_lazy_resource_name_is_exported_and_loads() -> None:
     from sambastudio import resources
 

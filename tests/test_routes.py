@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 from sambastudio import _routes_doc
-from sambastudio._routes import ROUTES, Route, route, seed_routes
+from sambastudio._routes import ROUTES, Arg, Route, route, seed_routes
 from tests.seed import seed_signatures
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,6 +104,14 @@ def test_bind_refuses_missing_and_unknown_arguments() -> None:
         ROUTES["job_info"].bind(project="p")
     with pytest.raises(TypeError, match="colour"):
         ROUTES["list_projects"].bind(colour="blue")
+    with pytest.raises(TypeError, match="unexpected arguments: \\['projet'\\]"):
+        ROUTES["job_info"].bind(projet="p", job="j")  # named before the missing 'project'
+
+
+def test_a_route_changed_by_an_override_binds_its_own_arguments() -> None:
+    changed = attrs.evolve(ROUTES["list_projects"], args=(Arg("colour", "body"),))
+    assert changed.bind(colour="blue").json == {"colour": "blue"}
+    assert ROUTES["list_projects"].bind().json is None
 
 
 def test_endpoint_keys_travel_in_headers_and_stay_out_of_repr() -> None:
@@ -168,3 +179,20 @@ def test_bodies_with_secrets_stay_out_of_repr() -> None:
     assert "aws-session-token" not in repr(wire)
     login = ROUTES["login"].bind(server="https://h", username="u", password="hunter2-password")
     assert "hunter2-password" not in repr(login)
+
+
+@pytest.mark.parametrize("module", ["sambastudio._routes_doc", "sambastudio.emulator.openapi"])
+def test_a_document_generator_explains_itself_and_writes_where_told(
+    module: str, tmp_path: Path
+) -> None:
+    """``--help`` is usage, never a file named ``--help``; a path is where to write."""
+    shown = subprocess.run(
+        [sys.executable, "-m", module, "--help"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert "usage:" in shown.stdout
+    assert list(tmp_path.iterdir()) == []
+    target = tmp_path / "out.txt"
+    subprocess.run([sys.executable, "-m", module, str(target)], check=True, timeout=60,
+                   capture_output=True)  # fmt: skip
+    assert target.read_text(encoding="utf-8").strip()

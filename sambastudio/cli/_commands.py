@@ -12,7 +12,7 @@ import copy
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,23 +127,32 @@ def _decorated(run: Callable[..., Any], options: Sequence[Decorator]) -> Callabl
     return run
 
 
-def list_command(kind: str, columns: Sequence[str], find: FindAll, *options: Decorator) -> Command:
-    """``list``: a table of ``columns``; ``--limit N`` stops after N."""
+def list_command(
+    kind: str,
+    columns: Sequence[str],
+    find: FindAll,
+    *options: Decorator,
+    headers: Mapping[str, str] | None = None,
+) -> Command:
+    """``list``: a table of ``columns`` (``headers`` as :func:`show_list`); ``--limit N``
+    stops after N."""
 
     def run(limit: int | None, **scope: Any) -> None:
         items = find(cli_context().client, **scope)
-        show_list(itertools.islice(items, limit), columns, kind=kind)
+        show_list(itertools.islice(items, limit), columns, kind=kind, headers=headers)
 
     limit = click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
     callback = _decorated(run, [*options, limit])
     return click.command("list", cls=Command, help=f"List {kind}s.")(callback)
 
 
-def info_command(kind: str, find: FindOne, *options: Decorator) -> Command:
-    """``info``: every field of one resource."""
+def info_command(
+    kind: str, find: FindOne, *options: Decorator, labels: Mapping[str, str] | None = None
+) -> Command:
+    """``info``: every field of one resource (``labels`` as :func:`show_one`)."""
 
     def run(**scope: Any) -> None:
-        show_one(find(cli_context().client, **scope))
+        show_one(find(cli_context().client, **scope), labels=labels)
 
     callback = _decorated(run, options)
     return click.command("info", cls=Command, help=f"Show {_a(kind)}.")(callback)

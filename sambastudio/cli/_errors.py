@@ -8,7 +8,8 @@ is shown only with ``--debug``.
 The message is the SDK's, with its advice rendered for a shell (the ``sambastudio`` command
 to run, from :mod:`sambastudio._hints`, where the Python API shows the call to make). With
 ``--json`` (or ``--output json``) an error is one JSON object on stderr:
-``{"error": {"type", "message", "hint", "exit_code"}}``.
+``{"error": {"type", "message", "hint", "exit_code"}}``. With ``--output snapi`` a failed
+operation is also printed on stdout the way snapi prints it, for scripts that grep for it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import click
 from sambastudio._redact import mask_text
 from sambastudio.cli._context import CliContext, Group, global_options
 from sambastudio.cli._lazy import LazyGroup
-from sambastudio.errors import InvalidArgumentError, SambaStudioError
+from sambastudio.errors import APIStatusError, InvalidArgumentError, SambaStudioError
 
 OPERATION_FAILED = 1
 USAGE_ERROR = 2
@@ -85,6 +86,23 @@ def _wants_json(ctx: click.Context) -> bool:
         return False
 
 
+def _wants_snapi(ctx: click.Context) -> bool:
+    try:
+        return ctx.ensure_object(CliContext).snapi
+    except click.ClickException:
+        return False
+
+
+def _echo_as_snapi(failure: click.ClickException) -> None:
+    """A failure as snapi prints it on stdout, where scripts written for snapi look for
+    "error occured", ``status_code`` and ``message: ...`` (api-evidence §4); stderr and the
+    exit code stay as for every other output."""
+    cause = failure.__cause__
+    message = cause.problem if isinstance(cause, SambaStudioError) else failure.format_message()
+    status = f" (status_code: {cause.status_code})" if isinstance(cause, APIStatusError) else ""
+    click.echo(f"An error occured{status}\nmessage: {message}")
+
+
 class MainGroup(LazyGroup, Group):
     """The ``sambastudio`` group: takes the global options, reports every failure, and
     imports a subcommand's module only when that subcommand is used."""
@@ -97,6 +115,8 @@ class MainGroup(LazyGroup, Group):
         try:
             return self._invoke(ctx)
         except click.ClickException as failure:
+            if _wants_snapi(ctx) and failure.exit_code == OPERATION_FAILED:
+                _echo_as_snapi(failure)
             if not _wants_json(ctx) or isinstance(failure, JsonFailure):
                 raise
             raise _as_json(failure, failure.__cause__) from failure

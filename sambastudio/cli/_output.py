@@ -81,8 +81,19 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     )
 
 
-def show_list(items: Iterable[Any], columns: Sequence[str], *, kind: str) -> None:
-    """A table of ``items`` with ``columns`` (attribute paths), or their JSON list."""
+def show_list(
+    items: Iterable[Any],
+    columns: Sequence[str],
+    *,
+    kind: str,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """A table of ``items`` with ``columns`` (attribute paths), or their JSON list.
+
+    ``headers`` names a column where snapi's header differs from the field's name
+    (``created_at`` -> ``TIME CREATED``), in the table and, title-cased, in the blocks.
+    """
+    titles = [(headers or {}).get(column) or header(column) for column in columns]
     found = list(items)
     if cli_context().json:
         click.echo(json.dumps([dump(item) for item in found], indent=2))
@@ -90,22 +101,26 @@ def show_list(items: Iterable[Any], columns: Sequence[str], *, kind: str) -> Non
         click.echo(f"No {kind}s.")
     elif cli_context().snapi:
         blocks = (
-            "\n".join(f"{_label(column.rsplit('.', 1)[-1])} : {_text(_get(item, column))}"
-                      for column in columns)
+            "\n".join(f"{_label(title.lower().replace(' ', '_'))} : {_text(_get(item, column))}"
+                      for column, title in zip(columns, titles, strict=True))
             for item in found
         )  # fmt: skip
         click.echo("\n\n".join(blocks))
     else:
         rows = [[_cut(_text(_get(item, column)), _CELL) for column in columns] for item in found]
-        click.echo(table(rows, [header(column) for column in columns]))
+        click.echo(table(rows, titles))
 
 
 def show_one(
-    item: BaseModel | Mapping[str, Any], *, extra: Mapping[str, Any] | None = None
+    item: BaseModel | Mapping[str, Any],
+    *,
+    extra: Mapping[str, Any] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """One object as a ``Key : Value`` block (empty fields left out), or its JSON.
 
-    ``extra`` adds fields the object's dump lacks or masks (a key the user asked to see).
+    ``extra`` adds fields the object's dump lacks or masks (a key the user asked to see);
+    ``labels`` names a field where snapi's label differs from the field's (``Dataset ID``).
     """
     data = {**dump(item), **(extra or {})}
     if cli_context().json:
@@ -117,7 +132,7 @@ def show_one(
             continue
         if len(text) > _BLOCK_VALUE and isinstance(value, (dict, list)):
             text = f"({len(value)} entries; --json shows them)"
-        click.echo(f"{_label(name)} : {text}")
+        click.echo(f"{(labels or {}).get(name) or _label(name)} : {text}")
 
 
 def show_done(message: str, *, revealed: Mapping[str, str] | None = None, **data: Any) -> None:

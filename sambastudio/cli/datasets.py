@@ -1,9 +1,10 @@
 """``sambastudio dataset``: upload (with a progress bar) or import from S3, list, inspect,
 wait, delete.
 
-snapi's ``--file`` and ``-t/--test`` are refused: no public text says what they do, and the
-readings they invite would do different things, one of them silently uploading nothing
-(docs/cli.md says which, and what to use instead)."""
+No public text says what snapi's ``--file`` and ``-t/--test`` do. So that snapi scripts run,
+both are accepted with an *assumed* meaning chosen so that a wrong guess cannot do harm
+(docs/cli.md): ``--file`` names the local data to upload, and must agree with any other way
+the data is named; ``--test`` is a dry run that checks everything and creates nothing."""
 
 from __future__ import annotations
 
@@ -29,24 +30,17 @@ from sambastudio.cli._commands import (
 )
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
-from sambastudio.cli._output import show_done
-from sambastudio.cli._watch import WaitProgress
+from sambastudio.cli._output import show_done, show_one
+from sambastudio.errors import InvalidArgumentError, NameNotFoundError
 from sambastudio.resources import Dataset, S3Source
 
-COLUMNS = ("name", "id", "status", "job_types", "path", "created_at")
+COLUMNS = ("name", "id", "path", "apps", "user_id", "status", "job_types", "created_at")
+SNAPI_HEADERS = {"user_id": "USER", "created_at": "TIME CREATED"}
+"""snapi's dataset list prints PATH, APPS, USER, STATUS, TIME CREATED (api-evidence §4)."""
+SNAPI_LABELS = {"id": "Dataset ID", "time_created": "Created Time", "job_types": "Job Type"}
+"""snapi's dataset info labels, where they differ from the field's name (api-evidence §2)."""
 
-UNDOCUMENTED = (
-    "snapi's {flag} has no public documentation, so this command cannot give it snapi's "
-    "meaning, and a guess could upload the wrong data or nothing; leave it out. {instead}"
-)
-INSTEAD_OF_FILE = (
-    "To upload one file, give it as --path FILE (or as source_path in --source_file); to "
-    "say which files are train, validation and test, use --metadata-file."
-)
-INSTEAD_OF_TEST = (
-    "To name a test split, put test_filepath in --metadata-file; to check the command "
-    "without uploading, answer no to its question."
-)
+DRY_RUN = "--test: dry run, nothing was created (assumed meaning of snapi's --test; see docs)"
 
 
 def find(client: Client, dataset: str) -> Dataset:
@@ -58,11 +52,8 @@ def wait_for(dataset: Dataset, timeout: float | None) -> None:
     only, an S3 import runs on."""
     again = f"sambastudio dataset wait --dataset {dataset.id}"
     resume = f"The import goes on; wait for it again with: {again}"
-    with (
-        resumable(f"waiting for dataset {label(dataset)}", resume),
-        WaitProgress(f"dataset {label(dataset)}", percent=False) as progress,
-    ):
-        dataset.wait(timeout, on_progress=progress)
+    with resumable(f"waiting for dataset {label(dataset)}", resume):
+        dataset.wait(timeout)
     status = dataset.status
     show_done(f"Dataset {label(dataset)} is {status}.", id=dataset.id, status=status)
 
@@ -75,8 +66,8 @@ def dataset() -> None:
     Examples:
       echo yes | sambastudio dataset add --dataset-name squad --apps "Generative Tuning" \\
           --job_type train --job_type evaluation --source_type local --source_file src.json
+      sambastudio dataset add -n squad -apps "Generative Tuning" -j train --file ./squad --test
       sambastudio dataset add -n squad -apps "Generative Tuning" -j train -st aws -sf s3.json --wait
-      sambastudio dataset info --dataset squad
     """
 
 
@@ -146,8 +137,23 @@ def dataset() -> None:
 @click.option("-y", "--yes", is_flag=True, help="Do not ask before uploading.")
 @click.option("--wait", is_flag=True, help="With -st aws: wait until the S3 import is done.")
 @WAIT_TIMEOUT
-@click.option("--file", "unknown_file", hidden=True, help="snapi flag of unknown meaning.")
-@click.option("-t", "--test", "unknown_test", is_flag=True, hidden=True)
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, path_type=Path),
+    help="snapi's --file, with an assumed meaning: the local file or folder to upload (as "
+    "--path, or source_path in --source_file; when both are given they must agree). Not "
+    "with -st aws.",
+)
+@click.option(
+    "-t",
+    "--test",
+    "dry_run",
+    is_flag=True,
+    help="snapi's --test, with an assumed meaning: a dry run. Check the arguments, the "
+    "source file and the files as a real add would, print what would be created, create "
+    "nothing.",
+)
 def add(
     name: str,
     path: Path | None,
@@ -164,28 +170,27 @@ def add(
     yes: bool,
     wait: bool,
     timeout: float | None,
-    unknown_file: str | None,
-    unknown_test: bool,
+    file: Path | None,
+    dry_run: bool,
 ) -> None:
     """Upload a file or folder as a dataset (resumes an interrupted upload of the same name),
     or import one from S3 (-st aws).
 
     Asks "Are you sure you want to proceed? (yes/no)" as snapi does (pipe `echo yes`, or
-    pass --yes).
+    pass --yes); a dry run (-t/--test) asks nothing.
     """
-    if unknown_file is not None:
-        raise click.UsageError(UNDOCUMENTED.format(flag="--file", instead=INSTEAD_OF_FILE))
-    if unknown_test:
-        raise click.UsageError(UNDOCUMENTED.format(flag="--test/-t", instead=INSTEAD_OF_TEST))
+    aws = (source_type or "").lower() == "aws"
+    if aws and file is not None:
+        raise click.UsageError(
+            "--file names local data to upload; -st aws imports from S3 (leave --file out)"
+        )
     data: S3Source | Path = (
-        _s3_source(path, source_file)
-        if (source_type or "").lower() == "aws"
-        else _source(path, source_file)
+        _s3_source(path, source_file) if aws else _source(path, source_file, file)
     )
     metadata = _metadata(metadata_file)
     if application_field:
         metadata = {**(metadata or {}), "application_field": application_field}
-    if not yes:
+    if not yes and not dry_run:
         _confirm("imported" if isinstance(data, S3Source) else "uploaded")
     details: dict[str, Any] = {
         "name": name,
@@ -197,6 +202,10 @@ def add(
         "language": language,
         "metadata": metadata,
     }
+    if dry_run:
+        show_one(check_only(cli_context().client, data, details))
+        click.echo(DRY_RUN, err=True)
+        return
     if isinstance(data, S3Source):
         imported = cli_context().client.datasets.import_from_s3(source=data, **details)
         then = (lambda: wait_for(imported, timeout)) if wait else None
@@ -217,14 +226,50 @@ def _confirm(done: str) -> None:
         raise click.UsageError(f"not confirmed: nothing was {done} (answer yes, or pass --yes)")
 
 
-def _source(path: Path | None, source_file: Path | None) -> Path:
-    """The local data to upload: ``--path``, or the ``source_path`` of snapi's source file."""
-    if source_file is None:
-        if path is None:
-            raise click.UsageError("give --path, or --source_type local --source_file FILE")
-        return path
-    if path is not None:
-        raise click.UsageError("give --path or --source_file, not both")
+def check_only(client: Client, data: S3Source | Path, details: dict[str, Any]) -> dict[str, Any]:
+    """What ``dataset add`` would create, after every check it makes before creating
+    anything (read-only requests only); nothing is created."""
+    would: dict[str, Any] = {"dry_run": True, "created": False, **details}
+    if isinstance(data, S3Source):
+        for app in details["apps"]:
+            client.apps.id_of(app)
+        try:
+            client.datasets.get(details["name"])
+        except NameNotFoundError:
+            return {**would, "source_type": "aws", "source": data.uri}
+        raise InvalidArgumentError("name", f"a dataset named {details['name']!r} already exists")
+    plan = client.datasets.check_upload(
+        name=details["name"], path=data, apps=details["apps"], job_types=details["job_types"]
+    )
+    files = [{"path": file.relpath, "size": file.size} for file in plan.files]
+    return {
+        **would,
+        "source_type": "localMachine",
+        "source": str(data.expanduser().absolute()),
+        "files": files,
+        "total_bytes": plan.total_bytes,
+    }
+
+
+def _source(path: Path | None, source_file: Path | None, file: Path | None) -> Path:
+    """The local data to upload: ``--path``, ``--file`` (snapi's, assumed) or the
+    ``source_path`` of snapi's source file; where several are given they must agree."""
+    given = [(flag, value) for flag, value in (("--path", path), ("--file", file)) if value]
+    if source_file is not None:
+        given.append((f"the source_path of --source_file {source_file}", _source_path(source_file)))
+    if not given:
+        raise click.UsageError("give --path or --file, or --source_type local --source_file FILE")
+    (first_flag, first), *others = given
+    for flag, other in others:
+        if other.resolve() != first.resolve():
+            raise click.UsageError(
+                f"{first_flag} ({first}) and {flag} ({other}) name different data; give one"
+            )
+    return first
+
+
+def _source_path(source_file: Path) -> Path:
+    """The local path snapi's local source file names, which must exist."""
     fields = source_fields(source_file.read_text(encoding="utf-8"))
     found = fields.get("source_path")
     if not found:
@@ -283,8 +328,8 @@ def _metadata(file: TextIO | None) -> dict[str, Any] | None:
 _delete = delete_command("dataset", find, DATASET)
 add_commands(
     dataset,
-    list_command("dataset", COLUMNS, lambda client: client.datasets.list()),
-    info_command("dataset", find, DATASET),
+    list_command("dataset", COLUMNS, lambda client: client.datasets.list(), headers=SNAPI_HEADERS),
+    info_command("dataset", find, DATASET, labels=SNAPI_LABELS),
     wait_command(find, wait_for, DATASET, help="Wait until a dataset (an S3 import) is Available."),
     _delete,
     hidden_alias(_delete, "remove"),

@@ -26,7 +26,6 @@ from sambastudio._client import Client
 from sambastudio.cli._commands import label
 from sambastudio.cli._context import CliContext, cli_context
 from sambastudio.cli._errors import Failure
-from sambastudio.cli._watch import TransferProgress, WaitProgress
 from sambastudio.cli.config import configured_host, write_secret
 from sambastudio.errors import SambaStudioError
 from sambastudio.resources import Checkpoint, Dataset, Job, Model, Project
@@ -96,15 +95,13 @@ class Demo:
     def _remember(self, kind: str, delete: Callable[[], None]) -> None:
         self.created.append((kind, delete))
 
-    def _watch(self, title: str, wait: Callable[..., T], timeout: float, *, percent: bool) -> T:
-        """``wait`` (a job's or an endpoint's) at this demo's pace, with a bar on a terminal."""
-        with WaitProgress(title, percent=percent) as progress:
-            return wait(
-                timeout,
-                poll_interval=self.pace.poll_interval,
-                max_poll_interval=self.pace.max_poll_interval,
-                on_progress=progress,
-            )
+    def _watch(self, wait: Callable[..., T], timeout: float) -> T:
+        """``wait`` (a job's or an endpoint's) at this demo's pace, with its bar on a terminal."""
+        return wait(
+            timeout,
+            poll_interval=self.pace.poll_interval,
+            max_poll_interval=self.pace.max_poll_interval,
+        )
 
     def create_project(self) -> str:
         self.project = self.client.projects.create(name=self.name, description="sambastudio demo")
@@ -114,16 +111,13 @@ class Demo:
     def upload_dataset(self) -> str:
         app = self.client.models.get(self.base_model).app_id
         files = sorted(DEMO_DATA.glob("*.jsonl"))
-        with TransferProgress("upload") as progress:
-            self.dataset = self.client.datasets.create(
-                name=self.name,
-                path=DEMO_DATA,
-                apps=[app] if app else [],
-                job_types=["train", "evaluation"],
-                description="sambastudio demo: capitals of the world",
-                on_progress=progress,
-                progress_bar=False,
-            )
+        self.dataset = self.client.datasets.create(
+            name=self.name,
+            path=DEMO_DATA,
+            apps=[app] if app else [],
+            job_types=["train", "evaluation"],
+            description="sambastudio demo: capitals of the world",
+        )
         self._remember("dataset", self.dataset.delete)
         size = sum(file.stat().st_size for file in files) / 1024
         return f"uploaded dataset {self.name} ({len(files)} files, {size:.1f} KiB)"
@@ -140,7 +134,7 @@ class Demo:
             hyperparams=HYPERPARAMS,
         )
         self._remember("job", job.delete)
-        self.job = self._watch("fine-tune", job.wait, self.pace.job_timeout, percent=True)
+        self.job = self._watch(job.wait, self.pace.job_timeout)
         return f"fine-tuned {self.base_model}: job {self.name} ended {self.job.status}"
 
     def pick_checkpoint(self) -> str:
@@ -168,9 +162,7 @@ class Demo:
             name=self.name, model=self.model, rdu_arch=self.rdu_arch, instances=1
         )
         self._remember("endpoint", endpoint.delete)
-        self.endpoint = self._watch(
-            "deploy", endpoint.wait_until_live, self.pace.endpoint_timeout, percent=False
-        )
+        self.endpoint = self._watch(endpoint.wait, self.pace.endpoint_timeout)
         return f"deployed endpoint {self.name}: {self.endpoint.status}"
 
     def create_api_key(self) -> str:
@@ -193,8 +185,7 @@ class Demo:
         if self.logs_dir is None:
             self.logs_dir = Path(tempfile.mkdtemp(prefix="sambastudio-demo-logs-"))
             self._remember("logs", functools.partial(shutil.rmtree, self.logs_dir))
-        with TransferProgress("download") as progress:
-            saved = self.job.download_logs(self.logs_dir, on_progress=progress, progress_bar=False)
+        saved = self.job.download_logs(self.logs_dir)
         return f"downloaded the job's logs ({saved.stat().st_size / 1024:.1f} KiB) to {saved}"
 
     def clean_up(self) -> str:

@@ -29,7 +29,6 @@ from sambastudio.cli._complete import names_of
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done, show_one
-from sambastudio.cli._watch import WaitProgress
 from sambastudio.resources.api_keys import ApiKey
 from sambastudio.resources.endpoints import Endpoint
 
@@ -57,11 +56,8 @@ def wait_live(endpoint: Endpoint, timeout: float | None) -> None:
     stops watching only, the deployment goes on."""
     again = f"sambastudio endpoint wait -p {endpoint.project_id} -e {endpoint.id}"
     resume = f"The endpoint keeps deploying; wait for it again with: {again}"
-    with (
-        resumable(f"waiting for endpoint {label(endpoint)}", resume),
-        WaitProgress(f"endpoint {label(endpoint)}", percent=False) as progress,
-    ):
-        endpoint.wait_until_live(timeout, on_progress=progress)
+    with resumable(f"waiting for endpoint {label(endpoint)}", resume):
+        endpoint.wait(timeout)
     show_done(
         f"Endpoint {label(endpoint)} is {endpoint.status}.", id=endpoint.id, status=endpoint.status
     )

@@ -31,7 +31,6 @@ from sambastudio.cli._complete import names_of
 from sambastudio.cli._context import Group, cli_context
 from sambastudio.cli._interrupt import resumable
 from sambastudio.cli._output import show_done, show_list
-from sambastudio.cli._watch import WaitProgress
 from sambastudio.resources import Job
 from sambastudio.resources.jobs import JOB_TYPES
 
@@ -51,11 +50,8 @@ def wait_for(job: Job, timeout: float | None) -> None:
     Ctrl-C stops watching only, the job runs on."""
     again = f"sambastudio job wait -p {job.project_id} -j {job.id}"
     resume = f"The job keeps running; wait for it again with: {again}"
-    with (
-        resumable(f"waiting for job {label(job)}", resume),
-        WaitProgress(f"job {label(job)}", percent=True) as progress,
-    ):
-        job.wait(timeout, on_progress=progress)
+    with resumable(f"waiting for job {label(job)}", resume):
+        job.wait(timeout)
     show_done(f"Job {label(job)} ended {job.status}.", id=job.id, status=job.status)
 
 

@@ -107,7 +107,7 @@ class SnSdkBase:
             verify=not disable_ssl_verify,
             user_agent=user_agent,
         )
-        self._pipeline = Pipeline(settings)
+        self._pipeline = Pipeline(settings, routes=self._routes)
 
     @property
     def host_url(self) -> str:

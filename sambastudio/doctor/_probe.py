@@ -14,7 +14,8 @@ from typing import Any, Final
 
 import attrs
 
-from sambastudio._base import Collection
+from sambastudio._collection import Collection
+from sambastudio._declaration import declaration
 from sambastudio._envelopes import list_of, object_of
 from sambastudio._routes import ROUTES, Route
 from sambastudio.errors import SambaStudioError
@@ -150,7 +151,8 @@ def is_generic_miss(status: int, body: Any) -> bool:
 
 def _parses(operation: str, body: Any) -> bool | None:
     for collection in _COLLECTIONS:
-        routes, model = collection._routes, collection._model
+        declared = declaration(collection)
+        routes, model = declared.routes, declared.model
         if routes.list == operation:
             for item in list_of(body, routes.list_key):
                 model.model_validate(item)

@@ -3,8 +3,8 @@
 With ``fault_rate`` F, a share F of the requests to the chosen routes (all routes of the
 contract by default) fail before their handler runs, so no state changes: 500, 502, 503,
 429 with ``Retry-After``, or a dropped connection, in equal shares. A request is the
-operation whose route serves it; an operation whose requests are all another's
-(:data:`SHARED_REQUESTS`) is targeted through those too. The draws come from one
+operation whose route serves it; every operation has a method and path of its own, so a
+fault aimed at one meets no other's requests. The draws come from one
 random generator seeded by ``seed``: the same requests in the same order meet the same
 faults. ``latency_ms`` delays every contract route. Every response carries an
 ``x-correlation-id`` header, as SambaStudio's do.
@@ -33,17 +33,6 @@ _REASONS = {
     503: "Service Unavailable",
 }
 _REMEMBERED = 4096
-SHARED_REQUESTS: dict[str, frozenset[str]] = {
-    "download_job_artifacts": frozenset({"download_results", "download_logs"}),
-}
-"""Operations that send no request of their own: ``download_job_artifacts`` asks for the
-``results`` or the ``logs`` archive, exactly as ``download_results`` and ``download_logs``
-do, so a fault aimed at it meets their requests (no server can tell them apart)."""
-
-
-def targeted_by(name: str) -> frozenset[str]:
-    """The operations a fault may be aimed at to meet a request served by route ``name``."""
-    return frozenset({name, *(op for op, shared in SHARED_REQUESTS.items() if name in shared)})
 
 
 class FaultInjection:
@@ -76,9 +65,7 @@ class FaultInjection:
     def draw(self, name: str) -> int | str | None:
         """The fault this request meets, if any."""
         config = self.config
-        if not config.fault_rate or (
-            config.fault_routes and not targeted_by(name) & config.fault_routes
-        ):
+        if not config.fault_rate or (config.fault_routes and name not in config.fault_routes):
             return None
         with self._lock:
             if self._rng.random() >= config.fault_rate:

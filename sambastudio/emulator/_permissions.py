@@ -114,6 +114,7 @@ _MEMBER_ACTIONS: tuple[str, ...] = (
     "delete_dataset",
     "add_dataset",
     "generate_dataset_id",
+    "generate_model_upload_id",
     "create_folder_upload",
     "create_multipart_file_upload",
     "upload_part_file",

@@ -4,6 +4,7 @@ Layout under ``files_dir``::
 
     uploads/<upload_id>/<part number>   the parts of a multipart upload, until it is assembled
     datasets/<dataset_id>/<file path>   the files of an uploaded dataset
+    checkpoints/<upload id>/<file path> the files of a checkpoint uploaded for a model import
 
 A path a client names is relative and checked (no ``..``, not absolute, no empty or ``.``
 segment, ``/`` as the separator) before it is joined to ``files_dir``, and the join is
@@ -43,6 +44,11 @@ def dataset_dir(dataset_id: str) -> str:
     return f"datasets/{dataset_id}"
 
 
+def upload_target_dir(target: str, upload_id: str) -> str:
+    """Where the files of an upload reserved for ``target`` (dataset or model) are kept."""
+    return dataset_dir(upload_id) if target == "dataset" else f"checkpoints/{upload_id}"
+
+
 def upload_dir(state: EmulatorState, upload_id: str) -> Path:
     """Where the parts of one multipart upload wait to be assembled."""
     return state.files_dir / "uploads" / upload_id
@@ -68,3 +74,13 @@ def dataset_files(state: EmulatorState, dataset_id: str) -> dict[str, Path]:
     if doc["source_type"] == "aws":
         return {}
     return files_under(inside(state, doc["path"]))
+
+
+def model_files(state: EmulatorState, model_id: str) -> dict[str, Path]:
+    """The files of a model imported from an upload (``import_from_local``), by path inside
+    the checkpoint; empty for any other model. For tests, as :func:`dataset_files`."""
+    doc = state.store.get("model", model_id)
+    if doc is None:
+        raise KeyError(f"no model {model_id}")
+    path = doc.get("checkpoint_path")
+    return files_under(inside(state, path)) if path else {}

@@ -5,7 +5,8 @@ The state of an upload lives in the store, so an emulator restarted on the same
 ``_storage``) and are never all in memory. The documents (tenant-scoped, each with its
 ``tenant_id``)::
 
-    upload_dataset  {id (the reserved dataset id), user_id, path, registered, created_at}
+    upload_dataset  {id (the reserved dataset id), user_id, target, path, registered,
+                     created_at}         target: "dataset", or "model" for a checkpoint
     upload_folder   {id, dataset_id, files: [path], status, created_at}     parent: dataset id
     upload_file     {id, folder_id, dataset_id, file_path, chunk_size, hash_digest, status,
                      size, crc32, created_at, completed_at}                 parent: folder id
@@ -35,7 +36,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 import anyio.to_thread
 import attrs
@@ -46,6 +47,8 @@ from sambastudio.emulator._state import EmulatorState
 from sambastudio.transfers.crc import crc32_of_parts, crc_hex
 
 Doc = dict[str, Any]
+Target = Literal["dataset", "model"]
+"""What an upload's files become: a dataset (add_dataset) or a model checkpoint (import_model)."""
 
 BLOCK = 1 << 20
 """Bytes of a part gathered before a worker thread hashes and writes them; with the block
@@ -85,12 +88,28 @@ def find(state: EmulatorState, tenant_id: str, kind: str, ref: str, what: str) -
     return doc
 
 
-def reservation(state: EmulatorState, tenant_id: str, dataset_id: str) -> Doc:
-    """A dataset id the tenant reserved and has not registered as a dataset yet."""
+def reservation(
+    state: EmulatorState, tenant_id: str, dataset_id: str, target: Target | None = None
+) -> Doc:
+    """An id the tenant reserved for an upload (to ``target``, when given) and has not
+    registered yet."""
     doc = find(state, tenant_id, "upload_dataset", dataset_id, "dataset id")
+    reserved_for = doc.get("target", "dataset")
+    if target is not None and reserved_for != target:
+        raise ApiError(400, f"upload {dataset_id} is for a {reserved_for}, not a {target}")
     if doc["registered"]:
         raise ApiError(409, f"dataset id {dataset_id} is registered already; generate a new one")
     return doc
+
+
+def completed_upload(state: EmulatorState, reserved: Doc) -> None:
+    """400 unless a folder upload of the reserved id was completed."""
+    folders = state.store.list("upload_folder", parent_id=reserved["id"])
+    if not any(folder["status"] == "Completed" for folder in folders):
+        raise ApiError(
+            400,
+            f"the upload of {reserved['id']} is not complete: complete_folder_upload first",
+        )
 
 
 def held_parts(state: EmulatorState, upload_id: str) -> dict[int, Part]:

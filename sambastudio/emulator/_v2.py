@@ -56,7 +56,7 @@ LAYOUT: Final[Mapping[str, str]] = {
     "get_metrics": _J + "/metrics",
     "job_log_list": _J + "/logs",
     "job_log_preview": _J + "/logs:preview",
-    "download_job_artifacts": _J + "/{artifact_type}:download",
+    "download_job_artifacts": _J + "/artifacts/{artifact_type}:download",
     "download_logs": _J + "/logs:download",
     "download_results": _J + "/results:download",
     "list_exports": _J + "/exports",

@@ -7,10 +7,10 @@ Regenerate it after changing a route: ``python -m sambastudio.emulator.openapi``
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from sambastudio._generated import write_document
 from sambastudio.emulator._app import create_app
 from sambastudio.emulator._state import Config, EmulatorState
 
@@ -31,10 +31,9 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else DEFAULT_PATH
-    path.write_text(render(), encoding="utf-8")
-    print(f"wrote {path}")
+    write_document(
+        render, DEFAULT_PATH, description="Write the emulator's OpenAPI document.", argv=argv
+    )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,13 @@ class _AdminJobs(Collection[Job], model=Job, routes=Routes(list="admin_job_list"
 
 
 class Admin(CheckedArguments):
-    """``client.admin``: views across users and tenants (admins only; others get 403)."""
+    """``client.admin``: views across users and tenants (admins only; others get 403).
+
+    Not a collection: no kind of resource lives here, it gathers the organisation-wide
+    views. It has a collection's shape for what it has: made with the client, a repr
+    like theirs, arguments checked, and its list (``jobs()``) a lazy ``Pager`` read by a
+    declared collection.
+    """
 
     def __init__(self, client: Client) -> None:
         self._client = client

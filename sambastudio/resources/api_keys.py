@@ -12,23 +12,19 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from typing_extensions import Self
 
-from sambastudio._base import Collection, Resource, Routes, UnknownStatus
+from sambastudio._base import Collection, Resource, Routes, Scope, UnknownStatus
 from sambastudio._checks import check_text
 from sambastudio._envelopes import object_of
-from sambastudio._hints import Parent
 from sambastudio._pagination import Page
 from sambastudio._redact import remember_secret
 from sambastudio._resolve import not_found, pick_one
 from sambastudio._response import APIResponse
 from sambastudio.errors import SambaStudioError
-
-if TYPE_CHECKING:
-    from sambastudio._client import Client
 
 ApiKeyStatus = Literal["Active", "Revoked"] | UnknownStatus
 
@@ -111,7 +107,7 @@ class ApiKey(Resource):
         return self._edit(status=self.status or "Active", description=description)
 
     def _edit(self, *, status: str, description: str | None) -> Self:
-        answer = self._request(
+        answer = self._send(
             "edit_endpoint_api_key",
             project_id=self.project_id,
             api_key=self.reveal(),
@@ -125,22 +121,19 @@ ApiKeyRef = str | ApiKey
 """A key to call an endpoint with: its value, or the ``ApiKey``."""
 
 
-class EndpointApiKeys(Collection[ApiKey], model=ApiKey, routes=Routes()):
-    """``endpoint.api_keys``: list, find and create an endpoint's keys.
+class EndpointApiKeys(
+    Collection[ApiKey],
+    model=ApiKey,
+    routes=Routes(list="endpoint_info", list_key="api_keys"),
+    scope=Scope(
+        parents=("project", "endpoint"), list_args={"project": "project", "endpoint": "endpoint"}
+    ),
+):
+    """``endpoint.api_keys`` (``EndpointApiKeys(client, project_id, endpoint_id)``): list,
+    find and create an endpoint's keys, which the server lists in the endpoint's record.
 
     A 2024 server lists only the key in use; a 2025 one lists every key, revoked ones too.
     """
-
-    def __init__(self, client: Client, project_id: str, endpoint_id: str) -> None:
-        super().__init__(client)
-        self._project_id = project_id
-        self._endpoint_id = endpoint_id
-
-    def _scope(self) -> dict[str, Any]:
-        return {"project": self._project_id, "endpoint": self._endpoint_id}
-
-    def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self._project_id, "endpoint_id": self._endpoint_id}
 
     def create(self, *, description: str = "", key: str | None = None) -> ApiKey:
         """A new key, registered with the server: the client chooses its value, which is a
@@ -160,8 +153,8 @@ class EndpointApiKeys(Collection[ApiKey], model=ApiKey, routes=Routes()):
             repeat=lambda: self._build(
                 {"api_key": value, "description": description, "status": "Active"}, None
             ),
-            project_id=self._project_id,
-            endpoint_id=self._endpoint_id,
+            project_id=self._within["project"],
+            endpoint_id=self._within["endpoint"],
             api_key=value,
             description=description,
         )
@@ -185,7 +178,8 @@ class EndpointApiKeys(Collection[ApiKey], model=ApiKey, routes=Routes()):
         return found
 
     def _page(self, _cursor: object | None) -> Page[ApiKey]:
-        answer = self._client._request("endpoint_info", **self._scope())
+        # Keys sit in the endpoint's record, in either generation's form (key_entries).
+        answer = self._client._request("endpoint_info", **self._list_args())
         entries = key_entries(object_of(answer.json()))
         return Page([self._build(entry, answer) for entry in entries], response=answer)
 
@@ -202,12 +196,9 @@ class EndpointApiKeys(Collection[ApiKey], model=ApiKey, routes=Routes()):
         shown = wanted if safe else fingerprint(wanted)
         matches = [key.id for key in exact or described]
         if not matches:  # no suggestions: the reference may be a key, compared to nothing
-            raise not_found(self._model.kind, shown, names=list, parents=self._parents())
-        found = pick_one(self._model.kind, shown, matches)
+            raise not_found(ApiKey.kind, shown, names=list, parents=self._parents())
+        found = pick_one(ApiKey.kind, shown, matches)
         return next(key for key in keys if key.id == found)
-
-    def _parents(self) -> list[Parent]:
-        return [("project", self._project_id), ("endpoint", self._endpoint_id)]
 
     def _from_answer(self, answer: APIResponse, *, key: str | None = None) -> ApiKey:
         """The key ``key`` (a fingerprint) from an answer that carries it, else fetched."""

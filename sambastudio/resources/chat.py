@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from pydantic import Field
 
-from sambastudio._base import Record
-from sambastudio._routes import OPENAI_PARAMS, route
+from sambastudio._base import Answered, Record
+from sambastudio._response import APIResponse
+from sambastudio._routes import OPENAI_PARAMS
 from sambastudio.errors import InvalidArgumentError, SambaStudioError
 from sambastudio.resources import predictions
 from sambastudio.resources.streaming import Records, Stream
@@ -44,8 +45,9 @@ class ChatChoice(Record):
     finish_reason: str | None = None
 
 
-class ChatCompletion(Record):
-    """A chat answer; ``text`` is the first choice's content."""
+class ChatCompletion(Answered):
+    """A chat answer; ``text`` is the first choice's content, ``last_response`` the HTTP
+    response it came in."""
 
     id: str | None = None
     model: str | None = None
@@ -203,6 +205,12 @@ def _v2_chunks(records: Records) -> Records:
         records.close()
 
 
+def _completion(data: Mapping[str, Any], answer: APIResponse) -> ChatCompletion:
+    completion = ChatCompletion.model_validate(data)
+    completion._answered_by(answer)
+    return completion
+
+
 def chat(
     endpoint: Endpoint,
     messages: Sequence[Mapping[str, Any]],
@@ -214,16 +222,21 @@ def chat(
     """Check everything, then ask the endpoint (a stream asks at its first ``next``)."""
     checked, options = check_messages(messages), check_params(params)
     require_live(endpoint)
-    target = predictions._target(endpoint, api_key)
+    target = predictions.call_target(endpoint, api_key)
     client, who = endpoint.client, repr(endpoint)
+    pipeline = client._pipeline
     if endpoint.openai_compatible:
         body = _openai_request(endpoint, checked, options, target["key"])
         if not stream:
-            return ChatCompletion.model_validate(client._request(OPENAI_CHAT, **body).json())
-        request = route(OPENAI_CHAT).bind(
+            answer = client._request(OPENAI_CHAT, **body)
+            return _completion(answer.json(), answer)
+        request = client._route(OPENAI_CHAT).bind(
             **body, stream=True, stream_options={"include_usage": True}
         )
-        return ChatStream(predictions.records(client._pipeline, request, OpenAIFraming(), who))
+        framing = OpenAIFraming()
+        return ChatStream(
+            lambda answered: predictions.records(pipeline, request, framing, who, answered)
+        )
     wire = predictions.WIRES[-1]  # V2
     args = {
         **target,
@@ -232,7 +245,8 @@ def chat(
     }
     if not stream:
         answer = client._request(wire.predict_route, **args)
-        return ChatCompletion.model_validate(_v2_completion(wire.outputs(answer.json())[0]))
-    request = route(wire.stream_route).bind(**args)
-    source = predictions.records(client._pipeline, request, wire, who)
-    return ChatStream(_v2_chunks(source))
+        return _completion(_v2_completion(wire.outputs(answer.json())[0]), answer)
+    request = client._route(wire.stream_route).bind(**args)
+    return ChatStream(
+        lambda answered: _v2_chunks(predictions.records(pipeline, request, wire, who, answered))
+    )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import AliasChoices, Field
 
 from sambastudio._arguments import check_name
-from sambastudio._base import Collection, Record, Resource, Routes
-from sambastudio._hints import Parent
+from sambastudio._base import Collection, Record, Resource, Routes, Scope
 from sambastudio._resolve import looks_like_id, pick_one
+from sambastudio._response import APIResponse
 from sambastudio.errors import (
     InvalidArgumentError,
     NameNotFoundError,
@@ -18,8 +18,8 @@ from sambastudio.errors import (
 )
 from sambastudio.resources.models import CheckpointType, Model
 
-if TYPE_CHECKING:
-    from sambastudio._client import Client
+IN_JOB = Scope(parents=("project", "job"), list_args={"project": "project", "job": "job"})
+"""What a job holds: listed by project and job (a checkpoint is then fetched by its name)."""
 
 
 class CheckpointMetrics(Record):
@@ -92,27 +92,10 @@ class Checkpoints(
         info="checkpoint_info",
         id_arg="checkpoint_name",
     ),
+    scope=IN_JOB,
 ):
-    """``job.checkpoints``; ``get`` takes a checkpoint's name, its id or the object."""
-
-    def __init__(
-        self,
-        client: Client,
-        project_id: str | None,
-        job_id: str | None,
-        *,
-        job_name: str | None = None,
-    ) -> None:
-        super().__init__(client)
-        self._project_id = project_id
-        self._job_id = job_id
-        self._job_name = job_name
-
-    def _parents(self) -> list[Parent]:
-        return [
-            ("project", self._project_id or "?"),
-            ("job", self._job_name or self._job_id or "?"),
-        ]
+    """``job.checkpoints`` (``Checkpoints(client, project_id, job_id)``); ``get`` takes a
+    checkpoint's name, its id or the object."""
 
     def _fetch(self, key: str) -> Checkpoint:
         # The server looks checkpoints up by name: its 404 is a name not found.
@@ -123,18 +106,15 @@ class Checkpoints(
                 raise
             raise self._not_found(key) from error
 
-    def _list_args(self) -> dict[str, Any]:
-        return {"project": self._project_id, "job": self._job_id}
-
-    def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self._project_id, "job_id": self._job_id}
+    def _info(self, operation: str, /, **args: Any) -> APIResponse:
+        return self._client._look_up(operation, **args)
 
     def _resolve(self, ref: str | Checkpoint) -> str:
         # Names are the server's key; an id is turned into the name by listing.
         if isinstance(ref, Checkpoint):
-            return ref._route_key()
+            return super()._resolve(ref)
         if looks_like_id(ref):
-            found = [c._route_key() for c in self.list() if c.id == ref]
+            found = [self._resolve(c) for c in self.list() if c.id == ref]
             if not found:
                 raise self._not_found(ref)
             return pick_one("checkpoint", ref, found)
@@ -151,7 +131,7 @@ class Checkpoints(
         """
         scored = [(value, c) for c in self.list() if (value := c.metrics.get(metric)) is not None]
         if not scored:
-            job = self._job_name or self._job_id
+            job = self._names.get("job") or self._within["job"]
             raise InvalidArgumentError("metric", f"no checkpoint of job {job!r} reports {metric!r}")
         pick = max if highest else min
         return pick(scored, key=lambda pair: pair[0])[1]

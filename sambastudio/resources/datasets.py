@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
@@ -12,14 +12,18 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from sambastudio._arguments import check_choice, check_name
 from sambastudio._base import Collection, Routes, UnknownStatus, Waitable
 from sambastudio._checks import check_list, check_mapping, check_text
+from sambastudio._response import APIResponse
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import InvalidArgumentError, ResourceFailed
 from sambastudio.resources.apps import App
+from sambastudio.transfers.plan import Json
 from sambastudio.transfers.progress import ProgressCallback
 from sambastudio.transfers.upload import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
     JOB_TYPES,
+    UploadPlan,
+    check_dataset_upload,
     resume_upload,
     upload_dataset,
 )
@@ -97,6 +101,8 @@ class Dataset(Waitable):
     language: str | None = None
     url: str | None = None
     metadata: Any = Field(None, validation_alias=AliasChoices("dataset_metadata", "metadata"))
+    user_id: str | None = None
+    """Who added it (snapi's USER column)."""
 
     def _home(self) -> Datasets:
         return Datasets(self.client)
@@ -144,8 +150,8 @@ class Datasets(
         ``batch_predict``. Everything is checked before the first byte moves; an interrupted
         upload is resumed by calling again (or ``resume_upload``).
         """
-        body = upload_dataset(
-            self._client._pipeline,
+        return self._uploaded(
+            upload_dataset,
             name=name,
             path=path,
             apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
@@ -159,9 +165,30 @@ class Datasets(
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
-            routes=self._client._routes,
         )
-        return self._from_body(body, None)
+
+    def check_upload(
+        self,
+        *,
+        name: str,
+        path: str | os.PathLike[str],
+        apps: Sequence[str | App],
+        job_types: Sequence[str],
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> UploadPlan:
+        """Check what :meth:`create` would check, creating nothing (a dry run): the files,
+        the job types, the apps and that ``name`` is free, with read-only requests. The plan
+        of the files ``create`` would send (their paths inside the dataset and sizes)."""
+        plan, _ = check_dataset_upload(
+            self._client._pipeline,
+            name=name,
+            path=path,
+            apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
+            job_types=check_list("job_types", job_types),
+            chunk_size=chunk_size,
+            routes=self._client._pipeline.routes,
+        )
+        return plan
 
     def import_from_s3(
         self,
@@ -180,7 +207,8 @@ class Datasets(
 
         The answer comes back while the copy runs (status ``Importing``); ``wait()`` on it
         until it is Available. The credentials go to the server in this one request and are
-        not stored there (S8). Everything is checked first, as for :meth:`create`.
+        not stored there (S8). Everything is checked first, as for :meth:`create`; a lost
+        answer is reconciled like every create (the dataset of that name and description).
         """
         check_name("name", name)
         for job_type in check_list("job_types", job_types):
@@ -188,19 +216,22 @@ class Datasets(
         app_ids = [self._client.apps.id_of(app) for app in check_list("apps", apps)]
         if self._find_ids(name):
             raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
-        answer = self._client._request(
+        description = check_text("description", description)
+        return self._create(  # a lost answer is reconciled by name and description
             "add_dataset",
+            called=name,
+            expected={"description": description},
+            answer=lambda answer: self._from_answer(answer, key=name),
             dataset_name=name,
             apps={"ids": list(dict.fromkeys(app_ids))},
             dataset_metadata=dict(check_mapping("metadata", metadata) or {}),
-            description=check_text("description", description),
+            description=description,
             file_type=check_text("file_type", file_type),
             url=check_text("url", url),
             language=check_text("language", language),
             job_type=list(job_types),
             source=source.to_wire(),
         )
-        return self._from_answer(answer, key=name)
 
     def resume_upload(
         self,
@@ -212,16 +243,22 @@ class Datasets(
         progress_bar: bool | None = None,
     ) -> Dataset:
         """Finish an interrupted ``create`` of ``path`` as ``name``."""
-        body = resume_upload(
-            self._client._pipeline,
+        return self._uploaded(
+            resume_upload,
             name=name,
             path=path,
             concurrency=concurrency,
             on_progress=on_progress,
             progress_bar=progress_bar,
-            routes=self._client._routes,
         )
-        return self._from_body(body, None)
+
+    def _uploaded(self, upload: Callable[..., Json], /, **args: Any) -> Dataset:
+        """The dataset ``upload`` (a function of ``transfers.upload``) adds, with the answer
+        it came in as its ``last_response``."""
+        answers: builtins.list[APIResponse] = []
+        pipeline = self._client._pipeline
+        body = upload(pipeline, routes=pipeline.routes, answered=answers.append, **args)
+        return self._from_body(body, answers[-1])
 
     def delete(self, dataset: str | Dataset) -> None:
         self._client._request("delete_dataset", dataset=self._resolve(dataset))

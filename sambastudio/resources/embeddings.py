@@ -27,7 +27,7 @@ def embed(
     if not endpoint.openai_compatible:
         outputs, _answer = predictions.outputs(endpoint, batch, None, api_key)
         return predictions.vectors(outputs)
-    key = predictions._target(endpoint, api_key)["key"]
+    key = predictions.call_target(endpoint, api_key)["key"]
     answer = endpoint.client._request(
         "openai_embeddings",
         endpoint_id=endpoint.id,

@@ -10,9 +10,8 @@ from pydantic import AliasChoices, Field, model_validator
 from typing_extensions import Self
 
 from sambastudio._arguments import check_count, check_name, hyperparams_json
-from sambastudio._base import Collection, Record, Routes, UnknownStatus, Waitable
-from sambastudio._hints import Parent
-from sambastudio._waiting import Acceptors, ProgressCallback
+from sambastudio._base import Collection, Record, Routes, Scope, UnknownStatus, Waitable
+from sambastudio._waiting import Acceptors
 from sambastudio.errors import EndpointFailed, SambaStudioError
 from sambastudio.resources import chat as conversations
 from sambastudio.resources import embeddings, openai_clients, predictions
@@ -97,8 +96,9 @@ class Endpoint(Waitable):
 
     def _bind(self, client: Client | None) -> None:
         super()._bind(client)
-        for key in self.listed_keys:
-            key._bind(client)
+        if client is not None:
+            for key in self.listed_keys:
+                key.attach(client)
 
     # ------------------------------------------------------------------- views
     @property
@@ -144,23 +144,9 @@ class Endpoint(Waitable):
     def _at(self) -> dict[str, str]:
         return {"project": self._project(), "endpoint": self.id}
 
-    def wait_until_live(
-        self,
-        timeout: float | None = None,
-        *,
-        poll_interval: float = 5.0,
-        max_poll_interval: float = 60.0,
-        on_progress: ProgressCallback[Self] | None = None,
-        progress_bar: bool | None = None,
-    ) -> Self:
-        """:meth:`wait` under the name earlier releases gave it."""
-        return self.wait(
-            timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-            progress_bar=progress_bar,
-        )
+    # wait() under the name earlier releases gave it (a method, which pydantic's mypy
+    # plugin takes for a field without a type).
+    wait_until_live = Waitable.wait  # type: ignore[pydantic-field]
 
     def update(
         self,
@@ -174,7 +160,7 @@ class Endpoint(Waitable):
             check_count("instances", instances)
         if rdu_arch is not None:
             check_name("rdu_arch", rdu_arch)
-        answer = self._request(
+        answer = self._send(
             "update_endpoint",
             **self._at(),
             description=description,
@@ -185,7 +171,7 @@ class Endpoint(Waitable):
 
     def stop(self) -> Self:
         """Stop serving without deleting; ``update(instances=n)`` starts it again."""
-        return self._absorb_answer(self._request("stop_endpoint", **self._at()))
+        return self._absorb_answer(self._send("stop_endpoint", **self._at()))
 
     def delete(self) -> None:
         self._home().delete(self)
@@ -284,16 +270,9 @@ class Endpoint(Waitable):
         return predictions.predict_file(self, path, api_key)
 
 
-class _EndpointCollection(
+class Endpoints(
     Collection[Endpoint],
     model=Endpoint,
-    routes=Routes(list="list_endpoints", list_key="endpoints"),
-):
-    """What every endpoint collection shares: the resource and the list route."""
-
-
-class Endpoints(
-    _EndpointCollection,
     routes=Routes(
         list="list_endpoints", list_key="endpoints", info="endpoint_info_by_id", id_arg="endpoint"
     ),
@@ -302,26 +281,17 @@ class Endpoints(
 
 
 class ProjectEndpoints(
-    _EndpointCollection,
+    Collection[Endpoint],
+    model=Endpoint,
     routes=Routes(
         list="list_endpoints", list_key="endpoints", info="endpoint_info", id_arg="endpoint"
     ),
+    scope=Scope(
+        parents=("project",), list_args={"project": "project"}, lookup_args={"project": "project"}
+    ),
 ):
-    """``project.endpoints``: the endpoints of one project."""
-
-    def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
-        super().__init__(client)
-        self._project_id = project_id
-        self._project_name = project_name
-
-    def _scope(self) -> dict[str, Any]:
-        return {"project": self._project_id}
-
-    def _parents(self) -> list[Parent]:
-        return [("project", self._project_name or self._project_id)]
-
-    def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self._project_id}
+    """``project.endpoints``: the endpoints of one project
+    (``ProjectEndpoints(client, project_id)``)."""
 
     def create(
         self,
@@ -349,7 +319,7 @@ class ProjectEndpoints(
             "create_endpoint",
             called=name,
             expected={"description": description},
-            project=self._project_id,
+            project=self._within["project"],
             **args,
             model_checkpoint=self._client.models.id_of(model),
             description=description,
@@ -359,5 +329,5 @@ class ProjectEndpoints(
 
     def delete(self, endpoint: str | Endpoint) -> None:
         self._client._request(
-            "delete_endpoint", project=self._project_id, endpoint=self._resolve(endpoint)
+            "delete_endpoint", project=self._within["project"], endpoint=self._resolve(endpoint)
         )

@@ -19,20 +19,19 @@ from sambastudio._base import (
     Listing,
     Record,
     Routes,
+    Scope,
     Timestamped,
     UnknownStatus,
     Waitable,
 )
 from sambastudio._checks import check_bool, check_text
 from sambastudio._envelopes import object_of
-from sambastudio._hints import Parent
 from sambastudio._wait_progress import LossOf
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import JobFailed, SambaStudioError
-from sambastudio.resources.checkpoints import Checkpoint, Checkpoints
+from sambastudio.resources.checkpoints import IN_JOB, Checkpoint, Checkpoints
 from sambastudio.resources.datasets import Dataset
 from sambastudio.resources.models import Model
-from sambastudio.transfers.download import download_to_dir
 from sambastudio.transfers.progress import ProgressCallback as TransferCallback
 
 JobType = Literal["train", "evaluation", "batch_predict"]
@@ -64,7 +63,6 @@ if TYPE_CHECKING:
     import pandas
     from matplotlib.figure import Figure
 
-    from sambastudio._client import Client
 
 _R = TypeVar("_R", bound=Record)
 
@@ -187,13 +185,13 @@ class Job(Waitable):
     # ---------------------------------------------------------------- lifecycle
 
     def stop(self) -> Self:
-        return self._absorb_answer(self._request("stop_job", **self._at()))
+        return self._absorb_answer(self._send("stop_job", **self._at()))
 
     def resume(
         self, *, hyperparams: Mapping[str, Any] | str | None = None, load_state: bool = False
     ) -> Self:
         """Resume a stopped train job from its last checkpoint."""
-        answer = self._request(
+        answer = self._send(
             "resume_job",
             project=self._project(),
             job_name=self.name or self.id,
@@ -206,7 +204,7 @@ class Job(Waitable):
     def update(self, *, name: str | None = None, description: str | None = None) -> Self:
         if name is not None:
             check_name("name", name)
-        answer = self._request("update_job", **self._at(), name=name, description=description)
+        answer = self._send("update_job", **self._at(), name=name, description=description)
         return self._absorb_answer(answer)
 
     def delete(self) -> None:
@@ -219,15 +217,15 @@ class Job(Waitable):
 
     @property
     def logs(self) -> JobLogs:
-        return JobLogs(self.client, **self._at())
+        return JobLogs(self.client, self._project(), self.id)
 
     @property
     def exports(self) -> JobExports:
-        return JobExports(self.client, **self._at())
+        return JobExports(self.client, self._project(), self.id)
 
     def metrics(self, *, random_sample_limit: int | None = None) -> JobMetrics:
         """The training metrics by step; ``.plot()``, ``.to_pandas()`` or show it in a notebook."""
-        answer = self._request("get_metrics", **self._at(), random_sample_limit=random_sample_limit)
+        answer = self._send("get_metrics", **self._at(), random_sample_limit=random_sample_limit)
         return JobMetrics.from_answer(object_of(answer.json())).of_job(self)
 
     def latest_loss(self) -> float | None:
@@ -249,7 +247,7 @@ class Job(Waitable):
         session_token: str | None = None,
     ) -> ResultsExport:
         """Copy a batch_predict job's results to an S3 bucket."""
-        answer = self._request(
+        answer = self._send(
             "upload_results_to_aws",
             **self._at(),
             bucket=check_name("bucket", bucket),
@@ -307,6 +305,8 @@ class Job(Waitable):
         progress_bar: bool | None,
         **args: str,
     ) -> Path:
+        from sambastudio.transfers.download import download_to_dir  # tarfile, zipfile
+
         return download_to_dir(
             self.client._pipeline,
             self.client._route(name).bind(**self._at(), **args),
@@ -317,17 +317,27 @@ class Job(Waitable):
         )
 
 
-class JobLogs(Listing[LogFile], record=LogFile, route="job_log_list", key="logs"):
+class JobLogs(
+    Listing[LogFile],
+    model=LogFile,
+    routes=Routes(list="job_log_list", list_key="logs"),
+    scope=IN_JOB,
+):
     """``job.logs``: the names of a job's log files and a preview of each."""
 
     def preview(self, log: str | LogFile) -> str:
         """The last lines of one log file."""
         name = log.name if isinstance(log, LogFile) else check_name("log", log)
-        answer = self._client._request("job_log_preview", **self._scope, log_file=name)
+        answer = self._client._request("job_log_preview", **self._list_args(), log_file=name)
         return str(object_of(answer.json()).get("preview", ""))
 
 
-class JobExports(Listing[ResultsExport], record=ResultsExport, route="list_exports", key="exports"):
+class JobExports(
+    Listing[ResultsExport],
+    model=ResultsExport,
+    routes=Routes(list="list_exports", list_key="exports"),
+    scope=IN_JOB,
+):
     """``job.exports``: copies of a batch_predict job's results (``job.export_to_s3``)."""
 
 
@@ -351,25 +361,13 @@ class ProjectJobs(
         search_arg="job_name",
         search_key="job_id",
     ),
+    scope=Scope(
+        parents=("project",),
+        list_args={"project_id": "project"},
+        lookup_args={"project": "project"},
+    ),
 ):
-    """``project.jobs``: the jobs of one project."""
-
-    def __init__(self, client: Client, project_id: str, *, project_name: str | None = None) -> None:
-        super().__init__(client)
-        self._project_id = project_id
-        self._project_name = project_name
-
-    def _scope(self) -> dict[str, Any]:
-        return {"project": self._project_id}
-
-    def _parents(self) -> list[Parent]:
-        return [("project", self._project_name or self._project_id)]
-
-    def _list_args(self) -> dict[str, Any]:
-        return {"project_id": self._project_id}
-
-    def _inherited(self) -> dict[str, Any]:
-        return {"project_id": self._project_id}
+    """``project.jobs``: the jobs of one project (``ProjectJobs(client, project_id)``)."""
 
     def create(
         self,
@@ -405,7 +403,7 @@ class ProjectJobs(
             "create_job",
             called=name,
             expected={"description": description},
-            project=self._project_id,
+            project=self._within["project"],
             **args,
             model_checkpoint=self._client.models.id_of(model),
             dataset=self._client.datasets.id_of(dataset),
@@ -413,4 +411,4 @@ class ProjectJobs(
         )
 
     def delete(self, job: str | Job) -> None:
-        self._client._request("delete_job", project=self._project_id, job=self._resolve(job))
+        self._client._request("delete_job", project=self._within["project"], job=self._resolve(job))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
@@ -16,12 +17,14 @@ from sambastudio._pagination import Pager
 from sambastudio._resolve import looks_like_id
 from sambastudio._waiting import Acceptors
 from sambastudio.errors import (
-    AmbiguousNameError,
     InvalidArgumentError,
-    NameNotFoundError,
     ResourceFailed,
 )
 from sambastudio.resources.apps import App
+from sambastudio.transfers.checkpoint import uploaded_checkpoint
+from sambastudio.transfers.plan import DEFAULT_CHUNK_SIZE, plan_upload
+from sambastudio.transfers.progress import ProgressCallback
+from sambastudio.transfers.upload import DEFAULT_CONCURRENCY
 
 ModelStatus = Literal["Available", "AvailableToDownload"] | UnknownStatus
 TransferStatus = (
@@ -80,8 +83,8 @@ class ModelImport(_Transfer):
     id: str = Field(validation_alias=AliasChoices("model_id", "id"))
     stage: str | None = None
 
-    def _home(self) -> _Imports:
-        return _Imports(self.client)
+    def _home(self) -> ModelImports:
+        return ModelImports(self.client)
 
     def model(self) -> Model:
         """The imported model."""
@@ -104,7 +107,7 @@ class ModelExport(_Transfer):
         return ModelExports(self.client)
 
     def delete(self) -> None:
-        self._request("delete_exported_model", model_id=self.model_id, model_activity_id=self.id)
+        self._send("delete_exported_model", model_id=self.model_id, model_activity_id=self.id)
 
 
 class Model(Resource):
@@ -141,7 +144,7 @@ class Model(Resource):
     def info(self, job_type: ModelJobType = "train") -> Model:
         """This model with the hyperparameters of ``job_type``, fetched fresh."""
         check_choice("job_type", job_type, MODEL_JOB_TYPES)
-        answer = self._request("model_info", model=self.id, job_type=job_type)
+        answer = self._send("model_info", model=self.id, job_type=job_type)
         return Model._from_data(object_of(answer.json()), self.client, answer)
 
     def hyperparam_specs(
@@ -167,13 +170,13 @@ class Model(Resource):
 
     def export(self, *, storage_type: str = "local") -> ModelExport:
         """Start exporting this model; ``.wait()`` on the result (owned models only)."""
-        answer = self._request("export_model", model_id=self.id, storage_type=storage_type)
+        answer = self._send("export_model", model_id=self.id, storage_type=storage_type)
         data = {"model_id": self.id, **object_of(answer.json())}
         return ModelExport._from_data(data, self.client, answer)
 
     def import_status(self) -> ModelImport:
         """The progress of this model's import."""
-        answer = self._request("import_status", model_id=self.id)
+        answer = self._send("import_status", model_id=self.id)
         return ModelImport._from_data(object_of(answer.json()), self.client, answer)
 
 
@@ -248,17 +251,62 @@ class Models(
         """
         check_name("path", path)
         check_name("name", name)
-        imports = _Imports(self._client)
-        return imports._create(
+        return self._created(  # a lost answer is reconciled by the new model's name
             "import_model",
-            called=name,
-            answer=lambda answer: imports._build(object_of(answer.json()), answer),
+            build=lambda answer: ModelImport._from_data(
+                object_of(answer.json()), self._client, answer
+            ),
+            find=lambda: self._import_of(name),
             model_id=self._resolve(model),
             import_path=path,
             import_model_name=name,
             storage_type=storage_type,
             steps=steps,
         )
+
+    def _import_of(self, name: str) -> ModelImport | None:
+        """The import of the one model called ``name`` (an import's id is its model's)."""
+        model = self._named(name)
+        return None if model is None else model.import_status()
+
+    def import_from_local(
+        self,
+        *,
+        model: str | Model,
+        path: str | os.PathLike[str],
+        name: str,
+        steps: int = 0,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+        progress_bar: bool | None = None,
+    ) -> ModelImport:
+        """Upload a checkpoint file or folder from this machine and import it as a new model
+        named ``name`` (snapi's ``import model create --source-type LOCAL``); ``.wait()`` on it.
+
+        ``model`` is the model whose architecture the checkpoint has. The upload's protocol
+        is assumed (modelled on the dataset upload, see docs/wire-protocol.md). The path, the
+        name and the base model are checked before the first byte moves; an interrupted
+        upload resumes when called again with the same name and path.
+        """
+        check_name("name", name)
+        plan = plan_upload(path, chunk_size)
+        base = self._resolve(model)
+        if self._find_ids(name):
+            raise InvalidArgumentError("name", f"a model named {name!r} already exists")
+        with uploaded_checkpoint(
+            self._client._pipeline,
+            self._client._pipeline.routes,
+            name=name,
+            path=path,
+            plan=plan,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
+        ) as uploaded:
+            return self.import_model(
+                model=base, path=uploaded, name=name, storage_type="localMachine", steps=steps
+            )
 
     def exports(self, *, limit: int | None = None) -> Pager[ModelExport]:
         """The exported models and their progress."""
@@ -336,17 +384,14 @@ class ModelExports(
     """Exported models (``client.models.exports()``)."""
 
 
-class _Imports(
+class ModelImports(
     Collection[ModelImport],
     model=ModelImport,
     routes=Routes(info="import_status", id_arg="model_id"),
 ):
-    """Where an import's progress is read (``import_status``); never listed."""
+    """Where an import's progress is read (``import_status``), by the id or name of the
+    model it makes; started by ``client.models.import_model``. The server lists none."""
 
-    def _named(self, name: str) -> ModelImport | None:
-        """The import of the model called ``name``: an import's id is its model's."""
-        try:
-            model = self._client.models.get(name)
-        except (NameNotFoundError, AmbiguousNameError):
-            return None
-        return self._fetch(model.id)
+    def _resolve(self, ref: str | ModelImport) -> str:
+        # An import is known by the model it makes: its name or id resolves as the model's.
+        return ref.id if isinstance(ref, ModelImport) else self._client.models.id_of(ref)

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_choice, check_count
-from sambastudio._base import Timestamped
-from sambastudio._checks import CheckedArguments
-from sambastudio._envelopes import list_of, object_of
+from sambastudio._base import Listing, Routes, Timestamped
+from sambastudio._envelopes import object_of
 from sambastudio._pagination import Page, Pager
 from sambastudio.errors import InvalidArgumentError
-
-if TYPE_CHECKING:
-    from sambastudio._client import Client
 
 LEVELS = (10, 20, 30, 40, 50)
 """As Python's logging: debug, info, warning, error, critical."""
@@ -33,14 +28,12 @@ class Notification(Timestamped):
     archived: bool = False
 
 
-class Notifications(CheckedArguments):
-    """``client.notifications``."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def __repr__(self) -> str:
-        return "Notifications()"
+class Notifications(
+    Listing[Notification],
+    model=Notification,
+    routes=Routes(list="list_notifications", list_key="notifications"),
+):
+    """``client.notifications``: a listing the server pages, with filters."""
 
     def list(
         self,
@@ -75,14 +68,9 @@ class Notifications(CheckedArguments):
         first = check_count("page", page)
 
         def fetch(cursor: object | None) -> Page[Notification]:
-            number = first if cursor is None else cursor
-            answer = self._client._request("list_notifications", page=number, **query)
-            body = answer.json()
-            items = [
-                parse_answer(Notification, item, "notification")
-                for item in list_of(body, "notifications")
-            ]
-            return Page(items, next_page=object_of(body).get("next_page"), response=answer)
+            body, answer = self._listed(page=first if cursor is None else cursor, **query)
+            next_page = object_of(body).get("next_page")
+            return Page(self._records(body), next_page=next_page, response=answer)
 
         return Pager(fetch, limit=limit)
 

@@ -27,6 +27,6 @@ def openai_client(endpoint: Endpoint, api_key: ApiKeyRef | None, async_: bool) -
             f"openai_client() needs the openai package: {EXTRA_HINT}"
         ) from None
     base_url = endpoint.openai_base_url
-    key = predictions._target(endpoint, api_key)["key"]
+    key = predictions.call_target(endpoint, api_key)["key"]
     factory = openai.AsyncOpenAI if async_ else openai.OpenAI
     return factory(api_key=key, base_url=base_url, max_retries=endpoint.client.settings.max_retries)

@@ -16,16 +16,23 @@ from urllib.parse import urlsplit
 
 import attrs
 import requests
-from pydantic import AliasChoices, Field, PrivateAttr
+from pydantic import AliasChoices, Field
 
 from sambastudio._answers import parse_answer
-from sambastudio._base import Record
+from sambastudio._base import Answered
 from sambastudio._limits import Limits, check_line_size, decode_json, iter_lines_capped
-from sambastudio._pipeline import Pipeline
+from sambastudio._pipeline import Pipeline, ResponseHook
 from sambastudio._redact import mask_text
 from sambastudio._response import APIResponse
 from sambastudio._routes import WireRequest
-from sambastudio.errors import APIConnectionError, InvalidArgumentError, SambaStudioError
+from sambastudio._transport import total_seconds
+from sambastudio._watchdog import DeadlineExceeded, each_within
+from sambastudio.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InvalidArgumentError,
+    SambaStudioError,
+)
 from sambastudio.resources.streaming import Records, TokenStream
 from sambastudio.resources.usage import Usage
 
@@ -38,8 +45,9 @@ Params = Mapping[str, Any]
 typed form (``{"do_sample": {"type": "bool", "value": "false"}}``); either works on every wire."""
 
 
-class Prediction(Record):
-    """One output of a predict call; ``raw`` is the output exactly as the server sent it."""
+class Prediction(Answered):
+    """One output of a predict call; ``raw`` is the output exactly as the server sent it,
+    ``last_response`` the HTTP response of the call."""
 
     text: str = Field("", validation_alias=AliasChoices("completion", "text"))
     prompt_tokens: int | None = Field(
@@ -53,8 +61,6 @@ class Prediction(Record):
     )
     stop_reason: str | None = None
     raw: Any = Field(None, repr=False)
-
-    _last_response: APIResponse | None = PrivateAttr(default=None)
 
     @property
     def usage(self) -> Usage | None:
@@ -70,7 +76,7 @@ class Prediction(Record):
             prediction = (
                 cls(text=output, raw=output) if isinstance(output, str) else cls(raw=output)
             )
-        prediction._last_response = response
+        prediction._answered_by(response)
         return prediction
 
     def __eq__(self, other: object) -> bool:
@@ -80,13 +86,6 @@ class Prediction(Record):
         return self.model_dump() == other.model_dump()
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as every pydantic model
-
-    @property
-    def last_response(self) -> APIResponse:
-        """The HTTP response of the predict call this output came from."""
-        if self._last_response is None:
-            raise SambaStudioError("this prediction was not read from a response")
-        return self._last_response
 
 
 # ---------------------------------------------------------------------------- the wires
@@ -221,8 +220,9 @@ def check_texts(texts: Sequence[str]) -> list[str]:
 # ------------------------------------------------------------------------------- calls
 
 
-def _target(endpoint: Endpoint, api_key: ApiKeyRef | None) -> dict[str, str]:
-    """The route arguments that name the endpoint and carry its key."""
+def call_target(endpoint: Endpoint, api_key: ApiKeyRef | None) -> dict[str, str]:
+    """The route arguments that name the endpoint and carry its key (``api_key``, else the
+    endpoint's first active one); every call to an endpoint starts here."""
     if api_key is None:
         default = endpoint.api_key
         if default is None:
@@ -231,7 +231,9 @@ def _target(endpoint: Endpoint, api_key: ApiKeyRef | None) -> dict[str, str]:
             )
         api_key = default
     key = api_key if isinstance(api_key, str) else api_key.reveal()
-    return {**endpoint._at(), "key": key}
+    if not endpoint.project_id:
+        raise SambaStudioError(f"{endpoint!r} does not say which project holds it")
+    return {"project": endpoint.project_id, "endpoint": endpoint.id, "key": key}
 
 
 def outputs(
@@ -244,7 +246,7 @@ def outputs(
     wire = wire_of(endpoint)
     batch = check_texts(texts)
     args = {**wire.inputs(batch), "params": wire_params(wire, params)}
-    answer = endpoint.client._request(wire.predict_route, **_target(endpoint, api_key), **args)
+    answer = endpoint.client._request(wire.predict_route, **call_target(endpoint, api_key), **args)
     try:
         return wire.outputs(answer.json()), answer
     except (KeyError, IndexError, TypeError) as error:
@@ -272,7 +274,7 @@ def predict_file(
     source = Path(path)
     if not source.is_file():
         raise InvalidArgumentError("path", f"no file at {str(source)!r}")
-    target = _target(endpoint, api_key)
+    target = call_target(endpoint, api_key)
     with source.open("rb") as handle:
         answer = endpoint.client._request(
             "nlp_predict_file", **target, file_path=(source.name, handle)
@@ -294,11 +296,12 @@ def stream(
     if not isinstance(text, str):
         raise InvalidArgumentError("text", "stream() takes one string")
     request = endpoint.client._route(wire.stream_route).bind(
-        **_target(endpoint, api_key),
+        **call_target(endpoint, api_key),
         **wire.stream_input(text),
         params=wire_params(wire, params),
     )
-    return TokenStream(records(endpoint.client._pipeline, request, wire, repr(endpoint)))
+    pipeline, who = endpoint.client._pipeline, repr(endpoint)
+    return TokenStream(lambda answered: records(pipeline, request, wire, who, answered))
 
 
 class Framing(Protocol):
@@ -312,20 +315,36 @@ class Framing(Protocol):
     def token(self) -> Callable[[Any], Mapping[str, Any]]: ...
 
 
-def records(pipeline: Pipeline, request: WireRequest, wire: Framing, who: str) -> Records:
+def records(
+    pipeline: Pipeline, request: WireRequest, wire: Framing, who: str, answered: ResponseHook
+) -> Records:
     """The records of a stream, until its last response (or OpenAI's ``[DONE]``); a line,
-    an event or a chunk past the client's ``Limits`` raises ``LimitExceededError``."""
-    limits = pipeline.settings.limits
+    an event or a chunk past the client's ``Limits`` raises ``LimitExceededError``.
+    ``answered`` gets the response once the server has answered.
+
+    Once the stream has started, each event (a server-sent event, or a JSON line) must
+    arrive within ``timeout`` of asking for it (``APITimeoutError``); the stream as a
+    whole may run as long as the model keeps generating.
+    """
+    limits, timeout = pipeline.settings.limits, pipeline.settings.timeout
     with pipeline.send(request, stream=True) as response:
+        answered(APIResponse(response, response.elapsed, limits, request.route))
         try:
             lines = (raw.decode("utf-8") for raw in iter_lines_capped(response, limits))
-            for event, data in _sse(lines, limits) if wire.sse else _json_lines(lines):
+            events = _sse(lines, limits) if wire.sse else _json_lines(lines)
+            for event, data in each_within(events, response, total_seconds(timeout)):
                 record = _token_record(wire, event, data, who, limits)
                 if record is None:
                     return
                 yield record
                 if record.get("is_last_response"):
                     return
+        except DeadlineExceeded as error:
+            raise APITimeoutError(
+                mask_text(f"the stream of {who} stalled: {error}; timeout={timeout!r}"),
+                method=request.method,
+                path=request.path,
+            ) from error
         except requests.RequestException as error:
             raise APIConnectionError(
                 mask_text(f"the stream of {who} broke off: {error}"),

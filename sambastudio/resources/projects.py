@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field
 from typing_extensions import Self
 
 from sambastudio._arguments import check_name
 from sambastudio._base import Collection, Resource, Routes, UnknownStatus
-from sambastudio.resources.endpoints import ProjectEndpoints
-from sambastudio.resources.jobs import ProjectJobs
+
+if TYPE_CHECKING:  # imported when first asked for: listing projects needs neither
+    from sambastudio.resources.endpoints import ProjectEndpoints
+    from sambastudio.resources.jobs import ProjectJobs
 
 ProjectStatus = Literal["Available"] | UnknownStatus
 
@@ -35,10 +37,14 @@ class Project(Resource):
 
     @property
     def jobs(self) -> ProjectJobs:
+        from sambastudio.resources.jobs import ProjectJobs
+
         return ProjectJobs(self.client, self.id, project_name=self.name)
 
     @property
     def endpoints(self) -> ProjectEndpoints:
+        from sambastudio.resources.endpoints import ProjectEndpoints
+
         return ProjectEndpoints(self.client, self.id, project_name=self.name)
 
     def _home(self) -> Projects:
@@ -48,9 +54,7 @@ class Project(Resource):
         """Rename the project or change its description (``None`` leaves a field as is)."""
         if name is not None:
             check_name("name", name)
-        answer = self._request(
-            "update_project", project=self.id, name=name, description=description
-        )
+        answer = self._send("update_project", project=self.id, name=name, description=description)
         return self._absorb_answer(answer)
 
     def delete(self) -> None:

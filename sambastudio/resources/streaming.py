@@ -2,31 +2,49 @@
 
 A stream is read lazily (the request goes out at the first ``next``), is a context manager
 (leaving the block closes the connection, even in the middle), and exposes ``usage`` once
-the server has sent it, which is after the last token.
+the server has sent it, which is after the last token, and ``last_response`` once the
+server has answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
-from types import TracebackType
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, Generic, TypeVar
 
 from typing_extensions import Self
 
+from sambastudio._closing import Closing
+from sambastudio._pipeline import ResponseHook
+from sambastudio._response import APIResponse
+from sambastudio.errors import SambaStudioError
 from sambastudio.resources.usage import Usage
 
 T = TypeVar("T")
 Records = Generator[Mapping[str, Any], None, None]
 """The server's records, one per chunk or event, in order."""
+Opener = Callable[[ResponseHook], Records]
+"""Makes a stream's records, reporting the response to the hook once the server answers."""
 
 
-class Stream(Generic[T]):
+class Stream(Closing, Generic[T]):
     """Iterate it for items; ``with`` it to be sure the connection is closed."""
 
-    def __init__(self, records: Records) -> None:
-        self._records = records
+    def __init__(self, open_records: Opener) -> None:
+        self._response: APIResponse | None = None
+        self._records = open_records(self._answered)
         self.usage: Usage | None = None
         """The usage the server reported, once the stream has reached it (else ``None``)."""
+
+    def _answered(self, response: APIResponse) -> None:
+        self._response = response
+
+    @property
+    def last_response(self) -> APIResponse:
+        """The HTTP response being streamed (status, request id...), once the first item
+        has been asked for: the request goes out then."""
+        if self._response is None:
+            raise SambaStudioError("the stream is not sent yet: its first item sends it")
+        return self._response
 
     def __iter__(self) -> Self:
         return self
@@ -43,17 +61,6 @@ class Stream(Generic[T]):
 
     def close(self) -> None:
         self._records.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class TokenStream(Stream[str]):

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import AliasChoices, Field
 from typing_extensions import NotRequired, TypedDict
 
-from sambastudio._answers import parse_answer
 from sambastudio._arguments import check_name
-from sambastudio._base import Collection, Record, Resource, Routes
-from sambastudio._checks import CheckedArguments
+from sambastudio._base import Collection, Listing, Record, Resource, Routes
 from sambastudio._envelopes import list_of
-from sambastudio._pagination import Pager
 from sambastudio.errors import InvalidArgumentError
 from sambastudio.resources.tenants import Tenant
-
-if TYPE_CHECKING:
-    from sambastudio._client import Client
 
 UserRole = Literal["OrgAdmin", "TenantAdmin", "User"] | str
 
@@ -108,18 +102,5 @@ class Role(Record):
     permissions: builtins.list[str] = Field(default_factory=list)
 
 
-class Roles(CheckedArguments):
-    """``client.roles``."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def __repr__(self) -> str:
-        return "Roles()"
-
-    def list(self, *, limit: int | None = None) -> Pager[Role]:
-        return Pager.one_page(self._fetch, limit=limit)
-
-    def _fetch(self) -> builtins.list[Role]:
-        answer = self._client._request("list_roles")
-        return [parse_answer(Role, item, "role") for item in list_of(answer.json(), "roles")]
+class Roles(Listing[Role], model=Role, routes=Routes(list="list_roles", list_key="roles")):
+    """``client.roles``: the roles users can hold (a listing: roles are not looked up)."""

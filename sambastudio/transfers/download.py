@@ -7,6 +7,9 @@ answers 206; otherwise it starts over. Within one call the resume also sends ``I
 with the first answer's ETag, so a file that changed meanwhile is fetched whole again
 rather than spliced. Each download writes a partial file of its own (concurrent downloads
 of one artifact never share one) and takes over a leftover one by an atomic rename.
+Each block read must arrive within ``timeout`` (:func:`block_size`), however long the
+whole file takes: a stalled block cuts the connection and is resumed like any read
+timeout; when the resumes run out, ``APITimeoutError``, with the bytes kept for a later call.
 Archives are extracted only when asked, after every
 member has been checked: absolute paths, ``..``, links pointing outside the destination
 and special files are refused with :class:`UnsafeArchiveError` before anything is written.
@@ -21,19 +24,25 @@ import tarfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager, closing, suppress
 from email.message import Message
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, Literal
 
 import attrs
 import requests
+from urllib3.exceptions import ReadTimeoutError
 
+from sambastudio._config import Timeout
 from sambastudio._limits import DEFAULT_LIMITS, ExtractBudget, Limits, check_archive_size
 from sambastudio._pipeline import Pipeline
+from sambastudio._redact import mask_text
 from sambastudio._routes import WireRequest
+from sambastudio._transport import total_seconds
+from sambastudio._watchdog import each_within
 from sambastudio.errors import (
     APIConnectionError,
+    APITimeoutError,
     InvalidArgumentError,
     UnsafeArchiveError,
     error_from_response,
@@ -41,6 +50,9 @@ from sambastudio.errors import (
 from sambastudio.transfers.progress import ProgressCallback, ProgressReporter
 
 CHUNK_SIZE = 1 << 20
+MIN_RATE = 16 << 10
+"""Bytes a second under which a download counts as stalled (with a timeout of 4 s or more)."""
+_SMALLEST_BLOCK = 64 << 10
 _RESUMES = 5
 """How often a body cut mid-stream is picked up again (each request has its own retries)."""
 _CUT = (requests.exceptions.ChunkedEncodingError, requests.ConnectionError, requests.Timeout)
@@ -87,6 +99,27 @@ def _total_size(response: requests.Response) -> int | None:
         return int(total) if total.isdigit() else None
     length = response.headers.get("Content-Length", "")
     return int(length) if length.isdigit() else None
+
+
+def block_size(seconds: float | None) -> int:
+    """The bytes each read of a download asks for, which must arrive within ``seconds``.
+
+    1 MiB (few reads, so fast) unless the timeout is short: then smaller, so that only a
+    rate under :data:`MIN_RATE` is cut (under 64 KiB per timeout below 4 s).
+    """
+    if seconds is None:
+        return CHUNK_SIZE
+    return int(min(CHUNK_SIZE, max(_SMALLEST_BLOCK, MIN_RATE * seconds)))
+
+
+def _timed_out(cut: requests.RequestException | None) -> bool:
+    """Whether a cut was a timeout (requests reports a read timeout of the body as a
+    ``ConnectionError`` around urllib3's)."""
+    if cut is None:
+        return False
+    return isinstance(cut, requests.Timeout) or any(
+        isinstance(arg, ReadTimeoutError) for arg in cut.args
+    )
 
 
 def _identity(response: requests.Response) -> bool:
@@ -170,8 +203,13 @@ def download_to_dir(
     partial = _claim(leftover)
     reporter: ProgressReporter | None = None
     etag: str | None = None  # of the bytes in ``partial``, once this call has written some
+    timeout = pipeline.settings.timeout
+    seconds = total_seconds(timeout)
+    block = block_size(seconds)
+    cut: requests.RequestException | None = None
     try:
         for _ in range(_RESUMES + 1):
+            cut = None
             offset = partial.stat().st_size if partial.exists() else 0
             with _open(pipeline, wire_request, offset, etag) as response:
                 if response.status_code != 206:
@@ -188,12 +226,15 @@ def download_to_dir(
                         progress_bar=progress_bar,
                         initial=offset,
                     )
+                chunks = response.iter_content(block)
+                blocks = each_within(chunks, response, seconds, what=f"block of {block} bytes")
                 try:
-                    with partial.open("ab" if offset else "wb") as out:
-                        for chunk in response.iter_content(CHUNK_SIZE):
+                    with partial.open("ab" if offset else "wb") as out, closing(blocks):
+                        for chunk in blocks:
                             out.write(chunk)
                             reporter.advance(len(chunk), item=name)
-                except _CUT:
+                except _CUT as error:
+                    cut = error
                     if not _identity(response):
                         partial.unlink()
                     continue
@@ -203,12 +244,7 @@ def download_to_dir(
             if size > total:
                 partial.unlink()
         else:
-            raise APIConnectionError(
-                f"the download kept being cut off; {leftover} holds what arrived, "
-                "and calling again resumes from there",
-                method=wire_request.method,
-                path=wire_request.path,
-            )
+            raise _given_up(wire_request, leftover, cut, timeout)
     except BaseException:
         _leave_for_resume(partial, leftover)
         raise
@@ -224,6 +260,18 @@ def download_to_dir(
     finally:
         partial.unlink()
     return dest
+
+
+def _given_up(
+    request: WireRequest, leftover: Path, cut: requests.RequestException | None, timeout: Timeout
+) -> APIConnectionError:
+    """The error of a download cut off once more than it may be resumed."""
+    kept = f"{leftover} holds what arrived, and calling again resumes from there"
+    if _timed_out(cut):
+        message = f"the download stalled ({cut}); timeout={timeout!r}; {kept}"
+        return APITimeoutError(mask_text(message), method=request.method, path=request.path)
+    message = f"the download kept being cut off; {kept}"
+    return APIConnectionError(message, method=request.method, path=request.path)
 
 
 def _leave_for_resume(partial: Path, leftover: Path) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from types import TracebackType
 
 import attrs
 
 from sambastudio._bars import DISABLE_ENV, bars_enabled, make_bar
+from sambastudio._closing import Closing
 
 __all__ = [
     "DISABLE_ENV",
@@ -43,7 +43,7 @@ ProgressCallback = Callable[[TransferProgress], None]
 """Called from worker threads after each part or chunk; keep it quick."""
 
 
-class ProgressReporter:
+class ProgressReporter(Closing):
     """Counts units done, from any thread, and feeds both the bar and the callback.
 
     Work is counted by key (a part of a file, say) at most once: a part sent again after a
@@ -82,14 +82,3 @@ class ProgressReporter:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-    def __enter__(self) -> ProgressReporter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

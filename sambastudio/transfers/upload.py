@@ -2,7 +2,10 @@
 
 The flow is generate_dataset_id → create_folder_upload → per file create_multipart_file_upload
 → upload_part_file (a PUT of raw bytes per part) → complete_multipart_file_upload, then
-complete_folder_upload → add_dataset. What this module promises, and how:
+complete_folder_upload → add_dataset. A model checkpoint goes the same way
+(:mod:`sambastudio.transfers.checkpoint`), with its own reservation and the import instead of
+add_dataset. The module is long because every step shares the plan, the journal and the
+pools, and the resume logic is checked by reading them together. What it promises, and how:
 
 * **Memory independent of the file size**: a part is streamed from disk in 256 KiB blocks
   as the socket takes them (:class:`PartStream`), and at most ``concurrency`` parts are on
@@ -30,18 +33,23 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 
-from sambastudio._overrides import answer_of
-from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
+from sambastudio._pipeline import (
+    ABSENCE,
+    RETRY_STATUSES,
+    Pipeline,
+    RequestOptions,
+    ResponseHook,
+)
 from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
-from sambastudio._response import json_body
+from sambastudio._response import APIResponse
 from sambastudio._routes import ROUTES, Route
 from sambastudio.errors import (
     APIStatusError,
@@ -70,6 +78,7 @@ __all__ = [
     "SMALL_FILE",
     "PartStream",
     "UploadPlan",
+    "check_dataset_upload",
     "plan_upload",
     "resume_upload",
     "upload_dataset",
@@ -170,22 +179,54 @@ class PartStream:
         return crc_hex(self._crc)
 
 
-def _send(pipeline: Pipeline, route: Route, *, retry_safe: bool = False, **args: Any) -> Json:
-    """One request of the upload flow, its JSON answer as a dict.
+def _answer(
+    pipeline: Pipeline,
+    route: Route,
+    *,
+    retry_safe: bool = False,
+    expected_statuses: Collection[int] = (),
+    **args: Any,
+) -> APIResponse:
+    """One request of the upload flow, its answer.
 
     ``retry_safe`` lets the pipeline repeat a POST whose repetition only leaves an unused
     reservation behind (a folder or a file upload nobody completes). The pipeline leaves a
     500 alone, since a server may fail after acting; every repeatable request of the upload
     flow is harmless to send again, so a 500 is retried here too (the pipeline still
-    retries only what is idempotent or ``retry_safe``).
+    retries only what is idempotent or ``retry_safe``). ``expected_statuses``: see
+    ``Pipeline.send``.
     """
     if retry_safe:
         route = attrs.evolve(route, safe_to_retry=True)
     request = route.bind(**args)
     if isinstance(request.content, PartStream):
         request.content.seek(0)  # a part sent again after a crc32 mismatch starts over
-    response = pipeline.send(request, options=_OPTIONS, retry_statuses=_RETRY_STATUSES)
-    body = answer_of(route, json_body(response))
+    response = pipeline.send(
+        request,
+        options=_OPTIONS,
+        retry_statuses=_RETRY_STATUSES,
+        expected_statuses=expected_statuses,
+    )
+    return APIResponse(response, response.elapsed, pipeline.settings.limits, route)
+
+
+def _send(
+    pipeline: Pipeline,
+    route: Route,
+    *,
+    retry_safe: bool = False,
+    expected_statuses: Collection[int] = (),
+    **args: Any,
+) -> Json:
+    """One request of the upload flow, its JSON answer as a dict."""
+    answer = _answer(
+        pipeline, route, retry_safe=retry_safe, expected_statuses=expected_statuses, **args
+    )
+    return _dict(answer)
+
+
+def _dict(answer: APIResponse) -> Json:
+    body = answer.json()
     return body if isinstance(body, dict) else {}
 
 
@@ -194,6 +235,11 @@ def _first(body: Json, *keys: str) -> Any:
         if body.get(key) is not None:
             return body[key]
     return None
+
+
+def check_concurrency(concurrency: int) -> None:
+    if concurrency < 1:
+        raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
 
 
 def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> None:
@@ -210,8 +256,7 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
         raise InvalidArgumentError(
             "job_types", f"unknown job type(s) {unknown}: a dataset serves {', '.join(JOB_TYPES)}"
         )
-    if concurrency < 1:
-        raise InvalidArgumentError("concurrency", f"concurrency must be >= 1, not {concurrency}")
+    check_concurrency(concurrency)
 
 
 def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> list[str]:
@@ -229,7 +274,9 @@ def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> li
 
 def _find_dataset(pipeline: Pipeline, routes: Routes, name: str) -> list[str]:
     try:
-        body = _send(pipeline, routes["search_dataset"], dataset_name=name)
+        body = _send(
+            pipeline, routes["search_dataset"], expected_statuses=ABSENCE, dataset_name=name
+        )
     except NotFoundError:
         return []
     return ids_in_search(body, "dataset_id")
@@ -279,6 +326,7 @@ class _Upload:
             status = _send(
                 self.pipeline,
                 self.routes["get_file_upload_status"],
+                expected_statuses=ABSENCE,
                 dataset_id=self.resume.start["dataset_id"],
                 upload_id=upload_id,
             )
@@ -407,10 +455,16 @@ class _Upload:
 
 
 def _start(
-    pipeline: Pipeline, routes: Routes, plan: UploadPlan, journal: Journal, dataset: Json
+    pipeline: Pipeline,
+    routes: Routes,
+    plan: UploadPlan,
+    journal: Journal,
+    dataset: Json,
+    reserve: str,
 ) -> ResumeState:
-    """Reserve a dataset id and open the folder upload; the journal starts afresh."""
-    dataset_id = _first(_send(pipeline, routes["generate_dataset_id"]), "datasetId", "dataset_id")
+    """Reserve an id with the route ``reserve`` and open the folder upload; the journal
+    starts afresh."""
+    dataset_id = _first(_send(pipeline, routes[reserve]), "datasetId", "dataset_id")
     folder = _send(
         pipeline,
         routes["create_folder_upload"],
@@ -471,7 +525,11 @@ def _transfer(
     return [entries[file.relpath] for file in plan.files]
 
 
-def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
+Added = tuple[Json, APIResponse]
+"""The dataset add_dataset made (or dataset_info found), and the answer it came in."""
+
+
+def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Added:
     """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
     dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
@@ -481,44 +539,74 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Json:
         "dataset_path": start["dataset_path"],
     }
 
-    def find() -> Json | None:
+    def send() -> Added:
+        answer = _answer(pipeline, routes["add_dataset"], **dataset, source=source)
+        return _dict(answer), answer
+
+    def find() -> Added | None:
         ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
         if len(ids) != 1:
             return None
-        info = _send(pipeline, routes["dataset_info"], dataset=ids[0])
-        return dict(info.get("data") or info)
+        answer = _answer(pipeline, routes["dataset_info"], dataset=ids[0])
+        info = _dict(answer)
+        return dict(info.get("data") or info), answer
 
-    policy: CreatePolicy[Json] = CreatePolicy(
-        send=lambda: _send(pipeline, routes["add_dataset"], **dataset, source=source),
+    policy: CreatePolicy[Added] = CreatePolicy(
+        send=send,
         find=find,
-        matches=lambda found: found.get("description") == dataset["description"],
+        matches=lambda found: found[0].get("description") == dataset["description"],
         attempts=pipeline.settings.max_retries + 1,
     )
     return policy.run()
 
 
-def _run(
-    pipeline: Pipeline,
-    routes: Routes,
-    plan: UploadPlan,
-    journal: Journal,
-    resume: ResumeState | None,
-    dataset: Json,
-    concurrency: int,
-    on_progress: ProgressCallback | None,
-    progress_bar: bool | None,
-) -> Json:
+@attrs.frozen(kw_only=True)
+class FolderUpload:
+    """One upload of a plan's files into a folder on the server, and how to resume it.
+
+    ``reserve`` is the route that reserves the id the folder belongs to
+    (``generate_dataset_id`` for a dataset); ``details`` are kept in the journal with it, for
+    the request that follows the upload (``add_dataset``'s fields, say)."""
+
+    plan: UploadPlan
+    journal: Journal
+    resume: ResumeState | None
+    reserve: str
+    details: Json
+    desc: str
+    concurrency: int
+    on_progress: ProgressCallback | None
+    progress_bar: bool | None
+
+
+def journal_for(key: str, path: str | os.PathLike[str]) -> Journal:
+    """The journal of the upload of ``path`` under ``key`` (a dataset's name, say)."""
+    return Journal(key, Path(path).expanduser().absolute())
+
+
+def resumable(journal: Journal, plan: UploadPlan) -> ResumeState | None:
+    """What an interrupted upload achieved, if its files are still the ones planned."""
+    resume = ResumeState.from_records(journal.records())
+    if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
+        return None
+    return resume
+
+
+def send_folder(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Json:
+    """Send what the server lacks of ``upload``'s files and close the folder; the journal's
+    start record (``dataset_id``, ``folder_id``, ``dataset_path``, the details)."""
+    plan, journal, resume = upload.plan, upload.journal, upload.resume
     if resume is None:
-        resume = _start(pipeline, routes, plan, journal, dataset)
+        resume = _start(pipeline, routes, plan, journal, upload.details, upload.reserve)
     else:
-        resume.start["dataset"] = dataset
+        resume.start["dataset"] = upload.details
     with ProgressReporter(
         plan.total_bytes,
-        desc=f"Uploading {dataset['dataset_name']}",
-        on_progress=on_progress,
-        progress_bar=progress_bar,
+        desc=upload.desc,
+        on_progress=upload.on_progress,
+        progress_bar=upload.progress_bar,
     ) as reporter:
-        file_list = _transfer(pipeline, routes, plan, journal, resume, concurrency, reporter)
+        file_list = _transfer(pipeline, routes, plan, journal, resume, upload.concurrency, reporter)
     try:
         _send(
             pipeline,
@@ -529,14 +617,67 @@ def _run(
         )
     except APIStatusError as error:
         raise UploadError(f"the server refused to close the folder upload: {error}") from error
-    added = _add_dataset(pipeline, routes, resume.start)
-    journal.discard()
+    return resume.start
+
+
+def _run(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Added:
+    added = _add_dataset(pipeline, routes, send_folder(pipeline, routes, upload))
+    upload.journal.discard()
     return added
+
+
+def _told(answered: ResponseHook | None, added: Added) -> Json:
+    """The dataset added, once ``answered`` has been given the answer it came in."""
+    if answered is not None:
+        answered(added[1])
+    return added[0]
+
+
+def _dataset_upload(
+    plan: UploadPlan,
+    journal: Journal,
+    resume: ResumeState | None,
+    dataset: Json,
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+    progress_bar: bool | None,
+) -> FolderUpload:
+    return FolderUpload(
+        plan=plan,
+        journal=journal,
+        resume=resume,
+        reserve="generate_dataset_id",
+        details=dataset,
+        desc=f"Uploading {dataset['dataset_name']}",
+        concurrency=concurrency,
+        on_progress=on_progress,
+        progress_bar=progress_bar,
+    )
 
 
 def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
     if _find_dataset(pipeline, routes, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
+
+
+def check_dataset_upload(
+    pipeline: Pipeline,
+    *,
+    name: str,
+    path: str | os.PathLike[str],
+    apps: Sequence[str],
+    job_types: Sequence[str],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    routes: Routes = ROUTES,
+) -> tuple[UploadPlan, list[str]]:
+    """Every check :func:`upload_dataset` makes before it creates anything, with read-only
+    requests only (the apps, the name): the plan of what it would send, and the apps' ids."""
+    _check_arguments(name, job_types, concurrency)
+    plan = plan_upload(path, chunk_size)
+    app_ids = _resolve_apps(pipeline, routes, apps)
+    _refuse_existing(pipeline, routes, name)
+    return plan, app_ids
 
 
 def upload_dataset(
@@ -556,18 +697,26 @@ def upload_dataset(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
+    answered: ResponseHook | None = None,
 ) -> Json:
-    """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer.
+    """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer
+    (``answered`` gets the response it came in: ``last_response``).
 
     Every check that can fail (the path, an empty folder, the job types, unknown apps, a
     name already taken) runs before anything is created on the server. When an earlier
     call for the same ``name`` and ``path`` was interrupted and the files are unchanged,
     this call resumes it and sends only the parts the server lacks.
     """
-    _check_arguments(name, job_types, concurrency)
-    plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(pipeline, routes, apps)
-    _refuse_existing(pipeline, routes, name)
+    plan, app_ids = check_dataset_upload(
+        pipeline,
+        name=name,
+        path=path,
+        apps=apps,
+        job_types=job_types,
+        chunk_size=chunk_size,
+        concurrency=concurrency,
+        routes=routes,
+    )
     dataset = {
         "dataset_name": name,
         "apps": {"ids": app_ids},
@@ -578,13 +727,10 @@ def upload_dataset(
         "language": language,
         "job_type": list(job_types),
     }
-    journal = Journal(name, Path(path).expanduser().absolute())
-    resume = ResumeState.from_records(journal.records())
-    if resume is not None and resume.start.get("fingerprint") != plan.fingerprint:
-        resume = None
-    return _run(
-        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
-    )
+    journal = journal_for(name, path)
+    resume = resumable(journal, plan)
+    upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _told(answered, _run(pipeline, routes, upload))
 
 
 def resume_upload(
@@ -596,10 +742,11 @@ def resume_upload(
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     routes: Routes = ROUTES,
+    answered: ResponseHook | None = None,
 ) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
     dataset details that call was given; only the parts the server lacks are sent."""
-    journal = Journal(name, Path(path).expanduser().absolute())
+    journal = journal_for(name, path)
     resume = ResumeState.from_records(journal.records())
     if resume is None:
         raise UploadError(f"there is no interrupted upload of {str(path)!r} as {name!r} to resume")
@@ -612,6 +759,5 @@ def resume_upload(
         )
     _refuse_existing(pipeline, routes, name)
     dataset = resume.start["dataset"]
-    return _run(
-        pipeline, routes, plan, journal, resume, dataset, concurrency, on_progress, progress_bar
-    )
+    upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
+    return _told(answered, _run(pipeline, routes, upload))

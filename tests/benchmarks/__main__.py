@@ -29,6 +29,7 @@ from tests.benchmarks import fixed_server, transfers
 
 MiB = 1 << 20
 LIST_SIZES = (1, 100, 2_000, 20_000)
+FIRST_RESULT_GOAL = 2.5
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,35 @@ def first_call(url: str, runs: int) -> Figure:
     )  # fmt: skip
 
 
+def first_result(url: str, runs: int) -> Figure:
+    """A program's whole start: import, client, and the first answer read, in a fresh
+    interpreter. The goal adds to first use's 1.5x what the first call cannot avoid: importing
+    pydantic and building the projects model (docs/performance.md)."""
+    env = _child_env()
+    sdk_code = (
+        "from sambastudio import Client; "
+        f"Client(host_url={url!r}, access_key={fixed_server.KEY!r}, tenant='n100')"
+        ".projects.list().to_list()"
+    )
+    raw_code = (
+        "import requests; session = requests.Session(); session.cookies.set('tenant', 'n100'); "
+        f"session.get({url + '/api/projects'!r}, headers={{'key': {fixed_server.KEY!r}}}, "
+        "timeout=60).json()"
+    )
+    sdk, raw = _alternate(
+        runs,
+        lambda: _seconds_in_child(_TIMED.format(sdk_code), env),
+        lambda: _seconds_in_child(_TIMED.format(raw_code), env),
+    )
+    goal, check = _at_most(FIRST_RESULT_GOAL)
+    ratio = sdk / raw
+    return Figure(
+        "first result", "import + Client(...) + first projects.list() of 100",
+        f"{sdk * 1e3:.0f} ms", f"{raw * 1e3:.0f} ms (import requests + get().json())", ratio,
+        goal, check(ratio),
+    )  # fmt: skip
+
+
 # ----------------------------------------------------------------------- client CPU
 def _cpu(repeat: int, call: Callable[[], Any]) -> float:
     started = time.process_time()
@@ -291,6 +321,7 @@ def main() -> int:
             starts = runs if quick else 15
             figures += [first_use(starts), cli_help(starts), testing_plugin(starts)]
             figures.append(first_call(url, runs if quick else 9))
+            figures.append(first_result(url, starts))
         if "cpu" in groups:
             figures.append(per_call(url, runs if quick else 7, 50 if quick else 300))
             figures += [list_cost(url, count, runs if quick else 7) for count in sizes]

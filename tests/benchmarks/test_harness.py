@@ -19,6 +19,7 @@ FIGURES = (
     "CLI start",
     "pytest plugin",
     "first call",
+    "first result",
     "per call",
     "list",
     "download",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sambastudio import Client
-from sambastudio.emulator import Emulator, _artifacts
+from sambastudio.emulator import Emulator, _artifacts, _storage
 from tests.cli.conftest import ARCH, DEMO_DATA, LATER, MODEL, Cli, World, unique
 from tests.cli.throttle import ThrottledProxy
 
@@ -126,14 +126,19 @@ def slow() -> Iterator[Emulator]:
         yield running
 
 
+def folder_of(folder: Path, files: dict[str, bytes]) -> Path:
+    """``folder``, holding ``files`` (by name)."""
+    folder.mkdir()
+    for relpath, data in files.items():
+        (folder / relpath).write_bytes(data)
+    return folder
+
+
 def test_sigint_stops_an_upload_and_the_same_command_resumes_it(
     slow: Emulator, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
     files = {f"part-{n:02}.jsonl": f'{{"prompt": "{n}"}}\n'.encode() * 50 for n in range(16)}
-    for relpath, data in files.items():
-        (folder / relpath).write_bytes(data)
+    folder = folder_of(tmp_path / "data", files)
     name, env = unique("upload"), run_env(slow.url, slow.access_key, tmp_path)
     add = ["dataset", "add", "-n", name, "-apps", "Generative Tuning", "-j", "train",
            "--path", str(folder), "--yes"]  # fmt: skip
@@ -154,6 +159,33 @@ def test_sigint_stops_an_upload_and_the_same_command_resumes_it(
     assert "/upload/folder ->" not in second.stderr
     assert second.stderr.count("PUT /api/v1beta/upload/file/") <= len(files) - completed_before
     assert (dataset.status, dataset.file_count) == ("Available", len(files))
+
+
+def test_sigint_stops_a_checkpoint_upload_and_the_same_command_resumes_it(
+    slow: Emulator, tmp_path: Path
+) -> None:
+    files = {f"shard-{n:02}.bin": bytes([n]) * 700 for n in range(16)}
+    folder = folder_of(tmp_path / "ckpt", files)
+    name, env = unique("imported"), run_env(slow.url, slow.access_key, tmp_path)
+    create = ["import", "model", "create", "--model-name", name, "--source-type", "LOCAL",
+              "--source-path", str(folder), "--model-arch", MODEL, "-ni"]  # fmt: skip
+
+    code, first = interrupt(create, env, lambda seen: seen.count("/multipart/complete ->") >= 2)
+
+    assert code == 130
+    assert f"Interrupted the upload of model {name}." in first
+    assert "Run the same command again to resume the upload where it stopped." in first
+    with Client(slow.url, slow.access_key) as client:
+        assert name not in [model.name for model in client.models.list()]
+        second = rerun(create, env)
+        model = client.models.get(name)
+    assert f"Importing model {name}" in second.stdout
+    completed_before = first.count("/multipart/complete -> 200")
+    assert 2 <= completed_before < len(files)
+    assert "/upload/model-id" not in second.stderr  # the same reservation and folder go on
+    assert second.stderr.count("PUT /api/v1beta/upload/file/") <= len(files) - completed_before
+    stored = _storage.model_files(slow.state, model.id)
+    assert {path: file.read_bytes() for path, file in stored.items()} == files
 
 
 def test_sigint_stops_a_download_and_the_same_command_continues_it(
@@ -199,8 +231,8 @@ def test_sigint_stops_waiting_for_an_import_which_goes_on(
     emu: Emulator, world: World, cli: Cli, tmp_path: Path
 ) -> None:
     name = unique("imported")
-    create = ["import", "model", "create", "--model-name", name, "--source-path",
-              "imports/ckpt", "--model-arch", MODEL, "-ni", "--wait"]  # fmt: skip
+    create = ["import", "model", "create", "--model-name", name, "--source-type", "STORAGE",
+              "--source-path", "imports/ckpt", "--model-arch", MODEL, "-ni", "--wait"]  # fmt: skip
     env = run_env(emu.url, emu.access_key, tmp_path)
 
     code, seen = interrupt(create, env, lambda seen: seen.count("/import/status ->") >= 1)

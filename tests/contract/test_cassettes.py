@@ -28,10 +28,6 @@ SURFACES: Final = {
 """The routes each surface must have sent: the object model reaches every route; the shim,
 the routes of its methods (the OpenAI-compatible and streaming ones have none)."""
 
-WIRE_ALIASES: Final = {"download_job_artifacts": frozenset({"download_logs", "download_results"})}
-"""Routes that are another route on the wire: ``.../{artifact_type}/download`` with the
-kind ``logs`` or ``results`` in the path is exactly ``download_logs``/``download_results``."""
-
 
 def _pattern(route: Route) -> re.Pattern[str]:
     literal = re.split(r"\{[^}]+\}", route.path)
@@ -53,8 +49,7 @@ def routes_of(method: str, path: str) -> set[str]:
     if not matches:
         return set()
     best = max(_literal_segments(route) for route in matches)
-    found = {route.name for route in matches if _literal_segments(route) == best}
-    return found | {alias for alias, same in WIRE_ALIASES.items() if found & same}
+    return {route.name for route in matches if _literal_segments(route) == best}
 
 
 _interactions = cache(load_interactions)
@@ -105,11 +100,8 @@ def test_no_cassette_holds_a_secret_or_a_real_host() -> None:
     [
         ("GET", "/api/projects/search", {"search_project"}),
         ("GET", "/api/projects/p1", {"project_info"}),
-        (
-            "GET",
-            "/api/projects/p1/jobs/j1/logs/download",
-            {"download_logs", "download_job_artifacts"},
-        ),
+        ("GET", "/api/projects/p1/jobs/j1/logs/download", {"download_logs"}),
+        ("GET", "/api/projects/p1/jobs/j1/artifacts/logs/download", {"download_job_artifacts"}),
         ("PUT", "/api/v1beta/upload/file/a%2Fb.jsonl", {"upload_part_file"}),
         ("POST", "/v1/e1/chat/completions", {"openai_chat_completions"}),
         ("GET", "/api/nowhere", set()),

@@ -195,6 +195,18 @@ def test_model_import_export(client: Client) -> None:
     model.delete()
 
 
+def test_model_import_from_local(client: Client, tmp_path: Path) -> None:
+    """A checkpoint uploaded from this machine (an assumed protocol), then imported."""
+    checkpoint = tmp_path / "checkpoint"
+    checkpoint.mkdir()
+    (checkpoint / "config.json").write_bytes(b'{"model_type": "llama"}')
+    imported = client.models.import_from_local(
+        model=BASE_MODEL, path=checkpoint, name="uploaded", concurrency=1
+    )
+    assert imported.wait(timeout=3600).status == "Available"
+    client.models.get("uploaded").delete()
+
+
 def test_composite_models(client: Client) -> None:
     assert client.models.validate_spec_decoding(target=DRAFT_TARGET, draft=BASE_MODEL).valid
     members = [DRAFT_TARGET, BASE_MODEL]

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections import Counter
+from typing import get_args
 
 import pytest
 import requests
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from sambastudio._routes import ROUTES
 from sambastudio.emulator import Emulator
 from sambastudio.emulator._app import create_app
-from sambastudio.emulator._faults import SHARED_REQUESTS, FaultInjection, targeted_by
+from sambastudio.emulator._faults import FaultInjection
 from sambastudio.emulator._state import Config, EmulatorState
+from sambastudio.emulator._v2 import LAYOUT as V2_LAYOUT
+from sambastudio.emulator._v2 import _rules
 from tests.emulator.conftest import Api
 
 REQUESTS = 300
@@ -98,21 +104,55 @@ def test_bad_options_are_refused_up_front(options: dict[str, object]) -> None:
         Emulator(**options)  # type: ignore[arg-type]
 
 
-def _sample_path(template: str) -> str:
-    return re.sub(r"\{(\w+)(:[^}]*)?\}", "x1", template)
+def _values(app: FastAPI) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per operation, the values of each path argument its handler accepts from a closed
+    set (``Literal``); an open one (an id, a name) is sampled as ``x1``."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for route in app.router.routes:
+        if isinstance(route, APIRoute) and route.name in ROUTES:
+            found[route.name] = {
+                param.name: get_args(param.field_info.annotation) or ("x1",)
+                for param in route.dependant.path_params
+            }
+    return found
 
 
-def test_every_operation_can_be_targeted() -> None:
-    """A request built from each route's own template is served by that route, so a fault
-    aimed at the route meets it (a more general route registered first would take it)."""
+def _requests(template: str, values: dict[str, tuple[str, ...]]) -> list[str]:
+    """Every path ``template`` makes from ``values`` (``x1`` for a placeholder not in it)."""
+    parts = re.split(r"\{(\w+)[^}]*\}", template)  # literal, name, literal, name, ...
+    literals, names = parts[0::2], parts[1::2]
+    choices = [values.get(name, ("x1",)) for name in names]
+    return [
+        "".join(itertools.chain(*itertools.zip_longest(literals, chosen, fillvalue="")))
+        for chosen in itertools.product(*choices)
+    ]
+
+
+def test_every_request_of_every_operation_is_served_by_that_operation() -> None:
+    """A fault aimed at an operation meets every request it can send and no other's: no
+    route's template takes another's requests (``{artifact_type}/download`` once took
+    every ``logs/download``), as a more general route registered first would."""
     state = EmulatorState(Config())
     app = create_app(state)
     faults = FaultInjection(app, config=state.config, router=app.router)
+    values = _values(app)
     for name, route in ROUTES.items():
-        scope = {"type": "http", "method": route.method, "path": _sample_path(route.path)}
-        served = faults.route_name(scope)
-        assert served is not None, name
-        assert name in targeted_by(served), (name, served)
+        for path in _requests(route.path, values.get(name, {})):
+            scope = {"type": "http", "method": route.method, "path": path}
+            assert faults.route_name(scope) == name, (name, path)
+
+
+def test_every_request_of_the_grpc_gateway_layout_reaches_its_own_operation() -> None:
+    """The same at the v2 gateway, which takes the first of its paths a request matches."""
+    rules = _rules()
+    values = _values(create_app(EmulatorState(Config())))
+    for name, template in V2_LAYOUT.items():
+        method = ROUTES[name].method
+        for path in _requests(template, values.get(name, {})):
+            chosen = next(
+                rule for rule in rules if rule.route.method == method and rule.pattern.match(path)
+            )
+            assert chosen.route.name == name, (name, path)
 
 
 def _faulted(emulator: Emulator, route: str, **args: str) -> bool:
@@ -127,29 +167,15 @@ def _faulted(emulator: Emulator, route: str, **args: str) -> bool:
     return status != 404
 
 
-@pytest.mark.parametrize(
-    ("target", "expected"),
-    [
-        ("download_results", {"download_results": True, "logs": False, "results": True}),
-        ("download_logs", {"download_results": False, "logs": True, "results": False}),
-        ("download_job_artifacts", {"download_results": True, "logs": True, "results": True}),
-    ],
-)
-def test_each_download_can_be_targeted(target: str, expected: dict[str, bool]) -> None:
+DOWNLOADS = {
+    "download_results": {},
+    "download_logs": {},
+    "download_job_artifacts": {"artifact_type": "logs"},
+}
+
+
+@pytest.mark.parametrize("target", sorted(DOWNLOADS))
+def test_a_fault_aimed_at_one_download_meets_only_that_one(target: str) -> None:
     with Emulator(seed=3, fault_rate=1.0, fault_routes={target}) as emulator:
-        met = {
-            "download_results": _faulted(emulator, "download_results"),
-            "logs": _faulted(emulator, "download_logs")
-            and _faulted(emulator, "download_job_artifacts", artifact_type="logs"),
-            "results": _faulted(emulator, "download_job_artifacts", artifact_type="results"),
-        }
-    assert met == expected
-
-
-def test_shared_requests_are_what_the_route_table_says() -> None:
-    artifacts = ROUTES["download_job_artifacts"]
-    for kind, shared in (("results", "download_results"), ("logs", "download_logs")):
-        assert artifacts.path.replace("{artifact_type}", kind) == ROUTES[shared].path
-        assert artifacts.method == ROUTES[shared].method
-        assert shared in SHARED_REQUESTS["download_job_artifacts"]
-    assert set(SHARED_REQUESTS) == {"download_job_artifacts"}
+        met = {name: _faulted(emulator, name, **args) for name, args in DOWNLOADS.items()}
+    assert met == {name: name == target for name in DOWNLOADS}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sambastudio.emulator import Emulator
+import requests
+
+from sambastudio.emulator import Emulator, _storage
 from tests.emulator.conftest import Api
 from tests.emulator.helpers import EMBEDDING, LLM, start_job
+from tests.emulator.uploading import dataset_args, send_file, start_folder, upload_folder
 
 DRAFT = "Meta-Llama-3.2-1B-Instruct"
 
@@ -257,3 +260,59 @@ def test_export_reports_progress_and_can_be_deleted(emulator: Emulator, api: Api
     )
     assert api.ok("exported_model_list")["models"] == []
     assert api("delete_exported_model", model_id="byoc").status_code == 404
+
+
+CHECKPOINT = {"config.json": b'{"model_type": "llama"}', "weights/model.bin": bytes(range(256)) * 9}
+
+
+def import_upload(api: Api, path: str, name: str) -> requests.Response:
+    return api(
+        "import_model",
+        model_id=LLM,
+        import_path=path,
+        import_model_name=name,
+        storage_type="localMachine",
+        steps=0,
+    )
+
+
+def test_an_uploaded_checkpoint_is_imported_once_with_its_files(
+    emulator: Emulator, api: Api
+) -> None:
+    reserved, folder = start_folder(api, list(CHECKPOINT), "generate_model_upload_id")
+    for path, data in CHECKPOINT.items():
+        send_file(api, folder, path, data)
+    path = f"checkpoints/{reserved}"
+    early = import_upload(api, path, "too-early")
+    assert early.status_code == 400
+    assert "complete_folder_upload first" in early.text
+    api.ok(
+        "complete_folder_upload", dataset_id=reserved, folder_id=folder, file_list=list(CHECKPOINT)
+    )
+    started = import_upload(api, path, "uploaded")
+    assert started.status_code == 200, started.text
+    model_id = started.json()["model_id"]
+    emulator.clock.advance(60)
+    assert api.ok("import_status", model_id=model_id)["status"] == "Available"
+    files = _storage.model_files(emulator.state, model_id)
+    assert {name: file.read_bytes() for name, file in files.items()} == CHECKPOINT
+    again = import_upload(api, path, "twice")
+    assert again.status_code == 409
+    assert "registered already" in again.text
+
+
+def test_an_import_takes_only_a_model_upload_and_a_dataset_only_a_dataset_upload(
+    api: Api,
+) -> None:
+    dataset_upload = upload_folder(api, {"train.jsonl": b"{}\n"})
+    refused = import_upload(api, f"datasets/{dataset_upload}", "from-a-dataset")
+    assert refused.status_code == 400
+    assert "is for a dataset, not a model" in refused.text
+    model_upload = upload_folder(api, CHECKPOINT, "generate_model_upload_id")
+    source = {"source_type": "localMachine", "dataset_id": model_upload}
+    as_dataset = api("add_dataset", **dataset_args(api, "from-a-model", source))
+    assert as_dataset.status_code == 400
+    assert "is for a model, not a dataset" in as_dataset.text
+    nowhere = import_upload(api, "checkpoints/none", "nowhere")
+    assert nowhere.status_code == 400
+    assert "not the folder of an upload" in nowhere.text

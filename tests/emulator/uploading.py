@@ -22,9 +22,12 @@ def parts(data: bytes, chunk: int = CHUNK) -> list[bytes]:
     return [data[i : i + chunk] for i in range(0, len(data), chunk)] or [b""]
 
 
-def start_folder(api: Api, files: list[str]) -> tuple[str, str]:
-    """A reserved dataset id and a folder upload declaring ``files``."""
-    dataset_id = api.ok("generate_dataset_id")["datasetId"]
+def start_folder(
+    api: Api, files: list[str], reserve: str = "generate_dataset_id"
+) -> tuple[str, str]:
+    """An id reserved by ``reserve`` (a dataset's, or a model upload's) and a folder upload
+    declaring ``files``."""
+    dataset_id = api.ok(reserve)["datasetId"]
     folder = api.ok("create_folder_upload", dataset_id=dataset_id, file_list=files)
     return dataset_id, folder["folderId"]
 
@@ -81,9 +84,11 @@ def send_file(api: Api, folder_id: str, path: str, data: bytes) -> dict[str, Any
     return body
 
 
-def upload_folder(api: Api, files: Mapping[str, bytes]) -> str:
-    """A complete folder upload of ``files``; the reserved dataset id."""
-    dataset_id, folder_id = start_folder(api, list(files))
+def upload_folder(
+    api: Api, files: Mapping[str, bytes], reserve: str = "generate_dataset_id"
+) -> str:
+    """A complete folder upload of ``files``; the id ``reserve`` reserved."""
+    dataset_id, folder_id = start_folder(api, list(files), reserve)
     for path, data in files.items():
         send_file(api, folder_id, path, data)
     api.ok(

@@ -69,7 +69,8 @@ def _commands_in(text: str) -> list[list[str]]:
 
 
 def _resolve(words: list[str]) -> tuple[click.Command, list[str]]:
-    """The command the words name; through ``get_command``, which loads a lazy group's."""
+    """The command ``words`` name (asked of each group, which loads a lazy subcommand, so
+    the answer does not depend on what other tests loaded), and the words left."""
     command: click.Command = main
     context = click.Context(main)
     while isinstance(command, click.Group) and words:

@@ -14,8 +14,9 @@ from werkzeug import Request, Response
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline, RequestOptions
 from sambastudio._routes import ROUTES, WireRequest
-from sambastudio._transport import Deadline, DeadlineExceeded, Outgoing, RefusedRedirect, _Watchdog
+from sambastudio._transport import Deadline, DeadlineExceeded, Outgoing, RefusedRedirect
 from sambastudio.errors import APIConnectionError, APITimeoutError, BadRequestError
+from tests.hardening.trickling_server import bytewise, trickling_server
 
 ACCESS_KEY = "redirect-test-access-key-0123456789abcdef"
 SECRET = "the-new-endpoint-key-that-must-stay-home"
@@ -190,35 +191,6 @@ def test_a_quick_answer_is_not_cut(home: HTTPServer) -> None:
     assert response.json() == {"projects": []}
 
 
-class _GoneConnection:
-    """A response whose connection is already gone: asking for its socket fails."""
-
-    def __init__(self, error: Exception) -> None:
-        self.raw = self
-        self._error = error
-
-    def fileno(self) -> int:
-        raise self._error
-
-
-@pytest.mark.parametrize(
-    "error",
-    [OSError("HTTPResponse has no file to get a fileno from"), ValueError("closed file")],
-)
-def test_a_deadline_met_as_the_connection_goes_is_harmless(error: Exception) -> None:
-    """The watchdog runs on a timer thread: an error there would be lost, and print."""
-    watchdog = _Watchdog(_GoneConnection(error))  # type: ignore[arg-type]
-    watchdog.cut()
-    assert watchdog.fired
-
-
-def test_a_watchdog_stood_down_cuts_nothing() -> None:
-    watchdog = _Watchdog(_GoneConnection(AssertionError("cut after the read ended")))  # type: ignore[arg-type]
-    watchdog.stand_down()
-    watchdog.cut()
-    assert not watchdog.fired
-
-
 def _chain(server: HTTPServer, hops: int) -> None:
     """``/api/projects`` redirected ``hops`` times, then answered."""
     for hop in range(hops):
@@ -286,16 +258,6 @@ def _upload_part(body: bytes) -> WireRequest:
     )
 
 
-def test_an_uploads_deadline_counts_from_its_response(home: HTTPServer) -> None:
-    """Sending a part takes as long as its size needs: the answer gets the whole timeout."""
-    part = _upload_part(b"part")
-    home.expect_request(part.path, method="PUT").respond_with_handler(
-        lambda request: (time.sleep(0.6), _trickle_every(0.05))[1]
-    )
-    response = _pipeline(home, max_retries=0, timeout=1).send(part)
-    assert response.json() == {"projects": []}  # 0.6 s + 0.8 s: past 1 s from the start
-
-
 def test_an_uploads_answer_is_still_bounded_by_the_deadline(home: HTTPServer) -> None:
     part = _upload_part(b"part")
     home.expect_request(part.path, method="PUT").respond_with_handler(
@@ -313,3 +275,49 @@ def test_a_passed_deadline_allows_no_further_step() -> None:
     with pytest.raises(DeadlineExceeded) as caught:
         passed.step()
     assert str(caught.value) == "the deadline passed before the response arrived"
+
+
+SLOW_HEADERS = b"X-Slow: " + b"a" * 50 + b"\r\n"
+"""50 bytes at 5 a second: 10 s of headers, each byte well within a 1 s read timeout."""
+
+
+def test_trickling_headers_cannot_outlive_the_timeout() -> None:
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=0, timeout=1)
+        )
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timeout=1"):
+            pipeline.send(ROUTES["list_projects"].bind())
+        assert time.monotonic() - started < 2.5
+
+
+def test_trickling_headers_are_retried_as_a_timeout_of_an_idempotent_call() -> None:
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=1, timeout=1),
+            sleep=lambda _: None,
+        )
+        with pytest.raises(APITimeoutError, match="2 attempts"):
+            pipeline.send(ROUTES["list_projects"].bind())
+        assert server.connections == 2
+
+
+def test_trickling_headers_after_an_upload_cannot_outlive_the_timeout() -> None:
+    """An upload's deadline starts when its response does, and covers the headers then."""
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=0, timeout=1)
+        )
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            pipeline.send(
+                ROUTES["upload_part_file"].bind(
+                    folder_id="f",
+                    file_path="a.jsonl",
+                    part_number=1,
+                    upload_id="u",
+                    file=io.BytesIO(b"one part"),
+                )
+            )
+        assert time.monotonic() - started < 2.5

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -23,7 +23,7 @@ class Hostile:
     sent: list[int] = field(default_factory=list)
 
 
-def _read_request(conn: socket.socket) -> None:
+def read_request(conn: socket.socket) -> None:
     data = b""
     while b"\r\n\r\n" not in data:
         more = conn.recv(65536)
@@ -61,7 +61,7 @@ def _answer(
 ) -> None:
     total = 0
     try:
-        _read_request(conn)
+        read_request(conn)
         conn.sendall(
             f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
             "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
@@ -82,6 +82,29 @@ def _answer(
 
 
 @contextmanager
+def loopback_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A server on a loopback port calling ``answer`` with each connection, in a thread of
+    its own; its URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+@contextmanager
 def hostile_server(
     *,
     status: int,
@@ -91,26 +114,10 @@ def hostile_server(
     content_type: str = "application/json",
 ) -> Iterator[Hostile]:
     """A server answering ``status`` with ``head`` then ``size`` bytes of ``pattern``."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    hostile = Hostile(f"http://127.0.0.1:{listener.getsockname()[1]}")
+    sent: list[int] = []
 
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(
-                target=_answer,
-                args=(conn, status, content_type, head, pattern, size, hostile.sent),
-                daemon=True,
-            ).start()
+    def answer(conn: socket.socket) -> None:
+        _answer(conn, status, content_type, head, pattern, size, sent)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield hostile
-    finally:
-        listener.close()
+    with loopback_server(answer) as url:
+        yield Hostile(url, sent)

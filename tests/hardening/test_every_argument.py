@@ -27,6 +27,8 @@ import sambastudio
 import sambastudio.resources
 from sambastudio import Client
 from sambastudio._base import Collection, Resource
+from sambastudio._collection import Scoped
+from sambastudio._declaration import declaration
 
 
 class Case(NamedTuple):
@@ -146,6 +148,8 @@ def _sample(hint: Any, client: Client) -> Any:
 def _owner(cls: type, client: Client) -> Any:
     if issubclass(cls, Resource):
         return _resource(cls, client)
+    if issubclass(cls, Scoped):  # the client, then the ids of the parents its scope declares
+        return cls(client, *("n" for _ in declaration(cls).scope.parents))
     arguments = {
         p.name: client if p.name == "client" else _sample(p.annotation, client)
         for p in _init_params(cls)

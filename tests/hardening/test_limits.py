@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import tarfile
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from sambastudio import Client, Limits
-from sambastudio._limits import decode_json, nesting_depth
+from sambastudio._limits import decode_json, json_depth
 from sambastudio.compat import SnSdk, SnSdkDeprecationWarning
 from sambastudio.errors import (
     ArchiveLimitError,
@@ -75,17 +77,72 @@ def test_an_answer_past_max_json_bytes_is_refused(httpserver: HTTPServer) -> Non
 
 
 def test_depth_is_counted_outside_strings_only() -> None:
-    assert nesting_depth(json.loads('{"a": "[[[[{{{{", "b": [1, [2]]}')) == 3
-    assert nesting_depth(json.loads('["\\"[[["]')) == 1
-    assert nesting_depth(json.loads('[[], {"a": {}}]')) == 3
-    assert nesting_depth(3) == 0
+    assert json_depth(b'{"a": "[[[[{{{{", "b": [1, [2]]}') == 3
+    assert json_depth(b'["\\"[[["]') == 1
+    assert json_depth(b'[[], {"a": {}}]') == 3
+    assert json_depth(b"3") == 0
+    assert json_depth(b'["\\\\", ["\\\\\\"]", "]]"]]') == 2  # escaped backslashes, quotes
+    assert json_depth(b'[{"k": "]]]]"}, "[[", [[[]]]]') == 4  # strings cannot hide depth
     assert decode_json('{"x": "]]]"}', Limits(max_json_depth=1)) == {"x": "]]]"}
     with pytest.raises(LimitExceededError):
         decode_json("[[1]]", Limits(max_json_depth=1))
     deep = "[" * 150 + "]" * 150  # parses, but nests past the default 100
     with pytest.raises(LimitExceededError, match="max_json_depth"):
         decode_json(deep)
-    assert nesting_depth(json.loads(deep), stop_past=100) == 101  # counting stopped there
+    assert json_depth(deep.encode()) == 150
+
+
+def test_depth_matches_the_parsed_value_for_any_document() -> None:
+    """Random documents whose strings are full of brackets, quotes and backslashes."""
+    rng = random.Random(16)
+    pieces = ['"', "\\", "[", "]", "{", "}", "a", '\\"', "\\\\", "é"]
+
+    def text() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+
+    def document(level: int) -> Any:
+        roll = rng.random()
+        if level > 6 or roll < 0.3:
+            return text() if rng.random() < 0.7 else rng.randint(0, 9)
+        if roll < 0.65:
+            return [document(level + 1) for _ in range(rng.randint(0, 4))]
+        return {text(): document(level + 1) for _ in range(rng.randint(0, 4))}
+
+    def depth(value: Any) -> int:
+        if isinstance(value, (list, dict)):
+            children = value.values() if isinstance(value, dict) else value
+            return 1 + max(map(depth, children), default=0)
+        return 0
+
+    for _ in range(2_000):
+        value = document(0)
+        for encoded in (json.dumps(value), json.dumps(value, ensure_ascii=False, indent=1)):
+            assert json_depth(encoded.encode()) == depth(value), encoded
+
+
+def _projects_nesting(levels: int) -> dict[str, Any]:
+    nested: Any = 1
+    for _ in range(levels):
+        nested = {"n": nested}
+    return {"projects": [{"id": "p1", "name": "one", "metadata": nested}]}
+
+
+def test_a_list_nested_past_the_limit_inside_an_item_is_refused(httpserver: HTTPServer) -> None:
+    """150 levels: within what pydantic-core's own parser takes, past the default 100."""
+    httpserver.expect_request("/api/projects").respond_with_json(_projects_nesting(150))
+    with pytest.raises(LimitExceededError) as raised:
+        _client(httpserver).projects.list().to_list()
+    assert raised.value.limit == "max_json_depth"
+    with pytest.raises(LimitExceededError, match="max_json_depth"):
+        _client(httpserver, max_json_depth=5).projects.list().to_list()
+
+
+def test_a_list_within_a_raised_depth_limit_is_read(httpserver: HTTPServer) -> None:
+    """Deeper than pydantic-core's parser goes (about 200): decoded the general way."""
+    httpserver.expect_request("/api/projects").respond_with_json(_projects_nesting(300))
+    [project] = _client(httpserver, max_json_depth=310).projects.list().to_list()
+    assert project.name == "one"
+    assert project.last_response.status_code == 200
 
 
 @pytest.mark.parametrize("value", [0, -1, True, "10"])

@@ -9,6 +9,7 @@ it; or none, and the SDK raised.
 from __future__ import annotations
 
 import email.utils
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,14 +19,16 @@ from typing import Any
 
 import pytest
 
-from sambastudio import Client
+from sambastudio import Client, S3Source
 from sambastudio.emulator import Emulator
 from sambastudio.errors import APIConnectionError, APIStatusError
-from sambastudio.resources import Checkpoint, Endpoint, Project
+from sambastudio.resources import Checkpoint, Dataset, Endpoint, Project
+from tests.echoing import fresh_secret
 from tests.hardening.lossy_proxy import Mode, lossy_proxy
 from tests.objects.conftest import APP, FakeClock, unique
 
 MODEL = "Meta-Llama-3.2-1B-Instruct"
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYLOSTANSWER"
 RDU_ARCH = "SN40L-8"
 
 
@@ -74,6 +77,16 @@ class Create:
     """The name the created resource answers to (a key's description, an import's model's)."""
 
 
+def _s3(secret: str) -> S3Source:
+    return S3Source(
+        bucket="my-bucket",
+        folder="squad",
+        access_key_id="AKIAIOSFODNN7EXAMPLE",
+        secret_access_key=secret,
+        region="us-west-2",
+    )
+
+
 def _named(items: Any, name: str) -> int:
     return sum(item.name == name for item in items)
 
@@ -113,6 +126,13 @@ CREATES = {
         "/api/datasets",
         lambda c, w, name: c.datasets.create(
             name=name, path=w.data_dir, apps=[APP], job_types=["train"], description="asked"
+        ),
+        lambda w, name: _named(w.client.datasets.list(), name),
+    ),
+    "s3 dataset": Create(
+        "/api/datasets",
+        lambda c, w, name: c.datasets.import_from_s3(
+            name=name, source=_s3(AWS_SECRET), apps=[APP], job_types=["train"], description="asked"
         ),
         lambda w, name: _named(w.client.datasets.list(), name),
     ),
@@ -252,3 +272,34 @@ def test_adding_a_user_again_after_a_lost_answer_adds_no_second_one(
     stored = [user for user in world.client.users.list() if user.id == user_id]
     assert len(stored) == 1
     assert len(stored[0].tenants) == len(set(stored[0].tenants)) == 1
+
+
+@pytest.mark.parametrize("mode", ["reset", "timeout", "502", "unsent"])
+def test_an_s3_import_reconciled_or_not_never_shows_the_aws_secret(
+    emulator: Emulator,
+    world: World,
+    through: Callable[[str], Client],
+    mode: Mode,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = fresh_secret("aws-secret")
+    name = unique("s3-secret")
+    losing = lambda method, path: method == "POST" and path == "/api/datasets"  # noqa: E731
+    with (
+        caplog.at_level(logging.DEBUG, logger="sambastudio"),
+        lossy_proxy(emulator.url, losing, mode, hold=1.5) as (url, lost),
+        through(url) as client,
+    ):
+        try:
+            outcome: object = client.datasets.import_from_s3(
+                name=name, source=_s3(secret), apps=[APP], job_types=["train"]
+            )
+        except APIConnectionError as error:
+            outcome = error
+    assert lost
+    assert isinstance(outcome, APIConnectionError if mode == "unsent" else Dataset)
+    shown = [repr(outcome), str(outcome), *(str(arg) for arg in getattr(outcome, "args", ()))]
+    if isinstance(outcome, Dataset):
+        shown.append(outcome.model_dump_json())
+    for text in [*shown, caplog.text]:
+        assert secret not in text

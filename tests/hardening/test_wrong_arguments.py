@@ -11,6 +11,7 @@ from sambastudio import Client
 from sambastudio._base import Collection
 from sambastudio._pipeline import Pipeline
 from sambastudio._routes import WireRequest
+from sambastudio.resources import Project
 from sambastudio.resources.endpoints import ProjectEndpoints
 from sambastudio.resources.jobs import ProjectJobs
 
@@ -104,3 +105,19 @@ def test_a_job_argument_of_the_wrong_type(client: Client, argument: str, value: 
     }
     with pytest.raises(TypeError, match=argument):
         ProjectJobs(client, "p").create(**arguments)
+
+
+def test_an_argument_is_checked_by_position_and_by_name(client: Client) -> None:
+    with pytest.raises(TypeError, match="ref must be a string or a project"):
+        client.projects.get(ref=7)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="multiple values"):
+        client.projects.get("a", ref="b")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="missing"):
+        client.projects.get()  # type: ignore[call-arg]
+
+
+def test_an_inherited_method_checks_against_each_collection_s_own_model(client: Client) -> None:
+    project = Project.model_validate({"id": "p", "name": "demo"})
+    assert client.projects.id_of(project) == "p"  # a project is a project reference...
+    with pytest.raises(TypeError, match="a string or a job"):
+        client.jobs.id_of(project)  # type: ignore[arg-type]  # ...not a job one

@@ -3,6 +3,7 @@ tenant, a failed job and a stopped endpoint (issue #11)."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from sambastudio import _hints
 from sambastudio._client import Client
+from sambastudio._routes import ROUTES
 from sambastudio.emulator import Emulator
 from sambastudio.errors import (
     AuthenticationError,
@@ -24,7 +26,7 @@ from sambastudio.errors import (
 )
 from sambastudio.resources import Dataset, Project
 from tests.objects._endpoint_fixtures import deploy_live
-from tests.objects.conftest import BASE_MODEL, RDU_ARCH, unique
+from tests.objects.conftest import APP, BASE_MODEL, RDU_ARCH, unique
 from tests.objects.fakes import FakeClock
 
 KEY = "k-Distinctive-Secret-7f3a9c"
@@ -204,6 +206,23 @@ def test_an_unknown_tenant_says_which_tenants_the_key_can_see(emulator: Emulator
     _no_secret(caught.value, emulator.access_key)
 
 
+def test_the_tenant_check_takes_its_route_from_the_routes_file(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """A host whose tenant list lives elsewhere is asked there (here: a path the emulator
+    does not serve, so the tenants cannot be listed and none are offered)."""
+    moved = {"list_tenants": {"path": "/moved" + ROUTES["list_tenants"].path}}
+    routes = tmp_path / "routes.json"
+    routes.write_text(json.dumps({"version": 1, "routes": moved}), encoding="utf-8")
+    with (
+        Client(emulator.url, emulator.access_key, tenant="nope", routes=routes) as c,
+        pytest.raises(NotFoundError) as caught,
+    ):
+        c.projects.list().to_list()
+    assert "is not one this key can see" not in str(caught.value)
+    assert "'default'" not in str(caught.value)
+
+
 def test_a_tenant_the_user_is_not_in_lists_the_users_tenants(emulator: Emulator) -> None:
     private = emulator.add_tenant(unique("private"))["name"]
     key = emulator.add_user(unique("member"), tenant="default")
@@ -304,3 +323,29 @@ def test_an_unknown_api_key_says_how_to_list_them_and_suggests_nothing(
         error.message_for("shell")
     )
     _no_secret(error, KEY)
+
+
+def test_the_sdks_own_lookups_cost_no_tenant_check(
+    emulator: Emulator, sent: list[str], data_dir: Path, project: Project, dataset_for_jobs: Dataset
+) -> None:
+    """A 404 the SDK expects (a search finding nothing, before a create or as a name not
+    found) never reaches the caller as such: it is not diagnosed, and lists no tenants.
+    Each step has a client of its own: a tenant checked once is not checked again."""
+
+    def fresh() -> Client:
+        return Client(host_url=emulator.url, access_key=emulator.access_key, tenant="default")
+
+    with fresh() as c:
+        project = c.projects.create(name=unique("diagnosed"), description="")
+    with fresh() as c:
+        assert c.projects.get(project.name).id == project.id
+    with fresh() as c, pytest.raises(NameNotFoundError):
+        c.projects.get(unique("missing"))
+    with fresh() as c:
+        c.datasets.create(name=unique("ds"), path=data_dir, apps=[APP], job_types=["train"])
+    with fresh() as c:
+        c.models.import_model(model=BASE_MODEL, path="ckpts/diagnosed", name=unique("imp"))
+    job = _job(project, dataset_for_jobs)
+    with fresh() as c, pytest.raises(NameNotFoundError):
+        job.attach(c).checkpoints.get("nope")
+    assert "list_tenants" not in sent

@@ -228,7 +228,7 @@ def test_a_list_is_validated_in_one_pass_and_every_item_bound(
     def per_item(*args: object, **kwargs: object) -> None:
         raise AssertionError("a list item was validated or attached on its own")
 
-    monkeypatch.setattr("sambastudio._base.parse_answer", per_item)
+    monkeypatch.setattr("sambastudio._resource.parse_answer", per_item)
     monkeypatch.setattr("sambastudio._checks.check_argument", per_item)
     projects = client.projects.list().to_list()
     assert len(projects) >= 3

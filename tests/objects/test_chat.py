@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
 
 from sambastudio._client import Client
-from sambastudio.errors import MissingDependencyError, SambaStudioError
+from sambastudio._response import APIResponse
+from sambastudio._routes import ROUTES
+from sambastudio.emulator import Emulator
+from sambastudio.errors import MissingDependencyError, NotFoundError, SambaStudioError
 from sambastudio.resources import ChatCompletion, ChatStream, Project, TokenStream
 from sambastudio.resources.endpoints import Endpoint
 from tests.objects._endpoint_fixtures import (
@@ -176,3 +181,52 @@ def test_a_process_prompt_conversation_is_json(client: Client, project: Project)
     assert body["params"]["process_prompt"] is True
     assert body["params"]["max_tokens_to_generate"] == 2
     assert json.loads(body["items"][0]["value"])["messages"] == HELLO
+
+
+def _watched(endpoint: Endpoint) -> tuple[Endpoint, list[APIResponse]]:
+    """``endpoint`` on a client that records every response the emulator sends."""
+    seen: list[APIResponse] = []
+    return copy.copy(endpoint).attach(endpoint.client.with_options(on_response=seen.append)), seen
+
+
+def test_a_chat_completion_keeps_its_response(live: Endpoint) -> None:
+    endpoint, seen = _watched(live)
+    answer = endpoint.chat(HELLO, max_tokens=5)
+    assert answer.last_response.status_code == seen[-1].status_code == 200
+    assert answer.last_response.request_id == seen[-1].request_id
+    assert answer.last_response.request_id
+    assert answer.last_response.method == "POST"
+
+
+def test_a_chat_stream_keeps_the_response_it_streams(live: Endpoint) -> None:
+    endpoint, seen = _watched(live)
+    with endpoint.chat(HELLO, stream=True, max_tokens=5) as stream:
+        with pytest.raises(SambaStudioError, match="the stream is not sent yet"):
+            stream.last_response  # noqa: B018  # nothing is sent before the first chunk
+        text = "".join(chunk.text for chunk in stream)
+    assert text
+    assert stream.usage is not None  # the final statistics: a record, not a resource
+    assert stream.last_response.status_code == seen[-1].status_code == 200
+    assert stream.last_response.request_id == seen[-1].request_id
+    assert stream.last_response.request_id
+
+
+def test_a_routes_file_moves_chat_like_every_route(
+    emulator: Emulator, live: Endpoint, tmp_path: Path
+) -> None:
+    """A routes file corrects chat's routes, plain and streamed, as it corrects the others:
+    moved to paths the emulator does not serve, each chat call is answered 404 there."""
+    names = ("openai_chat_completions", "v2_predict", "v2_predict_stream")
+    moved = {name: {"path": "/moved" + ROUTES[name].path} for name in names}
+    routes = tmp_path / "routes.json"
+    routes.write_text(json.dumps({"version": 1, "routes": moved}), encoding="utf-8")
+    with Client(emulator.url, emulator.access_key, routes=routes) as client:
+        endpoint = client.projects.get(live.project_id).endpoints.get(live.id)
+        with routes_sent(client) as sent, pytest.raises(NotFoundError) as plain:
+            endpoint.chat(HELLO)
+        with pytest.raises(NotFoundError) as streamed:
+            next(iter(endpoint.chat(HELLO, stream=True)))
+    assert sent == ["openai_chat_completions" if live.openai_compatible else "v2_predict"]
+    for caught in (plain.value, streamed.value):
+        assert caught.response is not None
+        assert "/moved/" in caught.response.url

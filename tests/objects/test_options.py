@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from sambastudio.emulator import Emulator
 from sambastudio.errors import APITimeoutError
 from sambastudio.resources import Project
 from tests.objects._endpoint_fixtures import deploy_live
-from tests.objects.conftest import unique
+from tests.objects.conftest import APP, unique
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,17 @@ def test_refresh_takes_the_new_response(client: Client) -> None:
     before = project.last_response
     assert project.refresh().last_response is not before
     assert project.last_response.method == "GET"
+
+
+def test_a_dataset_created_by_upload_keeps_its_response(client: Client, data_dir: Path) -> None:
+    """The state comes from the last answer of the upload flow (add_dataset, or the fetch
+    that follows a 2024 answer without the dataset's name)."""
+    seen: list[APIResponse] = []
+    tagged = client.with_options(on_response=seen.append)
+    dataset = tagged.datasets.create(
+        name=unique("raw-upload"), path=data_dir, apps=[APP], job_types=["train"]
+    )
+    assert dataset.last_response.status_code == seen[-1].status_code == 200
+    assert dataset.last_response.request_id == seen[-1].request_id
+    assert dataset.last_response.request_id
+    assert dataset.last_response.url == seen[-1].url

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES
-from sambastudio._transport import SEND_BLOCKSIZE
+from sambastudio._watchdog import SEND_BLOCKSIZE
 
 
 class RecordedReads(io.BytesIO):

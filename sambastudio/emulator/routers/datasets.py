@@ -32,7 +32,7 @@ from sambastudio.emulator._errors import ApiError, grpc, not_found
 from sambastudio.emulator._routing import Body, operation
 from sambastudio.emulator._state import EmulatorState, State
 from sambastudio.emulator._transfers import observe_dataset
-from sambastudio.emulator._upload_store import Doc, reservation
+from sambastudio.emulator._upload_store import Doc, completed_upload, reservation
 
 router = APIRouter(tags=["datasets"])
 
@@ -145,14 +145,8 @@ def _where(state: EmulatorState, caller: Caller, source: Source) -> dict[str, An
             "import_started_at": state.now(),
         }
     if isinstance(source, UploadedSource):
-        reserved = reservation(state, caller.tenant_id, source.dataset_id)
-        folders = state.store.list("upload_folder", parent_id=reserved["id"])
-        if not any(folder["status"] == "Completed" for folder in folders):
-            raise ApiError(
-                400,
-                f"the upload of dataset {reserved['id']} is not complete: "
-                "complete_folder_upload first",
-            )
+        reserved = reservation(state, caller.tenant_id, source.dataset_id, "dataset")
+        completed_upload(state, reserved)
         if source.dataset_path not in (None, reserved["path"]):
             raise ApiError(
                 400,

@@ -1,4 +1,13 @@
-"""Model imports (a checkpoint from storage) and exports (a model to storage)."""
+"""Model imports (a checkpoint from storage, or uploaded from the user's machine) and
+exports (a model to storage).
+
+An import's ``storage_type`` says where the checkpoint is: ``local`` (a path on the storage;
+not checked, the emulator holds no checkpoints there), ``aws`` (an S3 path) or
+``localMachine`` (assumed, as add_dataset's source type for an upload): ``import_path`` is
+the folder a model upload (generate_model_upload_id) completed, each file checked on
+assembly against the crc32 the client sent. That upload is then registered, so it is
+imported once, and the model keeps its files (``checkpoint_path``).
+"""
 
 from __future__ import annotations
 
@@ -8,20 +17,24 @@ from fastapi import APIRouter, Query
 from pydantic import BeforeValidator, Field
 
 from sambastudio.emulator import _lookup, _validate
-from sambastudio.emulator._auth import CallerDep
+from sambastudio.emulator._auth import Caller, CallerDep
 from sambastudio.emulator._errors import ApiError, forbidden, not_found
 from sambastudio.emulator._routing import Body, operation
 from sambastudio.emulator._state import EmulatorState, State
 from sambastudio.emulator._transfers import export_progress, import_progress
+from sambastudio.emulator._upload_store import completed_upload, reservation
 
 router = APIRouter(tags=["model transfers"])
 
 
-def _lower(value: object) -> object:
-    return value.lower() if isinstance(value, str) else value
+_STORAGE_TYPES = {"local": "local", "aws": "aws", "localmachine": "localMachine"}
 
 
-StorageType = Annotated[Literal["local", "aws"], BeforeValidator(_lower)]
+def _canonical(value: object) -> object:
+    return _STORAGE_TYPES.get(value.lower(), value) if isinstance(value, str) else value
+
+
+StorageType = Annotated[Literal["local", "aws", "localMachine"], BeforeValidator(_canonical)]
 """Any case: the seed writes "Local", snapi "LOCAL"."""
 
 
@@ -48,6 +61,7 @@ def import_model(state: State, caller: CallerDep, body: ImportModel) -> dict[str
         base = _lookup.model(state, caller, body.model_id)
         if _lookup.visible(state, caller, "model", name) is not None:
             raise ApiError(409, f"Model with {name} name already exists")
+        uploaded = _uploaded(state, caller, path) if body.storage_type == "localMachine" else None
         now = state.now()
         model = {
             **base,
@@ -65,8 +79,23 @@ def import_model(state: State, caller: CallerDep, body: ImportModel) -> dict[str
             "created_at": now,
             "updated_at": now,
         }
+        if uploaded is not None:
+            model["description"] = "imported from an upload"
+            model["checkpoint_path"] = uploaded["path"]
+            state.store.update("upload_dataset", uploaded["id"], {"registered": True})
         state.store.insert("model", model, tenant_id=caller.tenant_id)
     return _import_view(model, now)
+
+
+def _uploaded(state: EmulatorState, caller: Caller, path: str) -> dict[str, Any]:
+    """The completed, not yet imported model upload whose folder ``path`` names."""
+    reservations = state.store.list("upload_dataset", tenant_id=caller.tenant_id)
+    found = [doc for doc in reservations if doc["path"] == path]
+    if not found:
+        raise ApiError(400, f"import_path {path!r} is not the folder of an upload of this tenant")
+    reserved = reservation(state, caller.tenant_id, found[0]["id"], "model")
+    completed_upload(state, reserved)
+    return reserved
 
 
 @operation(router, "import_status")

@@ -4,6 +4,10 @@ generate_dataset_id reserves a dataset id → create_folder_upload declares the 
 per file create_multipart_file_upload (with the crc32 of the whole file), upload_part_file
 (a PUT of raw bytes per part, streamed to disk), complete_multipart_file_upload → then
 complete_folder_upload, and add_dataset (in ``datasets``) registers the reserved id.
+
+A model checkpoint uploaded from the user's machine goes the same way, from an id reserved
+by generate_model_upload_id (an assumed route, modelled on generate_dataset_id); its files
+land under ``checkpoints/<id>`` and import_model (in ``model_transfers``) imports them.
 """
 
 from __future__ import annotations
@@ -117,19 +121,30 @@ def _file_view(upload: Doc) -> dict[str, Any]:
     }
 
 
-@operation(router, "generate_dataset_id")
-def generate_dataset_id(state: State, caller: CallerDep) -> dict[str, Any]:
-    dataset_id = state.new_id()
+def _reserve(state: EmulatorState, caller: Caller, target: _upload_store.Target) -> str:
+    """A new id for an upload whose files become a dataset or a model checkpoint."""
+    reserved = state.new_id()
     doc = {
-        "id": dataset_id,
+        "id": reserved,
         "user_id": caller.user_id,
-        "path": _storage.dataset_dir(dataset_id),
+        "target": target,
+        "path": _storage.upload_target_dir(target, reserved),
         "registered": False,
         "tenant_id": caller.tenant_id,
         "created_at": state.now(),
     }
     state.store.insert("upload_dataset", doc, tenant_id=caller.tenant_id)
-    return {"datasetId": dataset_id}
+    return reserved
+
+
+@operation(router, "generate_dataset_id")
+def generate_dataset_id(state: State, caller: CallerDep) -> dict[str, Any]:
+    return {"datasetId": _reserve(state, caller, "dataset")}
+
+
+@operation(router, "generate_model_upload_id")
+def generate_model_upload_id(state: State, caller: CallerDep) -> dict[str, Any]:
+    return {"datasetId": _reserve(state, caller, "model")}
 
 
 @operation(router, "create_folder_upload")
@@ -265,7 +280,8 @@ def complete_multipart_file_upload(
     )
     if upload["status"] == "InProgress":
         listed = [Listed(entry.number, entry.size, entry.crc32) for entry in body.part_list]
-        destination = f"{_storage.dataset_dir(upload['dataset_id'])}/{upload['file_path']}"
+        reserved = find(state, caller.tenant_id, "upload_dataset", upload["dataset_id"], "upload")
+        destination = f"{reserved['path']}/{upload['file_path']}"
         upload = _upload_store.assemble(state, upload, listed, destination)
     return _file_view(upload)
 

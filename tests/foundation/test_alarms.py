@@ -1,0 +1,68 @@
+"""Deadline alarms run on one thread: on time, never once cancelled, and never a thread per call."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from sambastudio import Client
+from sambastudio._alarms import Alarms
+
+
+def test_an_alarm_runs_at_its_deadline_and_a_cancelled_one_never() -> None:
+    alarms = Alarms()
+    rang: list[str] = []
+    done = threading.Event()
+
+    def ring(name: str) -> None:
+        rang.append(name)
+        done.set()
+
+    alarms.set(0.05, lambda: ring("cancelled")).cancel()
+    alarms.set(0.1, lambda: ring("kept"))
+    assert done.wait(5)
+    time.sleep(0.1)
+    assert rang == ["kept"]
+
+
+def test_an_earlier_alarm_set_after_a_later_one_is_not_held_back_by_it() -> None:
+    alarms = Alarms()
+    done = threading.Event()
+    alarms.set(60, lambda: None)  # the thread now sleeps for a minute
+    started = time.monotonic()
+    alarms.set(0.1, done.set)
+    assert done.wait(5)
+    assert time.monotonic() - started < 2
+
+
+def test_cancelled_alarms_are_not_kept_until_their_deadline() -> None:
+    alarms = Alarms()
+    for _ in range(5_000):
+        alarms.set(60, lambda: None).cancel()
+    live = alarms.set(60, lambda: None)
+    assert len(alarms._heap) < 2_100
+    assert any(entry[2] is live for entry in alarms._heap)
+
+
+def test_calls_with_a_deadline_start_no_thread_each(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    httpserver.expect_request("/api/projects").respond_with_json({"projects": []})
+    client = Client(host_url=httpserver.url_for(""), access_key="k-0123456789", timeout=30)
+    client.projects.list().to_list()  # the alarms' thread starts here, once
+    caller = threading.current_thread()
+    starts: list[threading.Thread] = []  # by this thread (the server starts its own)
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        if threading.current_thread() is caller:
+            starts.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    for _ in range(5):
+        client.projects.list().to_list()
+    assert starts == []
