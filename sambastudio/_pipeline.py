@@ -50,7 +50,7 @@ from sambastudio._redact import (
 )
 from sambastudio._response import APIResponse
 from sambastudio._routes import ROUTES, Route, WireRequest
-from sambastudio._transport import Outgoing, RefusedRedirect, Transport
+from sambastudio._transport import DeadlineExceeded, Outgoing, RefusedRedirect, Transport
 from sambastudio.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -407,9 +407,13 @@ class _Failure:
         timeout: Timeout,
         exc: BaseException,
     ) -> APIConnectionError:
-        cause = list(_causes(exc))[-1]
+        causes = list(_causes(exc))
+        # The deadline's own words, when it cut the answer off; else the deepest error
+        # (what the socket or the DNS said), not the wrappers around it.
+        cause = next((c for c in causes if isinstance(c, DeadlineExceeded)), causes[-1])
         tries = f"{attempts} attempt" + ("s" if attempts > 1 else "")
-        message = f"{request.method} {url} failed after {tries}: {self.what} ({cause})"
+        detail = "" if str(cause) == self.what else f" ({cause})"  # a refused redirect's own words
+        message = f"{request.method} {url} failed after {tries}: {self.what}{detail}"
         if self.timed_out:
             message += f"; timeout={timeout!r}"
         error_class = APITimeoutError if self.timed_out else APIConnectionError

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,7 @@ def test_a_request_keeps_its_route_and_loses_its_host_and_credentials() -> None:
             **{"User-Agent": "sambastudio/1.0 python/3.11", "Content-Type": "application/json"},
         )
     )
-    assert scrubbed.uri == f"{PLACEHOLDER_HOST}/api/projects?x=1"
+    assert (scrubbed.method, scrubbed.uri) == ("POST", f"{PLACEHOLDER_HOST}/api/projects?x=1")
     assert dict(scrubbed.headers) == {
         "key": ACCESS_KEY_PLACEHOLDER,
         "Cookie": "<cookie>",
@@ -136,6 +138,62 @@ def test_secret_query_parameters_are_replaced() -> None:
     assert scrubbed.uri == f"{PLACEHOLDER_HOST}/api/x?token=%3Ctoken%3E&page=2"
 
 
+def test_a_key_in_the_query_is_named_by_rank_and_blank_values_stay() -> None:
+    scrubbed = scrubber().request(request(f"{HOST}/api/x?filter=&api_key={ENDPOINT_KEY}"))
+    assert scrubbed.uri == f"{PLACEHOLDER_HOST}/api/x?filter=&api_key=%3Capi-key%3Asent-1%3E"
+
+
+@pytest.mark.parametrize(
+    "body", [lambda: io.BytesIO(b"abcd"), lambda: iter(["ab", "cd"])], ids=["file", "text"]
+)
+def test_a_file_or_text_stream_is_recorded_as_bytes(body: Callable[[], Any]) -> None:
+    scrubbed = scrubber().request(request(f"{HOST}/api/v1beta/upload/file/a", body()))
+    assert scrubbed.body == b"abcd"
+
+
+def test_keys_sent_anywhere_in_a_body_are_named_by_rank_and_bytes_stay_bytes() -> None:
+    body = {"endpoint": {"api-key": "key-one-0123456789"}, "keys": [{"key": "key-two-0123456"}]}
+    scrubbed = scrubber().request(request(f"{HOST}/api/x", json.dumps(body).encode()))
+    assert isinstance(scrubbed.body, bytes)
+    assert json.loads(scrubbed.body) == {
+        "endpoint": {"api-key": "<api-key:sent-1>"},
+        "keys": [{"key": "<key:sent-2>"}],
+    }
+
+
+def test_a_secret_met_in_a_field_is_replaced_in_text_later() -> None:
+    """Eight characters are enough to be replaced in free text too."""
+    scrub = scrubber()
+    scrub.request(request(f"{HOST}/api/login", json.dumps({"password": "8-chars!"})))
+    answer = scrub.response(response({"detail": "8-chars! is wrong"}))
+    assert json.loads(answer["body"]["string"]) == {"detail": "<password> is wrong"}
+
+
+def test_empty_secret_fields_become_their_own_placeholders() -> None:
+    body = json.dumps({"password": "", "api_key": ""})
+    scrubbed = scrubber().request(request(f"{HOST}/api/x", body))
+    assert json.loads(scrubbed.body) == {"password": "<password>", "api_key": "<api-key:sent-1>"}
+
+
+def test_a_changed_document_is_written_compactly_and_keeps_its_characters() -> None:
+    body = json.dumps({"name": "café", "password": "hunter2"}, ensure_ascii=False)
+    scrubbed = scrubber().request(request(f"{HOST}/api/x", body))
+    assert scrubbed.body.decode() == '{"name":"café","password":"<password>"}'
+
+
+def test_json_lines_and_events_are_scrubbed_line_by_line() -> None:
+    lines = f'{{"api_key": "{ENDPOINT_KEY}"}}\ndata: {{"api_key": "{ENDPOINT_KEY}"}}\n\n'
+    scrubbed = scrubber().response(response(lines))["body"]["string"]
+    key = json.loads(scrubbed.split("\n")[0])["api_key"]
+    assert scrubbed == f'{{"api_key":"{key}"}}\ndata: {{"api_key":"{key}"}}\n\n'
+    assert key.startswith("<api-key:")
+
+
+def test_credential_headers_that_are_placeholders_already_stay() -> None:
+    headers = {"key": ACCESS_KEY_PLACEHOLDER, "Authorization": "Bearer <api-key:sent-1>"}
+    assert dict(Scrubber().request(request(f"{HOST}/x", **headers)).headers) == headers
+
+
 def test_a_response_keeps_what_the_sdk_reads_and_nothing_volatile() -> None:
     scrubbed = scrubber().response(
         response(
@@ -191,15 +249,64 @@ CLEAN = {
     },
 }
 
-LEAKS: dict[str, tuple[tuple[str, ...], Any]] = {
-    "the host": (("request", "uri"), "http://10.0.0.5:8080/api/projects"),
-    "loopback": (("response", "body", "string"), '{"url": "see localhost:8080"}'),
-    "header": (("request", "headers", "key"), [ACCESS_KEY]),
-    "field 'api_key'": (("response", "body", "string"), json.dumps({"api_key": ENDPOINT_KEY})),
-    "field 'password'": (("request", "body"), json.dumps({"password": "hunter2"})),
-    "AWS access key id": (("request", "body"), '{"id": "AKIAIOSFODNN7EXAMPLE"}'),
-    "long hex": (("response", "body", "string"), '{"x": "' + "ab" * 32 + '"}'),
-    "the secret": (("response", "body", "string"), f'{{"echo": "{ACCESS_KEY}"}}'),
+LEAKS: dict[str, tuple[tuple[str, ...], Any, list[str]]] = {
+    # where the leak is put, what it is, and the findings (": " for the file's text,
+    # " #1: " for the first interaction's structure), which show at most a prefix of it
+    "the host": (
+        ("request", "uri"),
+        "http://10.0.0.5:8080/api/projects",
+        [": the host '10.0.0.5:8080'", " #1: a request to '10.0.0.5:8080'"],
+    ),
+    "loopback": (
+        ("response", "body", "string"),
+        '{"url": "see localhost:8080"}',
+        [": a loopback address 'localhost:8080'"],
+    ),
+    "header": (
+        ("request", "headers", "key"),
+        [ACCESS_KEY],
+        [": the secret a-pl… appears", " #1: a key header that is no placeholder"],
+    ),
+    "response header": (
+        ("response", "headers", "Set-Cookie"),
+        ["session=abc"],
+        [" #1: a Set-Cookie header that is no placeholder"],
+    ),
+    "field 'api_key'": (
+        ("response", "body", "string"),
+        json.dumps({"api_key": ENDPOINT_KEY}),
+        [" #1: the field 'api_key' holds a value"],
+    ),
+    "field 'password'": (
+        ("request", "body"),
+        json.dumps({"password": "hunter2"}),
+        [" #1: the field 'password' holds a value"],
+    ),
+    "nested field": (
+        ("request", "body"),
+        json.dumps({"aws": {"credentials": [{"secret_access_key": "abc"}]}}),
+        [" #1: the field 'secret_access_key' holds a value"],
+    ),
+    "field in bytes": (
+        ("request", "body"),
+        json.dumps({"password": "hunter2"}).encode(),
+        [" #1: the field 'password' holds a value"],
+    ),
+    "AWS access key id": (
+        ("request", "body"),
+        '{"id": "AKIAIOSFODNN7EXAMPLE"}',
+        [": an AWS access key id AKIAIOSF…"],
+    ),
+    "long hex": (
+        ("response", "body", "string"),
+        '{"x": "' + "ab" * 32 + '"}',
+        [": a long hex string abababab… (a key?)"],
+    ),
+    "the secret": (
+        ("response", "body", "string"),
+        f'{{"echo": "{ACCESS_KEY}"}}',
+        [": the secret a-pl… appears"],
+    ),
 }
 
 
@@ -218,15 +325,30 @@ def test_a_clean_cassette_has_no_findings(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("leak", sorted(LEAKS))
 def test_the_scan_finds_each_kind_of_leak(tmp_path: Path, leak: str) -> None:
-    (where, value) = LEAKS[leak]
+    (where, value, expected) = LEAKS[leak]
     interaction = json.loads(json.dumps(CLEAN))
     parent = interaction
     for step in where[:-1]:
         parent = parent[step]
     parent[where[-1]] = value
-    write_cassette(tmp_path, interaction)
-    findings = scan_cassettes(tmp_path, secrets=[ACCESS_KEY])
-    assert any(leak in finding for finding in findings), findings
+    path = write_cassette(tmp_path, interaction)
+    assert scan_cassettes(tmp_path, secrets=[ACCESS_KEY]) == [f"{path}{f}" for f in expected]
+
+
+def test_a_boundary_is_fixed_whatever_the_order_of_headers() -> None:
+    from sambastudio.testing import MULTIPART_BOUNDARY
+
+    body = b"--chosen-42\r\nx\r\n--chosen-42--\r\n"
+    recorded = Scrubber().request(
+        request(
+            f"{HOST}/api/predict/file/p/e",
+            body,
+            key=ACCESS_KEY,
+            **{"Content-Type": "multipart/form-data; boundary=chosen-42"},
+        )
+    )
+    assert recorded.body == body.replace(b"chosen-42", MULTIPART_BOUNDARY.encode())
+    assert recorded.headers["Content-Type"] == f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
 
 
 def test_a_multipart_boundary_is_recorded_as_the_fixed_one() -> None:

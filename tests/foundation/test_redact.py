@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -21,6 +23,8 @@ from sambastudio._redact import (
     redact_headers,
     redact_json,
     remember_secret,
+    secret_header_values,
+    secret_json_values,
 )
 from sambastudio._routes import ROUTES
 from sambastudio.errors import APIConnectionError, APIStatusError
@@ -100,6 +104,33 @@ def test_values_too_short_to_be_keys_are_not_masked_everywhere() -> None:
     assert mask_text("lookup the kind", ["ab"]) == "lookup the kind"
 
 
+def test_the_secret_values_of_headers_are_the_credentials_alone() -> None:
+    headers = {
+        "key": "platform-key-0123",
+        "Authorization": "Bearer endpoint-key-0123",
+        "Cookie": "  ",
+        "User-Agent": "sambastudio/1.0 python/3.11",
+    }
+    assert secret_header_values(headers) == ["platform-key-0123", "endpoint-key-0123"]
+
+
+def test_the_secret_values_of_a_body_are_found_at_any_depth() -> None:
+    body = {
+        "name": "demo",
+        "password": "a-password-0123",
+        "key": 5,  # not a string: no value to mask
+        "aws": {"credentials": [{"secret_access_key": "aws-secret-0123"}]},
+    }
+    assert secret_json_values(body) == ["a-password-0123", "aws-secret-0123"]
+
+
+def test_eight_characters_are_enough_to_be_remembered() -> None:
+    eight, seven = uuid.uuid4().hex[:8], uuid.uuid4().hex[:7]  # values no run has remembered
+    remember_secret(f" {eight} ")
+    remember_secret(seven)
+    assert mask_text(f"sent {eight} and {seven}") == f"sent *** and {seven}"
+
+
 @pytest.fixture
 def sambastudio_log_level() -> Iterator[None]:
     """Undo what SAMBASTUDIO_LOG does to the shared logger."""
@@ -128,6 +159,36 @@ def test_each_attempt_is_logged_at_debug(
     assert re.fullmatch(
         r"GET /api/projects -> 200 in \d+ ms \(request id req-7, attempt 2 of 3\)", lines[2][1]
     )
+
+
+def test_each_failed_attempt_is_logged_with_what_went_wrong(
+    make_transport: Callable[..., Pipeline], closed_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    transport = make_transport(host_url=f"http://127.0.0.1:{closed_port}", max_retries=1)
+    with caplog.at_level(logging.DEBUG, logger="sambastudio"), pytest.raises(APIConnectionError):
+        transport.send(LIST)
+    attempts = [m for m in caplog.messages if m.startswith("GET /api/projects -> ")]
+    assert [m.split(" in ")[0] for m in attempts] == ["GET /api/projects -> ConnectionError"] * 2
+    assert [m.split(" ms ")[1] for m in attempts] == [
+        "(request id None, attempt 1 of 2)",
+        "(request id None, attempt 2 of 2)",
+    ]
+
+
+def test_the_logged_time_is_the_attempts(
+    httpserver: HTTPServer, transport: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.05)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/api/projects").respond_with_handler(slow)
+    started = time.monotonic()
+    with caplog.at_level(logging.DEBUG, logger="sambastudio"):
+        transport.send(LIST)
+    took = time.monotonic() - started
+    [line] = [m for m in caplog.messages if m.startswith("GET /api/projects -> 200 in ")]
+    assert 50 <= int(line.split(" in ")[1].split(" ms")[0]) <= took * 1000 + 1
 
 
 def test_sambastudio_log_info_logs_requests_at_info_to_stderr(
@@ -212,6 +273,17 @@ def test_no_secret_appears_in_logs_reprs_or_errors(
             assert secret not in text
     assert "access_key='***'" in repr(transport.settings)
     assert "user code logs ***" in caplog.text
+
+
+def test_a_secret_sent_in_a_body_is_masked_wherever_it_is_quoted_later(
+    httpserver: HTTPServer, transport: Pipeline
+) -> None:
+    """An error, a log line, a bug's traceback on the CLI: all go through ``mask_text``."""
+    password = f"password-{uuid.uuid4()}"  # a value no run has remembered
+    login = ROUTES["login"].bind(server=httpserver.url_for("/"), username="u", password=password)
+    httpserver.expect_request("/api/login", method="POST").respond_with_json({"key": "k"})
+    transport.send(login)
+    assert mask_text(f"KeyError: {password!r}") == "KeyError: '***'"
 
 
 def test_sambastudio_log_shows_shadowing_at_resolve_time(

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import email.utils
 import io
+import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from sambastudio._config import Settings
-from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions
+from sambastudio._limits import Limits
+from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions, _Failure
 from sambastudio._routes import ROUTES, Route, WireRequest
 from sambastudio.errors import (
     APIConnectionError,
@@ -135,17 +139,37 @@ def test_retry_after_seconds_is_honoured_up_to_sixty(
     assert sleeps == [expected]
 
 
+def _in_30_s_gmt() -> str:
+    return email.utils.formatdate(time.time() + 30, usegmt=True)
+
+
+def _in_30_s_without_a_zone() -> str:
+    """RFC 5322's ``-0000`` (no zone given) parses to a naive time: it is read as UTC."""
+    naive = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=30)
+    when = email.utils.format_datetime(naive)
+    assert when.endswith("-0000")
+    return when
+
+
+@pytest.mark.parametrize("when", [_in_30_s_gmt, _in_30_s_without_a_zone], ids=["gmt", "no-zone"])
 def test_retry_after_http_date_is_honoured(
-    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float], when: Callable[[], str]
 ) -> None:
-    when = email.utils.formatdate(time.time() + 30, usegmt=True)
     httpserver.expect_ordered_request("/api/projects").respond_with_json(
-        {}, status=503, headers={"Retry-After": when}
+        {}, status=503, headers={"Retry-After": when()}
     )
     httpserver.expect_ordered_request("/api/projects").respond_with_json({})
     transport.send(LIST)
     assert len(sleeps) == 1
     assert 28.0 < sleeps[0] <= 30.0
+
+
+def test_a_pipeline_with_options_keeps_its_sleep_and_jitter(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    fail_then_succeed(httpserver, "/api/projects", 503)
+    transport.with_options(RequestOptions(max_retries=1)).send(LIST)
+    assert sleeps == [0.5]  # the injected sleep, without jitter (random() is 0 here)
 
 
 def test_an_unreadable_retry_after_falls_back_to_backoff(
@@ -366,19 +390,29 @@ def test_a_read_timeout_is_retried_only_when_idempotent(
         transport.send(wire, options=RequestOptions(timeout=(1.0, 0.05)))
     assert len(sleeps) == attempts - 1
     assert slow_handler.wait_for(attempts) == [method] * attempts
-    assert "timed out waiting for the response" in str(caught.value)
-    assert "timeout=(1.0, 0.05)" in str(caught.value)
+    assert f"attempt{'s' if attempts > 1 else ''}: timed out waiting for the response (" in str(
+        caught.value
+    )
+    assert str(caught.value).endswith("; timeout=(1.0, 0.05)")
+
+
+def dropped_after(start: bytes, status: int = 200) -> Response:
+    """An answer of ``status`` whose connection drops after ``start`` of 100 promised bytes."""
+
+    def broken() -> Iterator[bytes]:
+        yield start
+        raise ConnectionAbortedError("the test server drops the connection")
+
+    return Response(
+        broken(), status=status, headers={"Content-Length": "100"}, content_type="application/json"
+    )
 
 
 def test_a_connection_dropped_mid_response_is_retried_for_get(
     httpserver: HTTPServer, transport: Pipeline
 ) -> None:
-    def broken() -> Iterator[bytes]:
-        yield b'{"projects": ['
-        raise ConnectionAbortedError("the test server drops the connection")
-
     httpserver.expect_ordered_request("/api/projects").respond_with_response(
-        Response(broken(), headers={"Content-Length": "100"}, content_type="application/json")
+        dropped_after(b'{"projects": [')
     )
     httpserver.expect_ordered_request("/api/projects").respond_with_json({"projects": []})
     assert transport.send(LIST).json() == {"projects": []}
@@ -387,14 +421,10 @@ def test_a_connection_dropped_mid_response_is_retried_for_get(
 def test_a_connection_dropped_on_a_create_is_not_retried(
     httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
 ) -> None:
-    def broken() -> Iterator[bytes]:
-        yield b'{"id": '
-        raise ConnectionAbortedError("the test server drops the connection")
-
     httpserver.expect_request("/api/projects", method="POST").respond_with_response(
-        Response(broken(), headers={"Content-Length": "100"}, content_type="application/json")
+        dropped_after(b'{"id": ')
     )
-    with pytest.raises(APIConnectionError, match="the connection dropped"):
+    with pytest.raises(APIConnectionError, match=r"1 attempt: the connection dropped \("):
         transport.send(CREATE)
     assert len(httpserver.log) == 1
     assert sleeps == []
@@ -407,8 +437,92 @@ def test_a_hang_up_without_response_is_retried_only_when_idempotent(
     settings = Settings(host_url=hang_up_server.url, access_key=ACCESS_KEY)
     with (
         Pipeline(settings, sleep=sleeps.append, random=lambda: 0.0) as transport,
-        pytest.raises(APIConnectionError, match="the connection dropped") as caught,
+        pytest.raises(APIConnectionError, match=r"attempts?: the connection dropped \(") as caught,
     ):
         transport.send(wire)
     assert not isinstance(caught.value, APITimeoutError)
     assert hang_up_server.connections == connections
+
+
+def test_an_error_answer_cut_off_mid_body_is_still_its_status(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    httpserver.expect_request("/api/projects", method="POST").respond_with_response(
+        dropped_after(b'{"detail": "the database', status=500)
+    )
+    with pytest.raises(InternalServerError):
+        transport.send(CREATE)
+    assert sleeps == []
+
+
+def test_an_error_answer_is_bounded_by_the_error_limit_not_the_json_one(
+    httpserver: HTTPServer, make_transport: Callable[..., Pipeline]
+) -> None:
+    """An error body is only quoted: one past ``max_json_bytes`` is still the server's 400."""
+    transport = make_transport(limits=Limits(max_json_bytes=16))
+    detail = "the name must be shorter than 64 characters"
+    httpserver.expect_request("/api/projects", method="POST").respond_with_json(
+        {"detail": detail}, status=400
+    )
+    with pytest.raises(BadRequestError, match=detail):
+        transport.send(CREATE)
+
+
+def test_a_connect_timeout_is_retried_even_for_a_create(
+    make_transport: Callable[..., Pipeline], sleeps: list[float]
+) -> None:
+    """A listener whose queue is full drops new connections' SYNs: connecting times out."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        queued = [socket.socket() for _ in range(3)]
+        for connection in queued:  # without waiting: once the queue is full, a connect hangs
+            connection.setblocking(False)
+            connection.connect_ex(("127.0.0.1", port))
+        transport = make_transport(host_url=f"http://127.0.0.1:{port}", timeout=(0.2, 1.0))
+        with pytest.raises(APITimeoutError) as caught:
+            transport.send(CREATE)
+        for connection in queued:
+            connection.close()
+    assert sleeps == [0.5, 1.0]
+    assert str(caught.value).startswith(
+        f"POST http://127.0.0.1:{port}/api/projects failed after 3 attempts: timed out connecting"
+    )
+    assert str(caught.value).endswith("; timeout=(0.2, 1.0)")
+
+
+def test_a_tls_failure_is_not_retried_and_names_the_fix(
+    httpserver: HTTPServer, make_transport: Callable[..., Pipeline], sleeps: list[float]
+) -> None:
+    transport = make_transport(host_url=f"https://127.0.0.1:{httpserver.port}")
+    with pytest.raises(APIConnectionError) as caught:
+        transport.send(LIST)
+    assert sleeps == []
+    assert not isinstance(caught.value, APITimeoutError)
+    assert (
+        "failed after 1 attempt: TLS failed (for a private CA set SAMBASTUDIO_CA_BUNDLE or "
+        "verify=) ("
+    ) in str(caught.value)
+
+
+def test_an_error_among_its_own_causes_is_still_described() -> None:
+    """Wrappers can make the graph of causes loop (an error set as its cause's context)."""
+    reset = ConnectionResetError("reset by peer")
+    dropped = requests.ConnectionError(reset)
+    reset.__context__ = dropped
+    with pytest.raises(APIConnectionError, match=r"the connection dropped \(reset by peer\)"):
+        raise _Failure.of(dropped).error(LIST, "http://h/api/projects", 1, None, dropped)
+
+
+def test_a_request_that_cannot_be_sent_is_not_retried_and_says_so(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    """A header value with a line break is refused by requests before anything is sent."""
+    with pytest.raises(APIConnectionError) as caught:
+        transport.send(LIST, options=RequestOptions(headers={"trace-id": "a\nb"}))
+    assert str(caught.value).startswith(
+        f"GET {httpserver.url_for('/api/projects')} failed after 1 attempt: "
+        "the request could not be sent ("
+    )
+    assert (httpserver.log, sleeps) == ([], [])

@@ -56,3 +56,9 @@ def test_a_session_given_to_the_transport_keeps_its_own_adapters() -> None:
     mine = session.get_adapter("https://example.com")
     with Pipeline(Settings(host_url="https://example.com", access_key="k"), session=session):
         assert session.get_adapter("https://example.com") is mine
+
+
+def test_apart_from_the_block_size_the_pools_are_requests_own(transport: Pipeline) -> None:
+    ours = transport.session.get_adapter("https://example.com").poolmanager.connection_pool_kw
+    theirs = requests.adapters.HTTPAdapter().poolmanager.connection_pool_kw
+    assert {name: value for name, value in ours.items() if name != "blocksize"} == theirs
