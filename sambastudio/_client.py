@@ -15,8 +15,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import Self
-
 from sambastudio._closing import Closing
 from sambastudio._config import NOT_GIVEN, NotGiven, Settings, Timeout
 from sambastudio._limits import Limits
@@ -27,6 +25,8 @@ from sambastudio._routes import Route
 from sambastudio._waiting import SYSTEM_CLOCK, Clock
 
 if TYPE_CHECKING:
+    from typing_extensions import Self  # not imported at run time: first use stays cheap
+
     from sambastudio.doctor import DoctorReport
     from sambastudio.resources.admin import Admin, Feature
     from sambastudio.resources.apps import Apps

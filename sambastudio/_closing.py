@@ -6,7 +6,10 @@ callable on its own. One mixin, so the client, streams and progress bars say it 
 
 from __future__ import annotations
 
-from typing_extensions import Self
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # not at run time: first use stays cheap
 
 
 class Closing:

@@ -13,8 +13,6 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
-from typing_extensions import Self
-
 from sambastudio import _hints
 from sambastudio._bodies import ERROR_BODY_BYTES, read_at_most
 from sambastudio._hints import Audience, Hint
@@ -61,6 +59,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # at run time, the package loads without the HTTP stack (pytest plugin)
     import requests
+    from typing_extensions import Self
 
 _SNIPPET = 200
 """How much of a non-JSON error body a message quotes."""
