@@ -186,7 +186,6 @@ class Datasets(
             apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
             job_types=check_list("job_types", job_types),
             chunk_size=chunk_size,
-            routes=self._client._pipeline.routes,
         )
         return plan
 
@@ -257,7 +256,7 @@ class Datasets(
         it came in as its ``last_response``."""
         answers: builtins.list[APIResponse] = []
         pipeline = self._client._pipeline
-        body = upload(pipeline, routes=pipeline.routes, answered=answers.append, **args)
+        body = upload(pipeline, answered=answers.append, **args)
         return self._from_body(body, answers[-1])
 
     def delete(self, dataset: str | Dataset) -> None:

@@ -296,7 +296,6 @@ class Models(
             raise InvalidArgumentError("name", f"a model named {name!r} already exists")
         with uploaded_checkpoint(
             self._client._pipeline,
-            self._client._pipeline.routes,
             name=name,
             path=path,
             plan=plan,

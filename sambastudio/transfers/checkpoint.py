@@ -20,7 +20,6 @@ from sambastudio.transfers.plan import UploadPlan
 from sambastudio.transfers.progress import ProgressCallback
 from sambastudio.transfers.upload import (
     FolderUpload,
-    Routes,
     check_concurrency,
     journal_for,
     resumable,
@@ -33,7 +32,6 @@ RESERVE = "generate_model_upload_id"
 @contextlib.contextmanager
 def uploaded_checkpoint(
     pipeline: Pipeline,
-    routes: Routes,
     *,
     name: str,
     path: str | os.PathLike[str],
@@ -61,5 +59,5 @@ def uploaded_checkpoint(
         on_progress=on_progress,
         progress_bar=progress_bar,
     )
-    yield str(send_folder(pipeline, routes, upload)["dataset_path"])
+    yield str(send_folder(pipeline, upload)["dataset_path"])
     journal.discard()

@@ -50,7 +50,7 @@ from sambastudio._pipeline import (
 from sambastudio._reconcile import CreatePolicy
 from sambastudio._resolve import ids_in_search
 from sambastudio._response import APIResponse
-from sambastudio._routes import ROUTES, Route
+from sambastudio._routes import Route
 from sambastudio.errors import (
     APIStatusError,
     InvalidArgumentError,
@@ -102,9 +102,6 @@ _BLOCK = 256 << 10
 """Bytes read, hashed and handed to the socket at a time: small enough to stay in cache."""
 
 T = TypeVar("T")
-
-Routes = Mapping[str, Route]
-"""The route table an upload follows (a client's, with its host's overrides)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -259,11 +256,11 @@ def _check_arguments(name: str, job_types: Sequence[str], concurrency: int) -> N
     check_concurrency(concurrency)
 
 
-def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> list[str]:
+def _resolve_apps(pipeline: Pipeline, apps: Sequence[str]) -> list[str]:
     """The ids of ``apps`` (names or ids), or an error naming the unknown ones."""
     if not apps or isinstance(apps, str):
         raise InvalidArgumentError("apps", "apps must be a non-empty list of app names or ids")
-    known = _send(pipeline, routes["list_apps"]).get("apps") or []
+    known = _send(pipeline, pipeline.routes["list_apps"]).get("apps") or []
     by_key = {str(app.get(k)): str(app.get("id")) for app in known for k in ("id", "name")}
     unknown = [app for app in apps if app not in by_key]
     if unknown:
@@ -272,10 +269,13 @@ def _resolve_apps(pipeline: Pipeline, routes: Routes, apps: Sequence[str]) -> li
     return list(dict.fromkeys(by_key[app] for app in apps))
 
 
-def _find_dataset(pipeline: Pipeline, routes: Routes, name: str) -> list[str]:
+def _find_dataset(pipeline: Pipeline, name: str) -> list[str]:
     try:
         body = _send(
-            pipeline, routes["search_dataset"], expected_statuses=ABSENCE, dataset_name=name
+            pipeline,
+            pipeline.routes["search_dataset"],
+            expected_statuses=ABSENCE,
+            dataset_name=name,
         )
     except NotFoundError:
         return []
@@ -288,7 +288,6 @@ class _Upload:
     """One attempt at moving a plan's bytes into a folder upload on the server."""
 
     pipeline: Pipeline
-    routes: Routes
     plan: UploadPlan
     journal: Journal
     resume: ResumeState
@@ -325,7 +324,7 @@ class _Upload:
         try:
             status = _send(
                 self.pipeline,
-                self.routes["get_file_upload_status"],
+                self.pipeline.routes["get_file_upload_status"],
                 expected_statuses=ABSENCE,
                 dataset_id=self.resume.start["dataset_id"],
                 upload_id=upload_id,
@@ -342,7 +341,7 @@ class _Upload:
     def _create(self, file: PlannedFile, digest: str | None) -> str:
         body = _send(
             self.pipeline,
-            self.routes["create_multipart_file_upload"],
+            self.pipeline.routes["create_multipart_file_upload"],
             retry_safe=True,
             folder_id=self.folder_id,
             file_path=file.relpath,
@@ -385,7 +384,7 @@ class _Upload:
         for _ in range(_MISMATCH_RETRIES + 1):
             answer = _send(
                 self.pipeline,
-                self.routes["upload_part_file"],
+                self.pipeline.routes["upload_part_file"],
                 file_path=file.relpath,
                 part_number=part.number,
                 upload_id=upload_id,
@@ -416,7 +415,7 @@ class _Upload:
         try:
             body = _send(
                 self.pipeline,
-                self.routes["complete_multipart_file_upload"],
+                self.pipeline.routes["complete_multipart_file_upload"],
                 folder_id=self.folder_id,
                 file_path=file.relpath,
                 chunk_size=self.plan.chunk_size,
@@ -456,7 +455,6 @@ class _Upload:
 
 def _start(
     pipeline: Pipeline,
-    routes: Routes,
     plan: UploadPlan,
     journal: Journal,
     dataset: Json,
@@ -464,10 +462,10 @@ def _start(
 ) -> ResumeState:
     """Reserve an id with the route ``reserve`` and open the folder upload; the journal
     starts afresh."""
-    dataset_id = _first(_send(pipeline, routes[reserve]), "datasetId", "dataset_id")
+    dataset_id = _first(_send(pipeline, pipeline.routes[reserve]), "datasetId", "dataset_id")
     folder = _send(
         pipeline,
-        routes["create_folder_upload"],
+        pipeline.routes["create_folder_upload"],
         retry_safe=True,
         dataset_id=dataset_id,
         file_list=[file.relpath for file in plan.files],
@@ -487,7 +485,6 @@ def _start(
 
 def _transfer(
     pipeline: Pipeline,
-    routes: Routes,
     plan: UploadPlan,
     journal: Journal,
     resume: ResumeState,
@@ -502,7 +499,6 @@ def _transfer(
     ):
         upload = _Upload(
             pipeline,
-            routes,
             plan,
             journal,
             resume,
@@ -529,7 +525,7 @@ Added = tuple[Json, APIResponse]
 """The dataset add_dataset made (or dataset_info found), and the answer it came in."""
 
 
-def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Added:
+def _add_dataset(pipeline: Pipeline, start: Json) -> Added:
     """add_dataset through :class:`CreatePolicy`: a lost answer is reconciled by the
     dataset's name, and the dataset found is ours only if it has the description asked."""
     dataset = start["dataset"]
@@ -540,14 +536,14 @@ def _add_dataset(pipeline: Pipeline, routes: Routes, start: Json) -> Added:
     }
 
     def send() -> Added:
-        answer = _answer(pipeline, routes["add_dataset"], **dataset, source=source)
+        answer = _answer(pipeline, pipeline.routes["add_dataset"], **dataset, source=source)
         return _dict(answer), answer
 
     def find() -> Added | None:
-        ids = _find_dataset(pipeline, routes, dataset["dataset_name"])
+        ids = _find_dataset(pipeline, dataset["dataset_name"])
         if len(ids) != 1:
             return None
-        answer = _answer(pipeline, routes["dataset_info"], dataset=ids[0])
+        answer = _answer(pipeline, pipeline.routes["dataset_info"], dataset=ids[0])
         info = _dict(answer)
         return dict(info.get("data") or info), answer
 
@@ -592,12 +588,12 @@ def resumable(journal: Journal, plan: UploadPlan) -> ResumeState | None:
     return resume
 
 
-def send_folder(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Json:
+def send_folder(pipeline: Pipeline, upload: FolderUpload) -> Json:
     """Send what the server lacks of ``upload``'s files and close the folder; the journal's
     start record (``dataset_id``, ``folder_id``, ``dataset_path``, the details)."""
     plan, journal, resume = upload.plan, upload.journal, upload.resume
     if resume is None:
-        resume = _start(pipeline, routes, plan, journal, upload.details, upload.reserve)
+        resume = _start(pipeline, plan, journal, upload.details, upload.reserve)
     else:
         resume.start["dataset"] = upload.details
     with ProgressReporter(
@@ -606,11 +602,11 @@ def send_folder(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Jso
         on_progress=upload.on_progress,
         progress_bar=upload.progress_bar,
     ) as reporter:
-        file_list = _transfer(pipeline, routes, plan, journal, resume, upload.concurrency, reporter)
+        file_list = _transfer(pipeline, plan, journal, resume, upload.concurrency, reporter)
     try:
         _send(
             pipeline,
-            routes["complete_folder_upload"],
+            pipeline.routes["complete_folder_upload"],
             dataset_id=resume.start["dataset_id"],
             folder_id=resume.start["folder_id"],
             file_list=file_list,
@@ -620,8 +616,8 @@ def send_folder(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Jso
     return resume.start
 
 
-def _run(pipeline: Pipeline, routes: Routes, upload: FolderUpload) -> Added:
-    added = _add_dataset(pipeline, routes, send_folder(pipeline, routes, upload))
+def _run(pipeline: Pipeline, upload: FolderUpload) -> Added:
+    added = _add_dataset(pipeline, send_folder(pipeline, upload))
     upload.journal.discard()
     return added
 
@@ -655,8 +651,8 @@ def _dataset_upload(
     )
 
 
-def _refuse_existing(pipeline: Pipeline, routes: Routes, name: str) -> None:
-    if _find_dataset(pipeline, routes, name):
+def _refuse_existing(pipeline: Pipeline, name: str) -> None:
+    if _find_dataset(pipeline, name):
         raise InvalidArgumentError("name", f"a dataset named {name!r} already exists")
 
 
@@ -669,14 +665,13 @@ def check_dataset_upload(
     job_types: Sequence[str],
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     concurrency: int = DEFAULT_CONCURRENCY,
-    routes: Routes = ROUTES,
 ) -> tuple[UploadPlan, list[str]]:
     """Every check :func:`upload_dataset` makes before it creates anything, with read-only
     requests only (the apps, the name): the plan of what it would send, and the apps' ids."""
     _check_arguments(name, job_types, concurrency)
     plan = plan_upload(path, chunk_size)
-    app_ids = _resolve_apps(pipeline, routes, apps)
-    _refuse_existing(pipeline, routes, name)
+    app_ids = _resolve_apps(pipeline, apps)
+    _refuse_existing(pipeline, name)
     return plan, app_ids
 
 
@@ -696,7 +691,6 @@ def upload_dataset(
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
-    routes: Routes = ROUTES,
     answered: ResponseHook | None = None,
 ) -> Json:
     """Upload a file or a folder (recursively) as a new dataset; the add_dataset answer
@@ -715,7 +709,6 @@ def upload_dataset(
         job_types=job_types,
         chunk_size=chunk_size,
         concurrency=concurrency,
-        routes=routes,
     )
     dataset = {
         "dataset_name": name,
@@ -730,7 +723,7 @@ def upload_dataset(
     journal = journal_for(name, path)
     resume = resumable(journal, plan)
     upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
-    return _told(answered, _run(pipeline, routes, upload))
+    return _told(answered, _run(pipeline, upload))
 
 
 def resume_upload(
@@ -741,7 +734,6 @@ def resume_upload(
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
-    routes: Routes = ROUTES,
     answered: ResponseHook | None = None,
 ) -> Json:
     """Finish an interrupted :func:`upload_dataset` of ``path`` as ``name``, with the
@@ -757,7 +749,7 @@ def resume_upload(
             f"the files under {str(path)!r} changed since the upload was interrupted; "
             "upload them again to start over"
         )
-    _refuse_existing(pipeline, routes, name)
+    _refuse_existing(pipeline, name)
     dataset = resume.start["dataset"]
     upload = _dataset_upload(plan, journal, resume, dataset, concurrency, on_progress, progress_bar)
-    return _told(answered, _run(pipeline, routes, upload))
+    return _told(answered, _run(pipeline, upload))

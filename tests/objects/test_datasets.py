@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from sambastudio._client import Client
+from sambastudio._routes import ROUTES
 from sambastudio.emulator import Emulator
-from sambastudio.errors import InvalidArgumentError, NameNotFoundError, UploadError
+from sambastudio.errors import (
+    InvalidArgumentError,
+    NameNotFoundError,
+    NotFoundError,
+    UploadError,
+)
 from sambastudio.resources import Dataset
 from tests.objects.conftest import APP, emulated_now, unique
 from tests.objects.flaky import Flaky
@@ -84,3 +91,21 @@ def test_bad_arguments_are_refused_before_any_request(
         client.datasets.create(path=data_dir, **arguments)  # type: ignore[arg-type]
     assert caught.value.argument == argument
     assert sent == []
+
+
+def test_an_upload_follows_the_clients_routes_file(
+    emulator: Emulator, data_dir: Path, tmp_path: Path
+) -> None:
+    """Every request of an upload takes its route from the client's table (a routes file
+    corrects it): the reservation moved where the emulator serves nothing is answered 404
+    there, before any folder or part is sent."""
+    moved = {"generate_dataset_id": {"path": "/moved" + ROUTES["generate_dataset_id"].path}}
+    routes = tmp_path / "routes.json"
+    routes.write_text(json.dumps({"version": 1, "routes": moved}), encoding="utf-8")
+    with (
+        Client(emulator.url, emulator.access_key, routes=routes) as client,
+        pytest.raises(NotFoundError) as caught,
+    ):
+        client.datasets.create(name=unique("moved"), path=data_dir, apps=[APP], job_types=["train"])
+    assert caught.value.response is not None
+    assert "/moved/" in caught.value.response.url
