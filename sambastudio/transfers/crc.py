@@ -54,14 +54,12 @@ def _multmodp(a: int, b: int) -> int:
 
 
 def _powers() -> tuple[int, ...]:
-    """``x**(2**k)`` modulo the polynomial, for k in 0..31."""
+    """``x**(2**k)`` modulo the polynomial, for k in 0..31: 31 multiplications, made once
+    per part size (``_x8nmodp`` caches its answers), none at import."""
     powers = [1 << 30]  # x**1, reflected
     for _ in range(31):
         powers.append(_multmodp(powers[-1], powers[-1]))
     return tuple(powers)
-
-
-_X2N = _powers()
 
 
 @functools.lru_cache(maxsize=64)
@@ -72,9 +70,10 @@ def _x8nmodp(n: int) -> int:
     many parts costs one multiplication per part.
     """
     power, k = 1 << 31, 3  # x**0; 8 * n == n * 2**3
+    powers = _powers()
     while n:
         if n & 1:
-            power = _multmodp(_X2N[k & 31], power)
+            power = _multmodp(powers[k & 31], power)
         n >>= 1
         k += 1
     return power

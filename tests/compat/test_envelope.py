@@ -7,11 +7,12 @@ objects, and a failure message that repeats a secret the caller sent.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
-from sambastudio._limits import DEFAULT_LIMITS
+from sambastudio._limits import DEFAULT_LIMITS, Limits
 from sambastudio.compat._envelope import (
     envelope,
     failure_dict,
@@ -77,6 +78,43 @@ def test_a_failure_masks_the_secrets_the_caller_sent() -> None:
 )
 def test_a_body_that_is_not_json_becomes_a_detail(raw: bytes, detail: str) -> None:
     assert response_dict(fake_response(status=502, raw=raw), DEFAULT_LIMITS)["detail"] == detail
+
+
+class Wire(io.BytesIO):
+    """A body on the wire that remembers how much of it was read when it was closed."""
+
+    read_when_closed: int | None = None
+
+    def close(self) -> None:
+        self.read_when_closed = self.tell()
+
+
+def streamed(status: int, raw: bytes) -> Any:
+    """A response whose body is still on the wire, as the shim's requests stream it."""
+    response = fake_response(status=status, raw=b"")
+    response._content = False
+    response.raw = Wire(raw)
+    return response
+
+
+def test_a_streamed_body_past_max_json_bytes_is_not_read_further() -> None:
+    response = streamed(200, b'{"projects": ["' + b"p" * 1000 + b'"]}')
+    result = response_dict(response, Limits(max_json_bytes=10))
+    assert result["detail"] == (
+        "the answer is larger than max_json_bytes (10 bytes); "
+        "raise it with Client(limits=Limits(max_json_bytes=...))"
+    )
+    assert (result["status_code"], response.raw.read_when_closed) == (200, 11)  # limit + 1 byte
+
+
+def test_a_body_nested_past_max_json_depth_becomes_a_detail() -> None:
+    result = response_dict(fake_response({"a": {"b": {"c": 1}}}), Limits(max_json_depth=2))
+    assert result == {
+        "detail": "the JSON answer nests deeper than max_json_depth (2); "
+        "raise it with Client(limits=Limits(max_json_depth=...))",
+        "status_code": 200,
+        "headers": {"Content-Type": "application/json", "x-correlation-id": "corr-1"},
+    }
 
 
 @pytest.mark.parametrize("raw", [b"", b"  \n"])

@@ -80,12 +80,12 @@ def test_one_page_lists_and_iterating_again_asks_again() -> None:
     assert len(calls) == 2
 
 
-@pytest.mark.parametrize("limit", [0, -1])
-def test_a_limit_below_one_is_refused(limit: int) -> None:
+@pytest.mark.parametrize("limit", [0, -1, True, False, "3", 2.5])
+def test_a_limit_that_is_not_a_positive_whole_number_is_refused(limit: object) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        Pager(Pages(), limit=limit)
+        Pager(Pages(), limit=limit)  # type: ignore[arg-type]
     assert caught.value.argument == "limit"
-    assert str(caught.value).endswith(f"limit must be a positive whole number, not {limit}")
+    assert str(caught.value).endswith(f"limit must be a positive whole number, not {limit!r}")
 
 
 def test_a_one_page_list_keeps_its_limit() -> None:

@@ -48,3 +48,14 @@ def test_zlib_is_the_fallback_when_zlib_ng_is_absent(monkeypatch: pytest.MonkeyP
 
     assert _crc.fast_crc32() is zlib.crc32
     assert _crc_in_blocks(DATA, 65_537) == zlib.crc32(DATA)
+
+
+@pytest.mark.parametrize("size", [1, 3, 1000, 65_537, 3 * (1 << 20) + 5])
+def test_combining_agrees_with_zlib_for_a_part_size_not_seen_before(size: int) -> None:
+    """The shift of ``size`` bytes is computed anew, not read from the cache an earlier test
+    filled: from one byte to megabytes, it takes the powers of the table in turn."""
+    _crc._x8nmodp.cache_clear()
+    head = DATA[:1000]
+    tail = (DATA * (size // len(DATA) + 1))[:size]
+    combined = _crc.crc32_combine(zlib.crc32(head), zlib.crc32(tail), size)
+    assert combined == zlib.crc32(head + tail)
