@@ -79,18 +79,13 @@ def _as_json(failure: click.ClickException, cause: BaseException | None) -> Json
     return as_json(failure.format_message(), type(failure).__name__, None)
 
 
-def _wants_json(ctx: click.Context) -> bool:
+def _output_mode(ctx: click.Context) -> str | None:
+    """The run's output mode (``OUTPUTS``), or ``None`` when it is wrong (a bad
+    SAMBASTUDIO_OUTPUT is reported as it is)."""
     try:
-        return ctx.ensure_object(CliContext).json
-    except click.ClickException:  # a bad SAMBASTUDIO_OUTPUT is reported as it is
-        return False
-
-
-def _wants_snapi(ctx: click.Context) -> bool:
-    try:
-        return ctx.ensure_object(CliContext).snapi
+        return ctx.ensure_object(CliContext).output_mode
     except click.ClickException:
-        return False
+        return None
 
 
 def _echo_as_snapi(failure: click.ClickException) -> None:
@@ -115,9 +110,10 @@ class MainGroup(LazyGroup, Group):
         try:
             return self._invoke(ctx)
         except click.ClickException as failure:
-            if _wants_snapi(ctx) and failure.exit_code == OPERATION_FAILED:
+            mode = _output_mode(ctx)
+            if mode == "snapi" and failure.exit_code == OPERATION_FAILED:
                 _echo_as_snapi(failure)
-            if not _wants_json(ctx) or isinstance(failure, JsonFailure):
+            if mode != "json" or isinstance(failure, JsonFailure):
                 raise
             raise _as_json(failure, failure.__cause__) from failure
 
