@@ -112,6 +112,11 @@ class Dataset(Waitable):
         self._home().delete(self)
 
 
+def _app_refs(apps: Sequence[str | App]) -> list[str]:
+    """``apps`` as the upload takes them: an App's id, a name or id as given."""
+    return [app.id if isinstance(app, App) else app for app in check_list("apps", apps)]
+
+
 class Datasets(
     Collection[Dataset],
     model=Dataset,
@@ -154,7 +159,7 @@ class Datasets(
             upload_dataset,
             name=name,
             path=path,
-            apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
+            apps=_app_refs(apps),
             job_types=check_list("job_types", job_types),
             description=check_text("description", description),
             file_type=check_text("file_type", file_type),
@@ -183,7 +188,7 @@ class Datasets(
             self._client._pipeline,
             name=name,
             path=path,
-            apps=[app.id if isinstance(app, App) else app for app in check_list("apps", apps)],
+            apps=_app_refs(apps),
             job_types=check_list("job_types", job_types),
             chunk_size=chunk_size,
         )
