@@ -359,8 +359,10 @@ def _zip_members(archive: zipfile.ZipFile) -> Iterator[_Member]:
 
 
 def _check(members: list[_Member]) -> None:
-    """Refuse the whole archive if any member could write outside the destination."""
+    """Refuse the whole archive if any member could write outside the destination, or
+    would fail halfway: a hard link is a copy of a file before it (tarfile's rule)."""
     links = {PurePosixPath(m.name) for m in members if m.kind == "symlink"}
+    files: set[str] = set()
     for member in members:
         if _bad_path(member.name):
             raise UnsafeArchiveError(
@@ -378,6 +380,12 @@ def _check(members: list[_Member]) -> None:
             raise UnsafeArchiveError(
                 f"refusing the link {member.name!r} -> {member.link!r}: it points outside"
             )
+        if member.kind == "hardlink" and os.path.normpath(member.link) not in files:
+            raise UnsafeArchiveError(
+                f"refusing the link {member.name!r} -> {member.link!r}: no file before it"
+            )
+        if member.kind in ("file", "hardlink"):
+            files.add(os.path.normpath(member.name))
 
 
 def _write(member: _Member, root: Path, budget: ExtractBudget) -> Path:

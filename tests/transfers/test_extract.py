@@ -214,6 +214,26 @@ def test_a_member_behind_a_link_is_refused_by_name(tmp_path: Path) -> None:
         safe_extract(archive, tmp_path / "dest")
 
 
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [entry("copy.txt", kind=tarfile.LNKTYPE, link="missing.txt")],
+        [entry("copy.txt", kind=tarfile.LNKTYPE, link="later.txt"), entry("later.txt", b"x")],
+    ],
+    ids=["missing", "later"],
+)
+def test_a_hard_link_to_no_earlier_member_is_refused_before_anything_is_written(
+    tmp_path: Path, entries: list[Entry]
+) -> None:
+    """Its bytes would come from that member: an archive without it is refused whole."""
+    archive = tar(tmp_path / "a.tar", entry("fine.txt", b"ok"), *entries)
+    dest = tmp_path / "dest"
+
+    with pytest.raises(UnsafeArchiveError, match="refusing the link 'copy.txt' -> '"):
+        safe_extract(archive, dest)
+    assert list(dest.iterdir()) == []
+
+
 def test_a_file_that_is_no_archive_is_refused(tmp_path: Path) -> None:
     archive = tmp_path / "notes.txt"
     archive.write_text("just text")
