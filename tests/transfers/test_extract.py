@@ -44,9 +44,9 @@ def tar(path: Path, *entries: Entry, compression: str = "") -> Path:
     return path
 
 
-def zip_entry(name: str, mode: int) -> zipfile.ZipInfo:
+def zip_entry(name: str, mode: int, dos_attributes: int = 0) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name)
-    info.external_attr = mode << 16
+    info.external_attr = mode << 16 | dos_attributes
     return info
 
 
@@ -60,6 +60,7 @@ TREE = (
     entry("a/b/c.txt", b"c", mode=0o600),
     entry("empty/deeper", kind=tarfile.DIRTYPE),
     entry("copy.txt", kind=tarfile.LNKTYPE, link="a/b/c.txt"),
+    entry("bin/again.sh", kind=tarfile.LNKTYPE, mode=0o750, link="bin/run.sh"),
     entry("alias.txt", kind=tarfile.SYMTYPE, link="a/b/c.txt"),
 )
 
@@ -80,6 +81,7 @@ def test_a_tar_unpacks_folders_files_modes_and_links_inside(
     assert mode_of(root / "bin" / "run.sh") == 0o755  # executable stays executable
     assert mode_of(root / "a" / "b" / "c.txt") == 0o644  # the rest: readable by all
     assert (root / "copy.txt").read_bytes() == b"c"  # a hard link becomes a copy
+    assert mode_of(root / "bin" / "again.sh") == 0o755
     assert not (root / "copy.txt").is_symlink()
     assert os.readlink(root / "alias.txt") == "a/b/c.txt"
     assert (root / "alias.txt").read_bytes() == b"c"
@@ -118,7 +120,8 @@ def test_a_zip_unpacks_folders_files_modes_and_links_inside(tmp_path: Path) -> N
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr(zip_entry("d/", stat.S_IFDIR | 0o755), b"")
         zipped.writestr(zip_entry("d/run.sh", stat.S_IFREG | 0o700), b"#!/bin/sh\n")
-        zipped.writestr(zip_entry("no-mode.txt", 0), b"from windows")
+        # a zip made on Windows: MS-DOS attributes (here "archive") and no POSIX mode
+        zipped.writestr(zip_entry("no-mode.txt", 0, dos_attributes=0x20), b"from windows")
         zipped.writestr(zip_entry("n/e/s/t.txt", stat.S_IFREG | 0o600), b"nested")
         zipped.writestr(zip_entry("link", stat.S_IFLNK | 0o777), b"n/e/s/t.txt")
     dest = tmp_path / "dest"
@@ -229,8 +232,27 @@ def test_a_hard_link_to_no_earlier_member_is_refused_before_anything_is_written(
     archive = tar(tmp_path / "a.tar", entry("fine.txt", b"ok"), *entries)
     dest = tmp_path / "dest"
 
-    with pytest.raises(UnsafeArchiveError, match="refusing the link 'copy.txt' -> '"):
+    with pytest.raises(
+        UnsafeArchiveError,
+        match=r"the link 'copy\.txt' -> '(missing|later)\.txt': no file before it",
+    ):
         safe_extract(archive, dest)
+    assert list(dest.iterdir()) == []
+
+
+def test_a_zip_past_max_extract_bytes_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """Each member within the limit, together past it: the sizes the archive declares
+    are added up before the first member is written."""
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("one.bin", os.urandom(3000))
+        zipped.writestr("two.bin", os.urandom(3000))
+    dest = tmp_path / "dest"
+
+    with pytest.raises(ArchiveLimitError, match="unpacks to 6000 bytes, more than max_extract"):
+        safe_extract(archive, dest, Limits(max_extract_bytes=5000))
     assert list(dest.iterdir()) == []
 
 
