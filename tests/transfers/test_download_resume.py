@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -393,7 +394,8 @@ def test_a_stalled_download_gives_up_with_a_timeout_and_keeps_what_arrived(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
         b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(DATA)
     )
-    steady, trickled = head + DATA[: BLOCK + 100], DATA[BLOCK + 100 : BLOCK + 120]
+    steady, trickled = head + DATA[: BLOCK + 100], DATA[BLOCK + 100 : BLOCK + 140]
+    started = time.monotonic()
     with trickling_server(steady=steady, pieces=bytewise(trickled), interval=interval) as server:
         settings = Settings(host_url=server.url, access_key="test-key", timeout=timeout)
         own = session() if session else None
@@ -405,6 +407,7 @@ def test_a_stalled_download_gives_up_with_a_timeout_and_keeps_what_arrived(
         assert server.connections == RESUMES + 1
         if own is not None:
             own.close()
+    assert time.monotonic() - started < 6  # uncut, the trickle takes 2 s per attempt
 
     leftover = tmp_path / "r.bin.part"
     message = str(raised.value)

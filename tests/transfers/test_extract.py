@@ -7,6 +7,7 @@ import io
 import os
 import stat
 import tarfile
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -57,10 +58,11 @@ def mode_of(path: Path) -> int:
 TREE = (
     entry("bin", kind=tarfile.DIRTYPE, mode=0o755),
     entry("bin/run.sh", b"#!/bin/sh\n", mode=0o750),
-    entry("a/b/c.txt", b"c", mode=0o600),
+    entry("a/b/c.txt", b"c", mode=0o666),
     entry("empty/deeper", kind=tarfile.DIRTYPE),
     entry("copy.txt", kind=tarfile.LNKTYPE, link="a/b/c.txt"),
     entry("bin/again.sh", kind=tarfile.LNKTYPE, mode=0o750, link="bin/run.sh"),
+    entry("copy-of-copy.txt", kind=tarfile.LNKTYPE, link="copy.txt"),
     entry("alias.txt", kind=tarfile.SYMTYPE, link="a/b/c.txt"),
 )
 
@@ -82,6 +84,7 @@ def test_a_tar_unpacks_folders_files_modes_and_links_inside(
     assert mode_of(root / "a" / "b" / "c.txt") == 0o644  # the rest: readable by all
     assert (root / "copy.txt").read_bytes() == b"c"  # a hard link becomes a copy
     assert mode_of(root / "bin" / "again.sh") == 0o755
+    assert (root / "copy-of-copy.txt").read_bytes() == b"c"
     assert not (root / "copy.txt").is_symlink()
     assert os.readlink(root / "alias.txt") == "a/b/c.txt"
     assert (root / "alias.txt").read_bytes() == b"c"
@@ -285,3 +288,24 @@ def test_a_download_is_extracted_within_the_clients_limits(
     ):
         download_to_dir(transport, results_request(), dest, extract=True)
     assert list(dest.iterdir()) == []
+
+
+def test_a_large_member_is_copied_in_bounded_memory(tmp_path: Path) -> None:
+    """A member is written a MiB at a time, never read whole: 32 MiB pass through a few."""
+    size = 32 << 20
+    archive = tmp_path / "big.tar"
+    with tarfile.open(archive, "w") as packed:
+        info = tarfile.TarInfo("big.bin")
+        info.size = size
+        packed.addfile(info, io.BytesIO(bytes(size)))
+    dest = tmp_path / "dest"
+
+    tracemalloc.start()
+    try:
+        safe_extract(archive, dest)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert (dest / "big.bin").stat().st_size == size
+    assert peak < 8 << 20
