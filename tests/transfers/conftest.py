@@ -51,6 +51,8 @@ class FakeServer:
         """add_dataset creates the dataset, then answers 500 (once)."""
         self.completion: dict[str, str] = {}
         """Added to complete_multipart's answer, e.g. the whole file's ``crc32``."""
+        self.rewrite: Callable[[str, Response], Response] = lambda route, answer: answer
+        """Given each route's name (a handler's) and answer, the answer sent instead."""
         routes: dict[tuple[str, str], Handler] = {
             ("GET", "/api/apps"): self.list_apps,
             ("GET", "/api/datasets/search"): self.search_dataset,
@@ -72,7 +74,7 @@ class FakeServer:
     def _logged(self, handler: Handler) -> Handler:
         def run(request: Request) -> Response:
             self.calls.append(handler.__name__)
-            return handler(request)
+            return self.rewrite(handler.__name__, handler(request))
 
         return run
 
