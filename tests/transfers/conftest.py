@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -21,6 +22,8 @@ from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
 
 Handler = Callable[[Request], Response]
+_CALL = "fake.call"
+"""Where a request keeps its rank among the requests the fake answered."""
 
 
 def crc(data: bytes) -> str:
@@ -42,6 +45,7 @@ class FakeServer:
         self.parts: dict[str, dict[int, bytes]] = defaultdict(dict)
         self.files: dict[str, bytes] = {}
         self.calls: list[str] = []
+        self._lock = threading.Lock()
         self.put_parts: list[tuple[str, int]] = []
         self.corrupt: Callable[[str, int, bytes], bytes] = lambda path, number, data: data
         self.refuse_part: Callable[[str, int], bool] = lambda path, number: False
@@ -71,9 +75,16 @@ class FakeServer:
                 self._logged(handler)
             )
 
+    @staticmethod
+    def _id(prefix: str, request: Request) -> str:
+        """An id numbered by the request that made it (``ds-3``: the third request's)."""
+        return f"{prefix}-{request.environ[_CALL]}"
+
     def _logged(self, handler: Handler) -> Handler:
         def run(request: Request) -> Response:
-            self.calls.append(handler.__name__)
+            with self._lock:
+                self.calls.append(handler.__name__)
+                request.environ[_CALL] = len(self.calls)
             return self.rewrite(handler.__name__, handler(request))
 
         return run
@@ -88,17 +99,17 @@ class FakeServer:
         return reply({"data": {"dataset_id": found["id"]}})
 
     def generate_dataset_id(self, request: Request) -> Response:
-        return reply({"datasetId": f"ds-{len(self.calls)}"})
+        return reply({"datasetId": self._id("ds", request)})
 
     def create_folder_upload(self, request: Request) -> Response:
         body = request.get_json()
-        folder = f"folder-{len(self.calls)}"
+        folder = self._id("folder", request)
         self.uploads[folder] = {"files": body["fileList"], "dataset": body["datasetId"]}
         return reply({"folderId": folder, "datasetPath": f"uploads/{body['datasetId']}"})
 
     def create_multipart(self, request: Request) -> Response:
         body = request.get_json()
-        upload = f"up-{len(self.calls)}"
+        upload = self._id("up", request)
         self.uploads[upload] = body
         return reply({"uploadId": upload, "path": body["filePath"]})
 

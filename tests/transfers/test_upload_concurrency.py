@@ -1,0 +1,108 @@
+"""Parts on the wire at once: acknowledged in any order, combined in order; and a failed file
+stops the parts of the others that have not left yet.
+
+The fake of ``conftest.py`` here answers from a thread per request, so that a test can hold
+one part's answer until others have been acknowledged.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from sambastudio._config import Settings
+from sambastudio._pipeline import Pipeline
+from sambastudio.errors import BadRequestError
+from sambastudio.transfers import upload as _upload
+from sambastudio.transfers.upload import upload_dataset
+from tests.transfers.conftest import FakeServer, crc
+
+CHUNK = 1024
+WAIT = 5.0
+"""How long a held answer waits for the others, at most (it needs milliseconds)."""
+
+
+@pytest.fixture(scope="module")
+def threaded_http() -> Iterator[HTTPServer]:
+    http = HTTPServer(threaded=True)
+    http.start()
+    yield http
+    http.stop()  # waits for the server's half-second poll: once per module
+
+
+@pytest.fixture
+def threaded(threaded_http: HTTPServer) -> Iterator[tuple[FakeServer, Pipeline]]:
+    settings = Settings(host_url=threaded_http.url_for("/"), access_key="test-key")
+    try:
+        with Pipeline(settings, sleep=lambda seconds: None) as transport:
+            yield FakeServer(threaded_http), transport
+    finally:
+        threaded_http.clear()
+
+
+def upload(transport: Pipeline, root: Path, concurrency: int) -> None:
+    upload_dataset(
+        transport,
+        name="squad",
+        path=root,
+        apps=["Llama"],
+        job_types=["train"],
+        chunk_size=CHUNK,
+        concurrency=concurrency,
+    )
+
+
+def test_parts_acknowledged_out_of_order_combine_to_the_files_crc(
+    threaded: tuple[FakeServer, Pipeline], tmp_path: Path
+) -> None:
+    server, transport = threaded
+    data = bytes(range(256)) * 12 + b"tail"  # parts 1 to 3 whole, part 4 short
+    (tmp_path / "big.bin").write_bytes(data)
+    all_in = threading.Barrier(4)
+
+    def answer_part_one_last(path: str, number: int, body: bytes) -> bytes:
+        all_in.wait(WAIT)  # the four parts are on the server
+        if number == 1:
+            time.sleep(0.1)  # the client reads the other answers first
+        return body
+
+    server.corrupt = answer_part_one_last
+
+    upload(transport, tmp_path, concurrency=4)
+
+    (request,) = [r for r, _ in server.http.log if r.path.endswith("/folder/complete")]
+    (entry,) = request.get_json()["fileList"]
+    assert entry["crc32"] == crc(data)
+    assert server.files == {"big.bin": data}
+
+
+def test_a_failed_file_stops_the_parts_of_the_others(
+    threaded: tuple[FakeServer, Pipeline], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, transport = threaded
+    monkeypatch.setattr(_upload, "SMALL_FILE", -1)  # every file goes part by part
+    (tmp_path / "a.bin").write_bytes(bytes(CHUNK))
+    (tmp_path / "b.bin").write_bytes(bytes(8 * CHUNK))
+    b_arrived = threading.Event()
+
+    def refuse_a_once_b_is_in(path: str, number: int) -> bool:
+        if path == "a.bin":
+            return b_arrived.wait(WAIT)
+        if not b_arrived.is_set():
+            b_arrived.set()
+            time.sleep(0.3)  # b's first part is answered once a's refusal stopped the upload
+        return False
+
+    server.refuse_part = refuse_a_once_b_is_in
+
+    with pytest.raises(BadRequestError):
+        upload(transport, tmp_path, concurrency=2)
+
+    sent_of_b = [number for path, number in server.put_parts if path == "b.bin"]
+    assert 1 <= len(sent_of_b) <= 2  # the one in flight, and at most one picked up meanwhile
+    assert "complete_multipart" not in server.calls
