@@ -109,6 +109,8 @@ class FakeServer:
 
     def create_multipart(self, request: Request) -> Response:
         body = request.get_json()
+        if body["folderId"] not in self.uploads:
+            return reply({"detail": f"no folder upload {body['folderId']}"}, 404)
         upload = self._id("up", request)
         self.uploads[upload] = body
         return reply({"uploadId": upload, "path": body["filePath"]})

@@ -293,15 +293,20 @@ def test_crc32_combine_matches_zlib() -> None:
     assert crc32_combine(zlib.crc32(b"ab"), zlib.crc32(b"c"), 1) == zlib.crc32(b"abc")
 
 
+@pytest.mark.parametrize("key", ["crc32", "hashDigest"])
 def test_a_wrong_whole_file_crc_reported_on_completion_is_refused(
-    transport: Pipeline, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path, key: str
 ) -> None:
     """The server says it assembled other bytes than the parts' crc32s combine to."""
-    (tmp_path / "big.bin").write_bytes(os.urandom(3 * CHUNK + 1))
-    server.completion = {"crc32": "deadbeef"}
+    data = os.urandom(3 * CHUNK + 1)
+    (tmp_path / "big.bin").write_bytes(data)
+    server.completion = {key: "DEADBEEF"}
 
-    with pytest.raises(UploadError, match="assembled with crc32 deadbeef, expected"):
+    with pytest.raises(UploadError) as raised:
         upload(transport, tmp_path)
+    assert str(raised.value) == (
+        f"'big.bin' was assembled with crc32 DEADBEEF, expected {crc(data)}"
+    )
     assert "add_dataset" not in server.calls
 
 

@@ -86,6 +86,8 @@ def test_apps_by_name_or_id_are_sent_as_ids_once_each(
 
     assert added["apps"] == {"ids": ["app-2", "app-1"]}
     assert added["job_type"] == ["train", "batch_predict"]
+    defaults = ("description", "file_type", "url", "language", "dataset_metadata")
+    assert [added[field] for field in defaults] == ["", "", "", "", {}]
 
 
 def test_a_server_listing_no_apps_knows_none(

@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
+from sambastudio._response import APIResponse
 from sambastudio.errors import BadRequestError, InvalidArgumentError, UploadError
 from sambastudio.transfers.plan import Journal
 from sambastudio.transfers.progress import TransferProgress
@@ -264,10 +265,17 @@ def test_resume_upload_reports_progress(
     a_file_and_a_big_one(tmp_path)
     interrupted(transport, server, tmp_path)
     seen: list[TransferProgress] = []
+    answered: list[APIResponse] = []
 
-    resume_upload(
-        transport, name="squad", path=tmp_path, on_progress=seen.append, progress_bar=True
+    added = resume_upload(
+        transport,
+        name="squad",
+        path=tmp_path,
+        on_progress=seen.append,
+        progress_bar=True,
+        answered=answered.append,
     )
 
     assert [report.done for report in seen] == [5, 5 + CHUNK, 5 + 2 * CHUNK, 5 + len(BIG)]
     assert capsys.readouterr().err.strip().split("\r")[-1].startswith("Uploading squad: 100%")
+    assert [answer.json() for answer in answered] == [added]

@@ -7,16 +7,20 @@ loopback fake of ``conftest.py`` (which numbers its ids by the requests it has a
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
 from sambastudio._response import APIResponse
+from sambastudio._routes import ROUTES
 from sambastudio.errors import InternalServerError, RateLimitError, UploadError
 from sambastudio.transfers.progress import TransferProgress
 from sambastudio.transfers.upload import upload_dataset
@@ -184,6 +188,29 @@ def test_every_request_of_an_upload(
     ]
     assert added == {"id": "id-squad", **dataset}
     assert [answer.json() for answer in answered] == [added]
+    assert re.fullmatch(
+        r"APIResponse\(POST .*/api/datasets -> 200, request_id=None, elapsed=\d+\.\d{3}s\)",
+        repr(answered[0]),
+    )
+
+
+def test_an_upload_reads_answers_where_the_clients_routes_say(
+    transport: Pipeline, server: FakeServer, tmp_path: Path
+) -> None:
+    """A routes file may say that add_dataset's answer sits under ``data``."""
+    two_files(tmp_path)
+    enveloped = transport.with_routes(
+        {"add_dataset": attrs.evolve(ROUTES["add_dataset"], answer="data")}
+    )
+    server.rewrite = lambda route, given: (
+        reply({"data": given.get_json()}) if route == "add_dataset" else given
+    )
+    answered: list[APIResponse] = []
+
+    added = upload(enveloped, tmp_path, answered=answered.append)
+
+    assert (added["id"], added["dataset_name"]) == ("id-squad", "squad")
+    assert answered[0].json() == added
 
 
 def test_progress_reports_each_part_once_from_the_upload_threads(
@@ -206,12 +233,13 @@ def test_progress_reports_each_part_once_from_the_upload_threads(
         TransferProgress(len(BIG), total, "big.bin"),
         TransferProgress(total, total, "small.txt"),
     ]
-    # a part's worker reports it; a one-part file is sent by its file's worker
-    assert [thread.rsplit("_", 1)[0] for _, thread in seen] == [
-        "sambastudio-part",
-        "sambastudio-part",
-        "sambastudio-part",
-        "sambastudio-file",
+    # a part's worker reports it (one worker: concurrency 1); a one-part file is sent by
+    # its file's worker
+    assert [thread for _, thread in seen] == [
+        "sambastudio-part_0",
+        "sambastudio-part_0",
+        "sambastudio-part_0",
+        "sambastudio-file_0",
     ]
     bar = capsys.readouterr().err.strip().split("\r")[-1]
     assert bar.startswith("Uploading squad: 100%")
@@ -328,12 +356,13 @@ def test_a_dataset_of_the_same_name_found_after_a_lost_answer_is_not_taken_for_o
 
 
 def test_a_throttled_add_dataset_is_sent_as_often_as_the_settings_retry(
-    transport: Pipeline, server: FakeServer, tmp_path: Path
+    httpserver: HTTPServer, server: FakeServer, tmp_path: Path
 ) -> None:
     (tmp_path / "a.txt").write_bytes(b"first")
     throttled = Response("{}", status=429, headers={"Retry-After": "0.01"})
     server.rewrite = lambda route, given: throttled if route == "add_dataset" else given
+    settings = Settings(host_url=httpserver.url_for("/"), access_key="test-key", max_retries=4)
 
-    with pytest.raises(RateLimitError):
+    with Pipeline(settings, sleep=lambda seconds: None) as transport, pytest.raises(RateLimitError):
         upload(transport, tmp_path)
-    assert server.calls.count("add_dataset") == transport.settings.max_retries + 1 == 3
+    assert server.calls.count("add_dataset") == 5
