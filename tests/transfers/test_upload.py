@@ -384,18 +384,3 @@ def test_the_journal_is_removed_after_a_success(
 
     assert not journal.path.exists()
     assert journal.records() == []
-
-
-def test_after_a_failed_part_nothing_more_is_sent(
-    transport: Pipeline, server: FakeServer, tmp_path: Path
-) -> None:
-    """One worker (concurrency 1): the parts and files queued behind a refused part are
-    dropped, not picked up by the worker the failure freed."""
-    (tmp_path / "big.bin").write_bytes(os.urandom(5 * CHUNK))
-    (tmp_path / "c.txt").write_bytes(b"small")
-    server.refuse_part = lambda path, number: path == "big.bin" and number == 1
-
-    with pytest.raises(BadRequestError):
-        upload(transport, tmp_path, concurrency=1)
-    assert server.put_parts == [("big.bin", 1)]
-    assert server.calls.count("create_multipart") == 1

@@ -1,5 +1,5 @@
-"""Parts on the wire at once: acknowledged in any order, combined in order; and a failed file
-stops the parts of the others that have not left yet.
+"""Parts on the wire at once: acknowledged in any order, combined in order; and a failure
+stops the parts and files that have not left yet.
 
 The fake of ``conftest.py`` here answers from a thread per request, so that a test can hold
 one part's answer until others have been acknowledged.
@@ -7,6 +7,7 @@ one part's answer until others have been acknowledged.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -115,3 +116,18 @@ def test_a_failed_file_stops_the_parts_of_the_others(
     sent_of_b = [number for path, number in server.put_parts if path == "b.bin"]
     assert 1 <= len(sent_of_b) < 8  # the one in flight, and a few picked up meanwhile
     assert "complete_multipart" not in server.calls
+
+
+def test_after_a_failed_part_nothing_more_is_sent(
+    transport: Pipeline, server: FakeServer, tmp_path: Path
+) -> None:
+    """One worker (concurrency 1): the parts and files queued behind a refused part are
+    dropped, not picked up by the worker the failure freed."""
+    (tmp_path / "big.bin").write_bytes(os.urandom(5 * CHUNK))
+    (tmp_path / "c.txt").write_bytes(b"small")
+    server.refuse_part = lambda path, number: path == "big.bin" and number == 1
+
+    with pytest.raises(BadRequestError):
+        upload(transport, tmp_path, concurrency=1)
+    assert server.put_parts == [("big.bin", 1)]
+    assert server.calls.count("create_multipart") == 1
