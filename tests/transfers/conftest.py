@@ -12,6 +12,7 @@ import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from werkzeug import Request, Response
 
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
+from sambastudio.transfers.upload import upload_dataset
 
 Handler = Callable[[Request], Response]
 _CALL = "fake.call"
@@ -167,6 +169,19 @@ class FakeServer:
         key = request.path.rsplit("/", 1)[1]
         found = [d for d in self.datasets.values() if key in (d["id"], d["dataset_name"])]
         return reply({"data": found[0]}) if found else reply({"detail": "no"}, 404)
+
+
+def upload_squad(transport: Pipeline, root: Path, **options: Any) -> dict[str, Any]:
+    """Upload ``root`` as the dataset ``squad`` for the fake's app ``Llama``, to train;
+    ``options`` add or change :func:`upload_dataset`'s arguments."""
+    arguments: dict[str, Any] = {
+        "name": "squad",
+        "path": root,
+        "apps": ["Llama"],
+        "job_types": ["train"],
+        **options,
+    }
+    return upload_dataset(transport, **arguments)
 
 
 @pytest.fixture

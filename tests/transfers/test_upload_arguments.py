@@ -10,21 +10,9 @@ import pytest
 
 from sambastudio._pipeline import Pipeline
 from sambastudio.errors import InvalidArgumentError
-from sambastudio.transfers.upload import upload_dataset
-from tests.transfers.conftest import FakeServer, reply
+from tests.transfers.conftest import FakeServer, reply, upload_squad
 
 JOB_TYPES = "('train', 'evaluation', 'batch_predict')"
-
-
-def upload(transport: Pipeline, root: Path, **options: Any) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "name": "squad",
-        "path": root,
-        "apps": ["Llama"],
-        "job_types": ["train"],
-        **options,
-    }
-    return upload_dataset(transport, **settings)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +53,7 @@ def test_a_refused_argument_is_named_with_the_reason(
     server.apps = [{"id": "app-2", "name": "Mistral"}, {"id": "app-1", "name": "Llama"}]
 
     with pytest.raises(InvalidArgumentError) as raised:
-        upload(transport, tmp_path, **change)
+        upload_squad(transport, tmp_path, **change)
 
     assert (raised.value.argument, str(raised.value)) == (argument, problem)
     assert set(server.calls) <= {"list_apps"}
@@ -76,7 +64,7 @@ def test_apps_by_name_or_id_are_sent_as_ids_once_each(
 ) -> None:
     (tmp_path / "f.txt").write_text("hello")
 
-    added = upload(
+    added = upload_squad(
         transport,
         tmp_path,
         apps=["Mistral", "app-1", "Llama", "app-2"],
@@ -97,6 +85,6 @@ def test_a_server_listing_no_apps_knows_none(
     server.rewrite = lambda route, given: reply({}) if route == "list_apps" else given
 
     with pytest.raises(InvalidArgumentError) as raised:
-        upload(transport, tmp_path)
+        upload_squad(transport, tmp_path)
 
     assert str(raised.value) == "unknown app(s) ['Llama']; known apps: []"

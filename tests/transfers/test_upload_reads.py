@@ -16,8 +16,8 @@ from sambastudio._pipeline import Pipeline
 from sambastudio.errors import UploadError
 from sambastudio.transfers import upload as _upload
 from sambastudio.transfers.plan import plan_upload
-from sambastudio.transfers.upload import PartStream, upload_dataset
-from tests.transfers.conftest import FakeServer, crc
+from sambastudio.transfers.upload import PartStream
+from tests.transfers.conftest import FakeServer, crc, upload_squad
 
 BLOCK = 256 << 10
 PART = 2 * BLOCK + 100
@@ -81,10 +81,6 @@ def test_a_file_that_shrank_under_its_part_fails_the_part(tmp_path: Path) -> Non
     assert str(raised.value) == f"{tmp_path / 'f.bin'} changed during the upload (it shrank)"
 
 
-def upload(transport: Pipeline, root: Path) -> None:
-    upload_dataset(transport, name="squad", path=root, apps=["Llama"], job_types=["train"])
-
-
 @pytest.mark.parametrize(
     ("size", "digest"), [(5, True), (6, False)], ids=["at-the-limit", "over-it"]
 )
@@ -100,7 +96,7 @@ def test_a_one_part_file_up_to_the_small_size_is_created_with_its_digest(
     data = os.urandom(size)
     (tmp_path / "f.bin").write_bytes(data)
 
-    upload(transport, tmp_path)
+    upload_squad(transport, tmp_path)
 
     (created,) = [body for body in server.uploads.values() if "filePath" in body]
     assert created.get("hashDigest") == (crc(data) if digest else None)
@@ -127,6 +123,6 @@ def test_a_small_file_changed_after_the_plan_fails_the_upload(
     server.rewrite = change_it
 
     with pytest.raises(UploadError) as raised:
-        upload(transport, tmp_path)
+        upload_squad(transport, tmp_path)
     assert str(raised.value) == f"{target} changed during the upload{why}"
     assert "complete_folder" not in server.calls

@@ -18,8 +18,8 @@ from sambastudio._response import APIResponse
 from sambastudio.errors import BadRequestError, InvalidArgumentError, UploadError
 from sambastudio.transfers.plan import Journal
 from sambastudio.transfers.progress import TransferProgress
-from sambastudio.transfers.upload import resume_upload, upload_dataset
-from tests.transfers.conftest import FakeServer, crc
+from sambastudio.transfers.upload import resume_upload
+from tests.transfers.conftest import FakeServer, crc, upload_squad
 
 CHUNK = 1024
 BIG = bytes(range(256)) * 8 + b"z"
@@ -27,16 +27,7 @@ BIG = bytes(range(256)) * 8 + b"z"
 
 
 def upload(transport: Pipeline, root: Path, **options: Any) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "name": "squad",
-        "path": root,
-        "apps": ["Llama"],
-        "job_types": ["train"],
-        "chunk_size": CHUNK,
-        "concurrency": 1,
-        **options,
-    }
-    return upload_dataset(transport, **settings)
+    return upload_squad(transport, root, **{"chunk_size": CHUNK, "concurrency": 1, **options})
 
 
 def interrupted(transport: Pipeline, server: FakeServer, root: Path, **options: Any) -> None:
