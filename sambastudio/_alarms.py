@@ -10,11 +10,14 @@ timeout never do); cancelling one only marks it.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import logging
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Final
 
@@ -42,6 +45,14 @@ class Alarms:
     """The alarms of a process, run by one thread started on the first :meth:`set`."""
 
     def __init__(self) -> None:
+        self._forget()
+        if hasattr(os, "register_at_fork"):  # POSIX
+            os.register_at_fork(after_in_child=functools.partial(_forget, weakref.ref(self)))
+
+    def _forget(self) -> None:
+        """Start empty: also in a forked child, where the parent's thread is gone, its
+        alarms are not the child's to run, and its condition still lists the parent's
+        thread as waiting (a notify would wake that one, not the child's)."""
         self._wake = threading.Condition(threading.Lock())
         self._heap: list[tuple[float, int, Alarm]] = []
         self._order = itertools.count()
@@ -57,7 +68,7 @@ class Alarms:
                 heapq.heapify(self._heap)
                 self._compact_at = max(_COMPACT_AT, 2 * len(self._heap))
             heapq.heappush(self._heap, (alarm.at, next(self._order), alarm))
-            if self._thread is None or not self._thread.is_alive():  # first use, or forked
+            if self._thread is None or not self._thread.is_alive():  # first use, or it died
                 self._thread = threading.Thread(
                     target=self._run, name="sambastudio-alarms", daemon=True
                 )
@@ -82,6 +93,12 @@ class Alarms:
                     callback()
                 except Exception:  # one failing alarm must not stop the others
                     _LOGGER.exception("an alarm's callback failed")
+
+
+def _forget(alarms: weakref.ReferenceType[Alarms]) -> None:
+    found = alarms()
+    if found is not None:
+        found._forget()
 
 
 ALARMS: Final = Alarms()

@@ -226,6 +226,8 @@ def download_to_dir(
                         progress_bar=progress_bar,
                         initial=offset,
                     )
+                elif not offset:
+                    reporter.restart(total)  # the server sent the file again from its start
                 chunks = response.iter_content(block)
                 blocks = each_within(chunks, response, seconds, what=f"block of {block} bytes")
                 try:
@@ -244,7 +246,7 @@ def download_to_dir(
             if size > total:
                 partial.unlink()
         else:
-            raise _given_up(wire_request, leftover, cut, timeout)
+            raise _given_up(wire_request, partial, leftover, cut, timeout)
     except BaseException:
         _leave_for_resume(partial, leftover)
         raise
@@ -263,10 +265,18 @@ def download_to_dir(
 
 
 def _given_up(
-    request: WireRequest, leftover: Path, cut: requests.RequestException | None, timeout: Timeout
+    request: WireRequest,
+    partial: Path,
+    leftover: Path,
+    cut: requests.RequestException | None,
+    timeout: Timeout,
 ) -> APIConnectionError:
-    """The error of a download cut off once more than it may be resumed."""
-    kept = f"{leftover} holds what arrived, and calling again resumes from there"
+    """The error of a download cut off once more than it may be resumed; it names the file
+    that :func:`_leave_for_resume` will keep, if any byte arrived."""
+    if _holds_bytes(partial):
+        kept = f"{leftover} holds what arrived, and calling again resumes from there"
+    else:
+        kept = "nothing arrived, and calling again starts over"
     if _timed_out(cut):
         message = f"the download stalled ({cut}); timeout={timeout!r}; {kept}"
         return APITimeoutError(mask_text(message), method=request.method, path=request.path)
@@ -274,9 +284,13 @@ def _given_up(
     return APIConnectionError(message, method=request.method, path=request.path)
 
 
+def _holds_bytes(partial: Path) -> bool:
+    return partial.exists() and partial.stat().st_size > 0
+
+
 def _leave_for_resume(partial: Path, leftover: Path) -> None:
     """Put what arrived where a later call looks for it, or remove an empty partial file."""
-    if partial.exists() and partial.stat().st_size:
+    if _holds_bytes(partial):
         os.replace(partial, leftover)
     else:
         partial.unlink(missing_ok=True)
@@ -345,8 +359,10 @@ def _zip_members(archive: zipfile.ZipFile) -> Iterator[_Member]:
 
 
 def _check(members: list[_Member]) -> None:
-    """Refuse the whole archive if any member could write outside the destination."""
+    """Refuse the whole archive if any member could write outside the destination, or
+    would fail halfway: a hard link is a copy of a file before it (tarfile's rule)."""
     links = {PurePosixPath(m.name) for m in members if m.kind == "symlink"}
+    files: set[str] = set()
     for member in members:
         if _bad_path(member.name):
             raise UnsafeArchiveError(
@@ -364,6 +380,12 @@ def _check(members: list[_Member]) -> None:
             raise UnsafeArchiveError(
                 f"refusing the link {member.name!r} -> {member.link!r}: it points outside"
             )
+        if member.kind == "hardlink" and os.path.normpath(member.link) not in files:
+            raise UnsafeArchiveError(
+                f"refusing the link {member.name!r} -> {member.link!r}: no file before it"
+            )
+        if member.kind in ("file", "hardlink"):
+            files.add(os.path.normpath(member.name))
 
 
 def _write(member: _Member, root: Path, budget: ExtractBudget) -> Path:

@@ -79,6 +79,15 @@ class ProgressReporter(Closing):
             if self._on_progress is not None:
                 self._on_progress(TransferProgress(self.done, self.total, item))
 
+    def restart(self, total: int | None) -> None:
+        """Count from zero again, of a new ``total``: the work started over (a download the
+        server sent again from its first byte)."""
+        with self._lock:
+            self.total = total
+            self.done = 0
+            if self._bar is not None:
+                self._bar.reset(total)
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -66,3 +67,23 @@ def test_calls_with_a_deadline_start_no_thread_each(
     for _ in range(5):
         client.projects.list().to_list()
     assert starts == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() of a threaded process
+def test_alarms_in_a_forked_child_run_on_time() -> None:
+    """A child forked while the parent's alarm thread waits (multiprocessing's default on
+    Linux) has its own thread, woken by its own alarms; the parent's are not run there."""
+    alarms = Alarms()
+    parents = threading.Event()
+    alarms.set(60, parents.set)  # the parent's thread now waits for a minute
+    time.sleep(0.05)
+    pid = os.fork()
+    if pid == 0:  # the child: exit code 0 if its earlier alarm rang in time
+        rang = threading.Event()
+        alarms.set(30, lambda: None)  # the child's thread starts, and waits
+        time.sleep(0.05)
+        alarms.set(0.05, rang.set)  # earlier: it must wake that thread
+        os._exit(0 if rang.wait(3) and not parents.is_set() else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -63,3 +63,19 @@ def test_a_bar_asked_for_shows_its_description_and_counts_on_from_initial(
     assert last.startswith("Uploading squad:  75%")
     assert "| 3.00k/4.00k [" in last
     assert bar.done == 3072
+
+
+def test_a_restart_counts_from_zero_of_the_new_total(capsys: pytest.CaptureFixture[str]) -> None:
+    """A download the server sends again from its first byte: the callback and the bar
+    both start over, at the new total."""
+    seen: list[TransferProgress] = []
+    with ProgressReporter(100, desc="x", on_progress=seen.append, progress_bar=True) as reporter:
+        reporter.advance(60, item="a")
+        reporter.restart(80)
+        reporter.advance(80, item="a")
+
+    assert seen == [TransferProgress(60, 100, "a"), TransferProgress(80, 80, "a")]
+    shown = capsys.readouterr().err.replace("\r", "\n").splitlines()
+    assert "0.00/80.0" in shown[-2]
+    assert "100%" in shown[-1]
+    assert "80.0/80.0" in shown[-1]
