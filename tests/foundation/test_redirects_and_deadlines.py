@@ -303,6 +303,23 @@ def test_trickling_headers_are_retried_as_a_timeout_of_an_idempotent_call() -> N
         assert server.connections == 2
 
 
+def test_trickling_headers_through_a_proxy_cannot_outlive_the_timeout() -> None:
+    """requests asks an http proxy for the whole URL: the trickling server plays the proxy."""
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as proxy:
+        settings = Settings(
+            host_url="http://sambastudio.invalid",
+            access_key=ACCESS_KEY,
+            max_retries=0,
+            timeout=1,
+            proxies={"http": proxy.url},
+        )
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timeout=1"):
+            Pipeline(settings).send(ROUTES["list_projects"].bind())
+        assert time.monotonic() - started < 2.5
+        assert proxy.connections == 1
+
+
 def test_trickling_headers_after_an_upload_cannot_outlive_the_timeout() -> None:
     """An upload's deadline starts when its response does, and covers the headers then."""
     with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as server:
