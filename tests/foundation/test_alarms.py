@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -37,7 +38,7 @@ def test_alarms_run_once_each_in_the_order_of_their_deadlines() -> None:
     rang: list[float] = []
     done = threading.Event()
     for delay in (0.15, 0.05, 0.1):
-        alarms.set(delay, lambda delay=delay: rang.append(delay))
+        alarms.set(delay, functools.partial(rang.append, delay))
     alarms.set(0.2, done.set)
     assert done.wait(5)
     time.sleep(0.1)
