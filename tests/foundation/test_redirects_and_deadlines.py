@@ -238,6 +238,23 @@ def test_the_deadline_of_a_call_counts_from_its_start(home: HTTPServer) -> None:
     assert time.monotonic() - started < 1.4  # 1 s from the start, not 1 s from the headers
 
 
+def _slow_redirect(request: Request) -> Response:
+    time.sleep(0.6)
+    return Response(status=302, headers={"Location": "/hop/1"})
+
+
+def test_a_redirect_leaves_the_next_hop_only_what_is_left_of_the_deadline(
+    home: HTTPServer,
+) -> None:
+    home.expect_request("/api/projects").respond_with_handler(_slow_redirect)
+    home.expect_request("/hop/1").respond_with_handler(lambda request: _trickle_every(0.2))
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _pipeline(home, max_retries=0, timeout=1).send(ROUTES["list_projects"].bind())
+    assert time.monotonic() - started < 1.4  # 0.4 s for the second hop, not 1 s again
+    assert len(home.log) == 2
+
+
 def test_the_error_body_of_a_streamed_call_is_read_within_the_deadline(home: HTTPServer) -> None:
     home.expect_request("/api/projects").respond_with_response(
         Response(
