@@ -320,6 +320,21 @@ def test_trickling_headers_are_retried_as_a_timeout_of_an_idempotent_call() -> N
         assert server.connections == 2
 
 
+def test_an_answer_ended_by_closing_is_not_taken_for_whole_when_cut() -> None:
+    """Without a length, the cut reads as the end of the answer: the deadline still says."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+    with trickling_server(steady=head, pieces=bytewise(b'{"projects": []}')) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=0, timeout=1)
+        )
+        with pytest.raises(APITimeoutError) as caught:
+            pipeline.send(ROUTES["list_projects"].bind())
+    assert str(caught.value) == (
+        f"GET {server.url}/api/projects failed after 1 attempt: timed out waiting for the"
+        " response (the response was still arriving at the deadline); timeout=1"
+    )
+
+
 def test_trickling_headers_through_a_proxy_cannot_outlive_the_timeout() -> None:
     """requests asks an http proxy for the whole URL: the trickling server plays the proxy."""
     with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as proxy:
