@@ -24,7 +24,7 @@ import requests
 
 from sambastudio import _hints as hints
 from sambastudio._hints import KeySource
-from sambastudio._limits import DEFAULT_LIMITS, Limits
+from sambastudio._limits import DEFAULT_LIMITS, Limits, limits_from_env
 from sambastudio._profiles import ENV_PROFILE, Profile, selected_profile
 from sambastudio._redact import LOGGER, MASK, configure_logging_from_env, mask_text
 from sambastudio._version import __version__
@@ -233,7 +233,7 @@ class Settings:
             proxies={} if proxies is None else proxies,
             user_agent=default_user_agent() if user_agent is None else user_agent,
             disable_ssl_warnings=files.disable_ssl_warnings,
-            limits=DEFAULT_LIMITS if limits is None else limits,
+            limits=limits_from_env(env) if limits is None else limits,
         )
 
 

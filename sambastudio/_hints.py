@@ -176,3 +176,16 @@ def fix_host(host: str) -> Hint:
         for_shell=f"Pass the site's address only: --host {shlex.quote(host)}, or save it "
         f"with: {_cmd('config', 'set', '--host', host)}",
     )
+
+
+ENV_LIMITS: Final = "SAMBASTUDIO_LIMITS"
+
+
+def raise_limit(limit: str) -> Hint:
+    """How to raise the bound ``limit`` of ``Limits``: in code, or in the environment, the
+    one way the CLI and the ``SnSdk`` shim (whose signature is snapi's) can be given it."""
+    variable = f"{ENV_LIMITS}={limit}=<value>"
+    return Hint(
+        for_python=f"Raise it with Client(limits=Limits({limit}=...)), or set {variable}.",
+        for_shell=f"Raise it by setting {variable} in the environment.",
+    )

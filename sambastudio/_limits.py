@@ -3,8 +3,10 @@
 A hostile or broken server can answer a 10 GB JSON document or error body, one nested
 100,000 levels deep (which blows Python's recursion limit in ``json.loads``), a stream
 line that never ends, or an archive that inflates a thousandfold. :class:`Limits` bounds
-each; every bound is a setting (``Client(..., limits=Limits(max_json_bytes=...))``) and
-crossing it raises :class:`~sambastudio.errors.LimitExceededError` naming the setting.
+each; every bound is a setting (``Client(..., limits=Limits(max_json_bytes=...))``, or
+``SAMBASTUDIO_LIMITS=max_json_bytes=256MiB`` in the environment, the one way the CLI and the
+``SnSdk`` shim can be given one) and crossing it raises
+:class:`~sambastudio.errors.LimitExceededError` naming the setting.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import itertools
 import json
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO, Any, Final
 from urllib.parse import urlsplit
 
@@ -21,10 +23,12 @@ import attrs
 import requests
 
 from sambastudio._bodies import ERROR_BODY_BYTES, read_at_most
+from sambastudio._hints import ENV_LIMITS
 from sambastudio._redact import mask_text
 from sambastudio.errors import (
     APIConnectionError,
     ArchiveLimitError,
+    ConfigurationError,
     LimitExceededError,
     describe_request,
 )
@@ -58,6 +62,44 @@ class Limits:
 
 
 DEFAULT_LIMITS: Final = Limits()
+
+_SIZE: Final = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[KMG]iB|B)?", re.IGNORECASE)
+_UNITS: Final = {"": 1, "b": 1, "kib": 1 << 10, "mib": _MIB, "gib": _GIB}
+
+
+def limits_from_env(env: Mapping[str, str]) -> Limits:
+    """The limits ``SAMBASTUDIO_LIMITS`` sets over the defaults: comma-separated
+    ``name=value`` pairs such as ``max_json_bytes=256MiB,max_json_depth=200`` (sizes take
+    ``KiB``, ``MiB`` or ``GiB``). A wrong name or value is a ConfigurationError naming the
+    variable and the entry: a typo must not leave a bound silently at its default."""
+    names = [field.name for field in attrs.fields(Limits)]
+    given: dict[str, Any] = {}
+    for entry in filter(None, (part.strip() for part in env.get(ENV_LIMITS, "").split(","))):
+        name, equals, value = (part.strip() for part in entry.partition("="))
+        if not equals or name not in names:
+            raise ConfigurationError(
+                f"{ENV_LIMITS}: {entry!r} is not name=value with a name among {', '.join(names)}"
+            )
+        given[name] = _limit_value(name, value)
+    try:
+        return attrs.evolve(DEFAULT_LIMITS, **given)
+    except ValueError as error:
+        raise ConfigurationError(f"{ENV_LIMITS}: {error}") from None
+
+
+def _limit_value(name: str, text: str) -> float:
+    found = _SIZE.fullmatch(text)
+    unit = (found["unit"] or "").lower() if found else ""
+    if found is None or (unit and not name.endswith("_bytes")):
+        sizes = ", with KiB, MiB or GiB" if name.endswith("_bytes") else ""
+        raise ConfigurationError(f"{ENV_LIMITS}: {name} must be a number{sizes}, not {text!r}")
+    number = float(found["number"]) * _UNITS[unit]
+    if isinstance(getattr(DEFAULT_LIMITS, name), float):
+        return number
+    if not number.is_integer():
+        raise ConfigurationError(f"{ENV_LIMITS}: {name} must be a whole number, not {text!r}")
+    return int(number)
+
 
 _LINE_CHUNK: Final = 512
 """Bytes asked of the socket per read of a stream (requests' own): a token arrives as soon

@@ -383,8 +383,9 @@ class LimitExceededError(SambaStudioError):
     """An answer crossed a bound of :class:`sambastudio.Limits`; ``limit`` names the setting."""
 
     def __init__(self, limit: str, message: str) -> None:
-        super().__init__(f"{message}; raise it with Client(limits=Limits({limit}=...))")
+        super().__init__(message)
         self.limit = limit
+        self.advise(_hints.raise_limit(limit))
 
 
 class ArchiveLimitError(UnsafeArchiveError, LimitExceededError):

@@ -8,6 +8,7 @@ policy, one auth code path); only the result differs: the raw JSON dict, never a
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Mapping
 from typing import Any, TypeAlias
@@ -16,6 +17,7 @@ import attrs
 import requests
 
 from sambastudio._config import Settings
+from sambastudio._limits import limits_from_env
 from sambastudio._overrides import answer_of, resolve_routes
 from sambastudio._pipeline import Pipeline
 from sambastudio._redact import is_secret_field, remember_secret
@@ -106,6 +108,7 @@ class SnSdkBase:
             tenant=tenant_id,
             verify=not disable_ssl_verify,
             user_agent=user_agent,
+            limits=limits_from_env(os.environ),  # snapi's signature has no place for them
         )
         self._pipeline = Pipeline(settings, routes=self._routes)
 

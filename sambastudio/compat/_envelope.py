@@ -36,8 +36,8 @@ def response_dict(response: requests.Response, limits: Limits) -> dict[str, Any]
     try:
         if read_capped(response, limits).strip():
             body = decode_json(response.text, limits)
-    except LimitExceededError as exc:
-        body = {"detail": str(exc)}
+    except LimitExceededError as exc:  # advice for the environment: SnSdk takes no Limits
+        body = {"detail": exc.message_for("shell")}
     except ValueError:
         body = {"detail": _short(response.text) or "the response body is not JSON"}
     return envelope(body, response.status_code, response.headers)

@@ -91,8 +91,6 @@ _SOURCES: Final = {
     "endpoint_id": "endpoint",
 }
 """Arguments named after the id they take."""
-_SCOPED: Final = {"list_jobs": "project_id", "list_endpoints": "project"}
-"""Optional arguments sent anyway, so listed ids belong together (a job of that project)."""
 _FIXED: Final = {"artifact_type": "results"}
 
 
@@ -105,11 +103,9 @@ def read_only() -> list[str]:
 def arguments(route: Route, ids: Mapping[str, str]) -> dict[str, str] | str:
     """The values to probe ``route`` with, or why there are none."""
     values: dict[str, str] = {}
+    scoped = _scope_arguments(route.name)
     for arg in route.args:
-        wanted = (arg.required and arg.where in ("path", "query")) or _SCOPED.get(
-            route.name
-        ) == arg.name
-        if not wanted:
+        if not ((arg.required and arg.where in ("path", "query")) or arg.name in scoped):
             continue
         source = _SOURCES.get(arg.name, arg.name)
         value = _FIXED.get(arg.name) or ids.get(source)
@@ -119,6 +115,18 @@ def arguments(route: Route, ids: Mapping[str, str]) -> dict[str, str] | str:
             continue
         values[arg.name] = value
     return values
+
+
+def _scope_arguments(operation: str) -> frozenset[str]:
+    """The arguments a collection lists ``operation`` with to stay inside its parents (a
+    project's jobs: ``project_id``), optional ones too: the ids the doctor harvests from
+    the answer then belong together, as the SDK's own lists would send them."""
+    return frozenset(
+        argument
+        for collection in _COLLECTIONS
+        if declaration(collection).routes.list == operation
+        for argument in declaration(collection).scope.list_args
+    )
 
 
 def harvest(operation: str, body: Any, ids: dict[str, str]) -> None:

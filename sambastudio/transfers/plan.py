@@ -77,9 +77,9 @@ class UploadPlan:
 
 
 def _dataset_relpath(path: Path, root: Path) -> str:
+    """``path``'s name inside the dataset; ``path`` is one ``plan_upload`` found under ``root``
+    (by ``os.walk``, or a file given with its own folder as ``root``), never outside it."""
     relpath = PurePosixPath(*path.relative_to(root).parts)
-    if relpath.is_absolute() or ".." in relpath.parts or not relpath.parts:
-        raise InvalidArgumentError("path", f"{path} does not lie inside {root}")
     if "\\" in str(relpath):  # the separator of the upload API is '/' only
         raise InvalidArgumentError("path", f"{path}: a backslash in a file name cannot be uploaded")
     return str(relpath)

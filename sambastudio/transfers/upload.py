@@ -107,8 +107,22 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------- helpers
 def _run_all(pool: ThreadPoolExecutor, fn: Callable[[T], Any], items: Iterable[T]) -> None:
     """Run ``fn`` on every item in ``pool``; on the first failure (or Ctrl-C) drop the items
-    not started yet and raise it."""
-    futures = [pool.submit(fn, item) for item in items]
+    not started yet and raise it.
+
+    A worker that an item's failure frees would pick the next item before this thread could
+    cancel it: items check that nothing failed before they start."""
+    failed = threading.Event()
+
+    def run(item: T) -> None:
+        if failed.is_set():
+            return
+        try:
+            fn(item)
+        except BaseException:
+            failed.set()
+            raise
+
+    futures = [pool.submit(run, item) for item in items]
     try:
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
     finally:

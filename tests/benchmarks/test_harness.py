@@ -22,8 +22,10 @@ FIGURES = (
     "first result",
     "per call",
     "list",
+    "download control",
     "download",
     "download memory",
+    "upload control",
     "upload",
     "upload memory",
 )

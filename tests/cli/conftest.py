@@ -59,6 +59,7 @@ class Cli:
             "SAMBASTUDIO_ACCESS_KEY": emu.access_key if emu else None,
             "SAMBASTUDIO_TENANT": None,
             "SAMBASTUDIO_LOG": None,
+            "SAMBASTUDIO_LIMITS": None,
             "SAMBASTUDIO_DISABLE_PROGRESS_BARS": "1",
         }
 

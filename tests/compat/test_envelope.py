@@ -101,8 +101,8 @@ def test_a_streamed_body_past_max_json_bytes_is_not_read_further() -> None:
     response = streamed(200, b'{"projects": ["' + b"p" * 1000 + b'"]}')
     result = response_dict(response, Limits(max_json_bytes=10))
     assert result["detail"] == (
-        "the answer is larger than max_json_bytes (10 bytes); "
-        "raise it with Client(limits=Limits(max_json_bytes=...))"
+        "the answer is larger than max_json_bytes (10 bytes). "
+        "Raise it by setting SAMBASTUDIO_LIMITS=max_json_bytes=<value> in the environment."
     )
     assert (result["status_code"], response.raw.read_when_closed) == (200, 11)  # limit + 1 byte
 
@@ -110,8 +110,8 @@ def test_a_streamed_body_past_max_json_bytes_is_not_read_further() -> None:
 def test_a_body_nested_past_max_json_depth_becomes_a_detail() -> None:
     result = response_dict(fake_response({"a": {"b": {"c": 1}}}), Limits(max_json_depth=2))
     assert result == {
-        "detail": "the JSON answer nests deeper than max_json_depth (2); "
-        "raise it with Client(limits=Limits(max_json_depth=...))",
+        "detail": "the JSON answer nests deeper than max_json_depth (2). "
+        "Raise it by setting SAMBASTUDIO_LIMITS=max_json_depth=<value> in the environment.",
         "status_code": 200,
         "headers": {"Content-Type": "application/json", "x-correlation-id": "corr-1"},
     }

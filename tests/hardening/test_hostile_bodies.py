@@ -12,7 +12,6 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import pytest
 import requests
 
@@ -86,12 +85,12 @@ def test_the_shim_reads_an_error_body_only_up_to_the_default_bound() -> None:
     assert peak < HELD
 
 
-def test_the_shim_refuses_an_answer_past_max_json_bytes_without_reading_it() -> None:
+def test_the_shim_refuses_an_answer_past_max_json_bytes_without_reading_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SAMBASTUDIO_LIMITS", f"max_json_bytes={BOUND}")  # snapi's signature
     with hostile_server(status=200, size=TOO_MUCH, head=b'{"projects": "') as server:
         sdk = _sdk(server.url)
-        # SnSdk's signature is the seed's: its limits are the transport's settings.
-        settings = sdk._pipeline.settings
-        sdk._pipeline.settings = attrs.evolve(settings, limits=Limits(max_json_bytes=BOUND))
         result, peak = _peak(lambda: _list_projects(sdk))
     assert "max_json_bytes" in result["detail"]
     assert peak < HELD

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +21,11 @@ from werkzeug import Request, Response
 
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
+from sambastudio.transfers.upload import upload_dataset
 
 Handler = Callable[[Request], Response]
+_CALL = "fake.call"
+"""Where a request keeps its rank among the requests the fake answered."""
 
 
 def crc(data: bytes) -> str:
@@ -42,6 +47,7 @@ class FakeServer:
         self.parts: dict[str, dict[int, bytes]] = defaultdict(dict)
         self.files: dict[str, bytes] = {}
         self.calls: list[str] = []
+        self._lock = threading.Lock()
         self.put_parts: list[tuple[str, int]] = []
         self.corrupt: Callable[[str, int, bytes], bytes] = lambda path, number, data: data
         self.refuse_part: Callable[[str, int], bool] = lambda path, number: False
@@ -51,6 +57,8 @@ class FakeServer:
         """add_dataset creates the dataset, then answers 500 (once)."""
         self.completion: dict[str, str] = {}
         """Added to complete_multipart's answer, e.g. the whole file's ``crc32``."""
+        self.rewrite: Callable[[str, Response], Response] = lambda route, answer: answer
+        """Given each route's name (a handler's) and answer, the answer sent instead."""
         routes: dict[tuple[str, str], Handler] = {
             ("GET", "/api/apps"): self.list_apps,
             ("GET", "/api/datasets/search"): self.search_dataset,
@@ -69,10 +77,17 @@ class FakeServer:
                 self._logged(handler)
             )
 
+    @staticmethod
+    def _id(prefix: str, request: Request) -> str:
+        """An id numbered by the request that made it (``ds-3``: the third request's)."""
+        return f"{prefix}-{request.environ[_CALL]}"
+
     def _logged(self, handler: Handler) -> Handler:
         def run(request: Request) -> Response:
-            self.calls.append(handler.__name__)
-            return handler(request)
+            with self._lock:
+                self.calls.append(handler.__name__)
+                request.environ[_CALL] = len(self.calls)
+            return self.rewrite(handler.__name__, handler(request))
 
         return run
 
@@ -86,17 +101,19 @@ class FakeServer:
         return reply({"data": {"dataset_id": found["id"]}})
 
     def generate_dataset_id(self, request: Request) -> Response:
-        return reply({"datasetId": f"ds-{len(self.calls)}"})
+        return reply({"datasetId": self._id("ds", request)})
 
     def create_folder_upload(self, request: Request) -> Response:
         body = request.get_json()
-        folder = f"folder-{len(self.calls)}"
+        folder = self._id("folder", request)
         self.uploads[folder] = {"files": body["fileList"], "dataset": body["datasetId"]}
         return reply({"folderId": folder, "datasetPath": f"uploads/{body['datasetId']}"})
 
     def create_multipart(self, request: Request) -> Response:
         body = request.get_json()
-        upload = f"up-{len(self.calls)}"
+        if body["folderId"] not in self.uploads:
+            return reply({"detail": f"no folder upload {body['folderId']}"}, 404)
+        upload = self._id("up", request)
         self.uploads[upload] = body
         return reply({"uploadId": upload, "path": body["filePath"]})
 
@@ -152,6 +169,19 @@ class FakeServer:
         key = request.path.rsplit("/", 1)[1]
         found = [d for d in self.datasets.values() if key in (d["id"], d["dataset_name"])]
         return reply({"data": found[0]}) if found else reply({"detail": "no"}, 404)
+
+
+def upload_squad(transport: Pipeline, root: Path, **options: Any) -> dict[str, Any]:
+    """Upload ``root`` as the dataset ``squad`` for the fake's app ``Llama``, to train;
+    ``options`` add or change :func:`upload_dataset`'s arguments."""
+    arguments: dict[str, Any] = {
+        "name": "squad",
+        "path": root,
+        "apps": ["Llama"],
+        "job_types": ["train"],
+        **options,
+    }
+    return upload_dataset(transport, **arguments)
 
 
 @pytest.fixture

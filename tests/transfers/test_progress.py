@@ -40,7 +40,26 @@ def test_work_is_counted_once_per_key() -> None:
         reporter.advance(10, item="a", key=("a", 1))
         reporter.advance(10, item="a", key=("a", 1))  # the same part, sent again
         reporter.advance(20, item="b", key=("b", 1))
+        reporter.advance(0)  # no key: always counted; no item: an empty one
 
-    assert [p.done for p in seen] == [10, 30]
+    assert seen == [
+        TransferProgress(10, 30, "a"),
+        TransferProgress(30, 30, "b"),
+        TransferProgress(30, 30, ""),
+    ]
     assert seen[-1].fraction == 1.0
     assert TransferProgress(5, None).fraction is None
+
+
+def test_a_bar_asked_for_shows_its_description_and_counts_on_from_initial(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A resumed transfer's bar starts at what was already done (here 1 KiB of 4)."""
+    with ProgressReporter(4096, desc="Uploading squad", progress_bar=True, initial=1024) as bar:
+        bar.advance(2048, item="a")
+
+    first, *_, last = capsys.readouterr().err.strip().split("\r")
+    assert first.startswith("Uploading squad:  25%")
+    assert last.startswith("Uploading squad:  75%")
+    assert "| 3.00k/4.00k [" in last
+    assert bar.done == 3072

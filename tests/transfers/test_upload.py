@@ -15,7 +15,7 @@ from sambastudio.transfers.crc import crc32_combine, crc32_of_parts
 from sambastudio.transfers.plan import Journal, PlannedFile, plan_upload
 from sambastudio.transfers.progress import TransferProgress
 from sambastudio.transfers.upload import resume_upload, upload_dataset
-from tests.transfers.conftest import FakeServer
+from tests.transfers.conftest import FakeServer, crc
 
 CHUNK = 1024
 
@@ -163,11 +163,17 @@ def test_a_failed_part_is_retried_alone_from_its_start(
 def test_a_digest_mismatch_that_persists_fails_the_upload(
     transport: Pipeline, server: FakeServer, tmp_path: Path
 ) -> None:
-    (tmp_path / "f.bin").write_bytes(os.urandom(2 * CHUNK))
+    data = os.urandom(2 * CHUNK)
+    (tmp_path / "f.bin").write_bytes(data)
     server.corrupt = lambda path, number, body: body[::-1]
 
-    with pytest.raises(UploadError, match="crc32 sent"):
-        upload(transport, tmp_path)
+    with pytest.raises(UploadError) as raised:
+        upload(transport, tmp_path, concurrency=1)
+    assert str(raised.value) == (
+        f"part 1 of 'f.bin' arrived corrupted 3 times: "
+        f"crc32 sent {crc(data[:CHUNK])}, received {crc(data[CHUNK - 1 :: -1])}"
+    )
+    assert server.put_parts == [("f.bin", 1)] * 3  # and part 2 is not sent
     assert "datasets" not in server.calls
     assert "add_dataset" not in server.calls
 
@@ -287,15 +293,20 @@ def test_crc32_combine_matches_zlib() -> None:
     assert crc32_combine(zlib.crc32(b"ab"), zlib.crc32(b"c"), 1) == zlib.crc32(b"abc")
 
 
+@pytest.mark.parametrize("key", ["crc32", "hashDigest"])
 def test_a_wrong_whole_file_crc_reported_on_completion_is_refused(
-    transport: Pipeline, server: FakeServer, tmp_path: Path
+    transport: Pipeline, server: FakeServer, tmp_path: Path, key: str
 ) -> None:
     """The server says it assembled other bytes than the parts' crc32s combine to."""
-    (tmp_path / "big.bin").write_bytes(os.urandom(3 * CHUNK + 1))
-    server.completion = {"crc32": "deadbeef"}
+    data = os.urandom(3 * CHUNK + 1)
+    (tmp_path / "big.bin").write_bytes(data)
+    server.completion = {key: "DEADBEEF"}
 
-    with pytest.raises(UploadError, match="assembled with crc32 deadbeef, expected"):
+    with pytest.raises(UploadError) as raised:
         upload(transport, tmp_path)
+    assert str(raised.value) == (
+        f"'big.bin' was assembled with crc32 DEADBEEF, expected {crc(data)}"
+    )
     assert "add_dataset" not in server.calls
 
 
@@ -310,9 +321,11 @@ def test_the_right_whole_file_crc_reported_on_completion_is_accepted(
     assert server.files == {"big.bin": data}
 
 
-@pytest.mark.parametrize("change", ["append", "truncate"])
+@pytest.mark.parametrize(
+    ("change", "why"), [("append", "; upload it again"), ("truncate", " (it shrank)")]
+)
 def test_a_file_modified_while_it_is_uploaded_fails_the_upload(
-    transport: Pipeline, server: FakeServer, tmp_path: Path, change: str
+    transport: Pipeline, server: FakeServer, tmp_path: Path, change: str, why: str
 ) -> None:
     target = tmp_path / "big.bin"
     target.write_bytes(os.urandom(4 * CHUNK))
@@ -329,8 +342,9 @@ def test_a_file_modified_while_it_is_uploaded_fails_the_upload(
 
     server.corrupt = modify
 
-    with pytest.raises(UploadError, match="changed during the upload"):
+    with pytest.raises(UploadError) as raised:
         upload(transport, tmp_path, concurrency=1)
+    assert str(raised.value) == f"{target} changed during the upload{why}"
     assert "complete_multipart" not in server.calls
     assert "add_dataset" not in server.calls
 
