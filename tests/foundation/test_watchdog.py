@@ -53,12 +53,19 @@ def _cut(server: socket.socket) -> bool:
         return False
 
 
-def test_the_deadline_cuts_the_socket_watched(
-    alarms: HandSetAlarms, pair: tuple[socket.socket, socket.socket]
-) -> None:
+@pytest.fixture
+def watched(pair: tuple[socket.socket, socket.socket]) -> tuple[Watchdog, socket.socket]:
+    """A watchdog watching our end of the pair, and the server's end."""
     ours, server = pair
     watchdog = Watchdog()
     watchdog.watch(ours)
+    return watchdog, server
+
+
+def test_the_deadline_cuts_the_socket_watched(
+    alarms: HandSetAlarms, watched: tuple[Watchdog, socket.socket]
+) -> None:
+    watchdog, server = watched
     watchdog.run_for(1.5)
     assert alarms.set_for == [1.5]
     assert not _cut(server)
@@ -67,62 +74,53 @@ def test_the_deadline_cuts_the_socket_watched(
     assert _cut(server)
 
 
-def test_a_socket_known_only_after_the_deadline_is_cut_at_once(
-    alarms: HandSetAlarms, pair: tuple[socket.socket, socket.socket]
+@pytest.mark.parametrize("stood_down", [False, True])
+def test_a_socket_known_only_after_the_deadline_is_cut_at_once_unless_stood_down(
+    stood_down: bool, alarms: HandSetAlarms, pair: tuple[socket.socket, socket.socket]
 ) -> None:
+    """Once stood down, the watchdog's connection may be a pooled one another call reuses."""
     ours, server = pair
     watchdog = Watchdog()
     watchdog.run_for(1)
     alarms.callbacks[0]()
     assert watchdog.fired
+    if stood_down:
+        watchdog.stand_down()
     watchdog.watch(None)  # a connection whose socket is not known: nothing to cut yet
     watchdog.watch(ours)
-    assert _cut(server)
+    watchdog.run_for(1)
+    assert _cut(server) is not stood_down
+    assert alarms.set_for == ([1] if stood_down else [1, 1])
 
 
-def test_a_late_alarm_of_a_restarted_countdown_cuts_nothing(
-    alarms: HandSetAlarms, pair: tuple[socket.socket, socket.socket]
+MEANWHILE: dict[str, Callable[[Watchdog], None]] = {
+    "restarted": lambda watchdog: watchdog.run_for(1),
+    "paused": Watchdog.pause,
+    "stood down": Watchdog.stand_down,  # the connection goes back to the pool
+}
+
+
+@pytest.mark.parametrize("countdown", sorted(MEANWHILE))
+def test_a_late_alarm_cuts_nothing(
+    countdown: str, alarms: HandSetAlarms, watched: tuple[Watchdog, socket.socket]
 ) -> None:
-    ours, server = pair
-    watchdog = Watchdog()
-    watchdog.watch(ours)
+    watchdog, server = watched
     watchdog.run_for(1)
-    watchdog.run_for(1)
+    MEANWHILE[countdown](watchdog)
     alarms.callbacks[0]()
     assert not watchdog.fired
     assert not _cut(server)
+
+
+def test_a_restarted_countdown_cuts_at_its_own_alarm(
+    alarms: HandSetAlarms, watched: tuple[Watchdog, socket.socket]
+) -> None:
+    watchdog, server = watched
+    watchdog.run_for(1)
+    watchdog.run_for(2)
     alarms.callbacks[1]()
     assert watchdog.fired
     assert _cut(server)
-
-
-def test_a_late_alarm_of_a_paused_countdown_cuts_nothing(
-    alarms: HandSetAlarms, pair: tuple[socket.socket, socket.socket]
-) -> None:
-    ours, server = pair
-    watchdog = Watchdog()
-    watchdog.watch(ours)
-    watchdog.run_for(1)
-    watchdog.pause()
-    alarms.callbacks[0]()
-    assert not watchdog.fired
-    assert not _cut(server)
-
-
-def test_a_watchdog_stood_down_never_touches_the_socket_again(
-    alarms: HandSetAlarms, pair: tuple[socket.socket, socket.socket]
-) -> None:
-    ours, server = pair
-    watchdog = Watchdog()
-    watchdog.watch(ours)
-    watchdog.run_for(1)
-    watchdog.stand_down()  # the connection goes back to the pool
-    alarms.callbacks[0]()
-    watchdog.run_for(1)
-    watchdog.watch(ours)
-    assert alarms.set_for == [1]
-    assert not watchdog.fired
-    assert not _cut(server)
 
 
 def test_an_upload_restarts_its_countdown_per_block_until_the_response_starts(
