@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import threading
 import time
@@ -15,18 +17,61 @@ from sambastudio._alarms import Alarms
 
 def test_an_alarm_runs_at_its_deadline_and_a_cancelled_one_never() -> None:
     alarms = Alarms()
-    rang: list[str] = []
+    rang: list[tuple[str, float]] = []
     done = threading.Event()
 
     def ring(name: str) -> None:
-        rang.append(name)
+        rang.append((name, time.monotonic()))
         done.set()
 
+    started = time.monotonic()
     alarms.set(0.05, lambda: ring("cancelled")).cancel()
-    alarms.set(0.1, lambda: ring("kept"))
+    alarms.set(0.2, lambda: ring("kept"))
     assert done.wait(5)
     time.sleep(0.1)
-    assert rang == ["kept"]
+    [(name, at)] = rang
+    assert name == "kept"
+    assert 0.2 <= at - started < 1  # not before its deadline, nor long after
+
+
+def test_alarms_run_once_each_in_the_order_of_their_deadlines() -> None:
+    alarms = Alarms()
+    rang: list[float] = []
+    done = threading.Event()
+    for delay in (0.15, 0.05, 0.1):
+        alarms.set(delay, functools.partial(rang.append, delay))
+    alarms.set(0.2, done.set)
+    assert done.wait(5)
+    time.sleep(0.1)
+    assert rang == [0.05, 0.1, 0.15]
+
+
+def test_a_failing_alarm_is_logged_and_the_next_one_still_runs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    alarms = Alarms()
+    done = threading.Event()
+
+    def fail() -> None:
+        raise RuntimeError("the callback broke")
+
+    with caplog.at_level(logging.ERROR, logger="sambastudio"):
+        alarms.set(0.01, fail)
+        alarms.set(0.05, done.set)
+        assert done.wait(5)
+    [record] = [r for r in caplog.records if r.name == "sambastudio"]
+    assert record.getMessage() == "an alarm's callback failed"
+    assert record.exc_info is not None
+    assert str(record.exc_info[1]) == "the callback broke"
+
+
+def test_the_alarms_run_on_one_named_daemon_thread_that_never_holds_up_an_exit() -> None:
+    alarms = Alarms()
+    before = set(threading.enumerate())
+    alarms.set(60, lambda: None)
+    alarms.set(30, lambda: None)
+    [thread] = set(threading.enumerate()) - before
+    assert (thread.name, thread.daemon) == ("sambastudio-alarms", True)
 
 
 def test_an_earlier_alarm_set_after_a_later_one_is_not_held_back_by_it() -> None:

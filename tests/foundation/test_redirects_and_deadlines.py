@@ -238,6 +238,23 @@ def test_the_deadline_of_a_call_counts_from_its_start(home: HTTPServer) -> None:
     assert time.monotonic() - started < 1.4  # 1 s from the start, not 1 s from the headers
 
 
+def _slow_redirect(request: Request) -> Response:
+    time.sleep(0.6)
+    return Response(status=302, headers={"Location": "/hop/1"})
+
+
+def test_a_redirect_leaves_the_next_hop_only_what_is_left_of_the_deadline(
+    home: HTTPServer,
+) -> None:
+    home.expect_request("/api/projects").respond_with_handler(_slow_redirect)
+    home.expect_request("/hop/1").respond_with_handler(lambda request: _trickle_every(0.2))
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _pipeline(home, max_retries=0, timeout=1).send(ROUTES["list_projects"].bind())
+    assert time.monotonic() - started < 1.4  # 0.4 s for the second hop, not 1 s again
+    assert len(home.log) == 2
+
+
 def test_the_error_body_of_a_streamed_call_is_read_within_the_deadline(home: HTTPServer) -> None:
     home.expect_request("/api/projects").respond_with_response(
         Response(
@@ -301,6 +318,38 @@ def test_trickling_headers_are_retried_as_a_timeout_of_an_idempotent_call() -> N
         with pytest.raises(APITimeoutError, match="2 attempts"):
             pipeline.send(ROUTES["list_projects"].bind())
         assert server.connections == 2
+
+
+def test_an_answer_ended_by_closing_is_not_taken_for_whole_when_cut() -> None:
+    """Without a length, the cut reads as the end of the answer: the deadline still says."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+    with trickling_server(steady=head, pieces=bytewise(b'{"projects": []}')) as server:
+        pipeline = Pipeline(
+            Settings(host_url=server.url, access_key=ACCESS_KEY, max_retries=0, timeout=1)
+        )
+        with pytest.raises(APITimeoutError) as caught:
+            pipeline.send(ROUTES["list_projects"].bind())
+    assert str(caught.value) == (
+        f"GET {server.url}/api/projects failed after 1 attempt: timed out waiting for the"
+        " response (the response was still arriving at the deadline); timeout=1"
+    )
+
+
+def test_trickling_headers_through_a_proxy_cannot_outlive_the_timeout() -> None:
+    """requests asks an http proxy for the whole URL: the trickling server plays the proxy."""
+    with trickling_server(steady=b"HTTP/1.1 200 OK\r\n", pieces=bytewise(SLOW_HEADERS)) as proxy:
+        settings = Settings(
+            host_url="http://sambastudio.invalid",
+            access_key=ACCESS_KEY,
+            max_retries=0,
+            timeout=1,
+            proxies={"http": proxy.url},
+        )
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timeout=1"):
+            Pipeline(settings).send(ROUTES["list_projects"].bind())
+        assert time.monotonic() - started < 2.5
+        assert proxy.connections == 1
 
 
 def test_trickling_headers_after_an_upload_cannot_outlive_the_timeout() -> None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import os
 import pickle
+from typing import Any
 
+import pytest
 import requests
+import urllib3
 from pytest_httpserver import HTTPServer
 
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES
-from sambastudio._watchdog import SEND_BLOCKSIZE
+from sambastudio._watchdog import SEND_BLOCKSIZE, WatchedAdapter
 
 
 class RecordedReads(io.BytesIO):
@@ -62,3 +65,17 @@ def test_apart_from_the_block_size_the_pools_are_requests_own(transport: Pipelin
     ours = transport.session.get_adapter("https://example.com").poolmanager.connection_pool_kw
     theirs = requests.adapters.HTTPAdapter().poolmanager.connection_pool_kw
     assert {name: value for name, value in ours.items() if name != "blocksize"} == theirs
+
+
+def test_a_socks_proxy_keeps_its_own_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Watched pools would connect straight to the host, past the SOCKS proxy."""
+
+    class SocksManager(urllib3.PoolManager):  # stands for PySocks' manager, not installed here
+        def __init__(self, proxy_url: str, **kwargs: Any) -> None:
+            kwargs.pop("username"), kwargs.pop("password")
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(requests.adapters, "SOCKSProxyManager", SocksManager)
+    manager = WatchedAdapter().proxy_manager_for("SOCKS5h://127.0.0.1:1080")
+    assert isinstance(manager, SocksManager)
+    assert manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme
