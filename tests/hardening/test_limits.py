@@ -23,7 +23,7 @@ from sambastudio.errors import (
     LimitExceededError,
     UnsafeArchiveError,
 )
-from sambastudio.transfers.download import safe_extract
+from sambastudio.transfers.extract import safe_extract
 
 KEY = "k-0123456789abcdef"
 

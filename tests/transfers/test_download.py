@@ -16,7 +16,8 @@ from werkzeug import Request, Response
 from sambastudio._pipeline import Pipeline
 from sambastudio._routes import ROUTES, WireRequest
 from sambastudio.errors import NotFoundError, UnsafeArchiveError
-from sambastudio.transfers.download import download_to_dir, safe_extract
+from sambastudio.transfers.download import download_to_dir
+from sambastudio.transfers.extract import safe_extract
 from sambastudio.transfers.progress import TransferProgress
 
 PATH = "/api/projects/p/jobs/j/results/download"

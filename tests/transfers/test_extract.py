@@ -18,7 +18,8 @@ from sambastudio import Limits
 from sambastudio._config import Settings
 from sambastudio._pipeline import Pipeline
 from sambastudio.errors import ArchiveLimitError, InvalidArgumentError, UnsafeArchiveError
-from sambastudio.transfers.download import download_to_dir, safe_extract
+from sambastudio.transfers.download import download_to_dir
+from sambastudio.transfers.extract import safe_extract
 from tests.transfers.test_download import PATH, results_request
 
 Entry = tuple[tarfile.TarInfo, bytes]
@@ -154,6 +155,21 @@ def test_a_zip_link_pointing_outside_is_refused(tmp_path: Path) -> None:
     ):
         safe_extract(archive, dest)
     assert list(dest.iterdir()) == []
+
+
+def test_a_zip_link_whose_target_is_not_utf8_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("fine.txt", b"ok")
+        zipped.writestr(zip_entry("odd", stat.S_IFLNK | 0o777), b"caf\xe9")
+    dest = tmp_path / "dest"
+
+    with pytest.raises(UnsafeArchiveError) as refused:
+        safe_extract(archive, dest)
+    assert str(refused.value) == "refusing the link 'odd': its target b'caf\\xe9' is not UTF-8"
+    assert not dest.exists() or list(dest.iterdir()) == []
 
 
 @pytest.mark.parametrize(
