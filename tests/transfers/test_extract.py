@@ -157,18 +157,23 @@ def test_a_zip_link_pointing_outside_is_refused(tmp_path: Path) -> None:
     assert list(dest.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("target", "quoted"),
+    [(b"caf\xe9", "b'caf\\xe9'"), (b"\xe9" * 150, repr(b"\xe9" * 100))],
+    ids=["short", "quoted up to 100 bytes"],
+)
 def test_a_zip_link_whose_target_is_not_utf8_is_refused_before_anything_is_written(
-    tmp_path: Path,
+    tmp_path: Path, target: bytes, quoted: str
 ) -> None:
     archive = tmp_path / "a.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("fine.txt", b"ok")
-        zipped.writestr(zip_entry("odd", stat.S_IFLNK | 0o777), b"caf\xe9")
+        zipped.writestr(zip_entry("odd", stat.S_IFLNK | 0o777), target)
     dest = tmp_path / "dest"
 
     with pytest.raises(UnsafeArchiveError) as refused:
         safe_extract(archive, dest)
-    assert str(refused.value) == "refusing the link 'odd': its target b'caf\\xe9' is not UTF-8"
+    assert str(refused.value) == f"refusing the link 'odd': its target {quoted} is not UTF-8"
     assert not dest.exists() or list(dest.iterdir()) == []
 
 
