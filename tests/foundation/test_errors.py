@@ -327,3 +327,22 @@ def test_errors_survive_pickling(error: SambaStudioError) -> None:
     assert type(copy) is type(error)
     assert str(copy) == str(error)
     assert copy.__dict__ == error.__dict__
+
+
+def test_an_expected_status_is_raised_without_asking_for_the_tenants(
+    httpserver: HTTPServer, transport: Pipeline
+) -> None:
+    """A status the caller expects (a name search's 404) is its answer, not a wrong tenant:
+    :meth:`Pipeline.request` passes ``expected_statuses`` on, and no side request goes out."""
+    httpserver.expect_request("/api/projects/p-1").respond_with_json({"detail": "gone"}, 404)
+    httpserver.expect_request("/api/tenants").respond_with_json({"tenants": []})
+    wire = ROUTES["project_info"].bind(project="p-1")
+    with pytest.raises(NotFoundError):
+        transport.request(wire, expected_statuses={404})
+    assert [request.path for request, _ in httpserver.log] == ["/api/projects/p-1"]
+    with pytest.raises(NotFoundError):
+        transport.request(wire)
+    assert [request.path for request, _ in httpserver.log][1:] == [
+        "/api/projects/p-1",
+        "/api/tenants",
+    ]

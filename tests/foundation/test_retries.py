@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import attrs
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
@@ -20,7 +21,7 @@ from werkzeug import Request, Response
 from sambastudio._config import Settings
 from sambastudio._limits import Limits
 from sambastudio._pipeline import RETRY_STATUSES, Pipeline, RequestOptions, _Failure
-from sambastudio._routes import ROUTES, Route, WireRequest
+from sambastudio._routes import ROUTES, Arg, Route, WireRequest
 from sambastudio.errors import (
     APIConnectionError,
     APIStatusError,
@@ -298,6 +299,43 @@ def test_a_file_body_is_rewound_before_a_retry(httpserver: HTTPServer, transport
     )
     transport.send(part)
     assert [request.get_data() for request, _ in httpserver.log] == [b"PART-BYTES"] * 2
+
+
+_MULTIPART_PUT = Route(
+    name="put_form",
+    method="PUT",
+    path="/form",
+    args=(Arg("file", "multipart", "upload"),),
+    evidence="assumed",
+    source="",
+    summary="a repeatable multipart test route",
+    response="{}",
+)
+
+
+def test_a_multipart_file_is_sent_whole_again_on_a_retry(
+    httpserver: HTTPServer, transport: Pipeline, sleeps: list[float]
+) -> None:
+    """requests reads a form's file while it builds the body: a retry must rewind it, or
+    the second attempt sends an empty file."""
+    fail_then_succeed(httpserver, "/form", 503, method="PUT")
+    form = _MULTIPART_PUT.bind(file=("data.bin", io.BytesIO(b"FILE-BYTES")))
+    transport.send(form)
+    bodies = [request.files["upload"].read() for request, _ in httpserver.log]
+    assert bodies == [b"FILE-BYTES"] * 2
+    assert sleeps == [0.5]
+
+
+def test_the_route_table_is_kept_by_every_sibling_pipeline(
+    make_transport: Callable[..., Pipeline],
+) -> None:
+    transport = make_transport().with_routes({"put_form": _MULTIPART_PUT})
+    assert transport.routes["put_form"] is _MULTIPART_PUT
+    assert transport.routes["list_projects"] is ROUTES["list_projects"]
+    retimed = transport.with_options(RequestOptions(timeout=5))
+    moved = transport.with_settings(attrs.evolve(transport.settings, host_url="http://other"))
+    for sibling in (retimed, moved, transport.with_routes({})):
+        assert sibling.routes == transport.routes
 
 
 def test_an_iterator_body_is_never_retried(
