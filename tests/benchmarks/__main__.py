@@ -266,9 +266,11 @@ def list_cost(url: str, count: int, rounds: int) -> Figure:
 
 
 # ------------------------------------------------------------------------ transfers
-def _throughput(
-    name: str, baseline: str, work: str, runs: list[tuple[float, float, float]]
-) -> Figure:
+Runs = list[tuple[float, float, float]]
+"""Per run: (baseline seconds, measured seconds, measured RSS growth in MiB)."""
+
+
+def _throughput(name: str, baseline: str, work: str, runs: Runs) -> Figure:
     """Throughput in every run: the baseline's seconds over the measured side's."""
     goal, check = _at_least(0.95)
     ratios = [raw / sdk for raw, sdk, _ in runs]
@@ -278,36 +280,38 @@ def _throughput(
     )  # fmt: skip
 
 
-def _memory(name: str, work: str, runs: list[tuple[float, float, float]]) -> Figure:
+def _memory(name: str, work: str, runs: Runs) -> Figure:
     """The SDK's worst RSS growth over every transfer of the runs."""
     growth = max(rss for _, _, rss in runs)
     return Figure(name, work, f"{growth:.0f} MiB RSS growth", "-", None, "< 100 MiB", growth < 100)
 
 
-def _work(verb: str, size_mib: int, runs: int, best_of: int) -> str:
-    return f"{verb} {size_mib} MiB, {runs} runs of best of {best_of}"
+def _transfer_figures(
+    name: str, baseline: str, size_mib: int, best_of: int, runs_of: Callable[[bool], Runs]
+) -> list[Figure]:
+    """The control (the baseline against itself), the SDK's throughput and its memory;
+    ``runs_of(control)`` measures the runs."""
+    control, measured = runs_of(True), runs_of(False)
+    work = f"{name} {size_mib} MiB, {len(measured)} runs of best of {best_of}"
+    return [
+        _throughput(f"{name} control", f"{baseline}, against itself", work, control),
+        _throughput(name, baseline, work, measured),
+        _memory(f"{name} memory", work, measured),
+    ]
 
 
 def upload(size_mib: int, runs: int, best_of: int) -> list[Figure]:
-    work = _work("upload", size_mib, runs, best_of)
-    control = transfers.upload_runs(size_mib, runs, best_of, control=True)
-    measured = transfers.upload_runs(size_mib, runs, best_of)
-    return [
-        _throughput("upload control", "one raw PUT, against itself", work, control),
-        _throughput("upload", "one raw PUT", work, measured),
-        _memory("upload memory", work, measured),
-    ]
+    def runs_of(control: bool) -> Runs:
+        return transfers.upload_runs(size_mib, runs, best_of, control)
+
+    return _transfer_figures("upload", "one raw PUT", size_mib, best_of, runs_of)
 
 
 def download(url: str, size_mib: int, runs: int, best_of: int) -> list[Figure]:
-    work = _work("download", size_mib, runs, best_of)
-    control = transfers.download_runs(url, runs, best_of, control=True)
-    measured = transfers.download_runs(url, runs, best_of)
-    return [
-        _throughput("download control", "one streamed GET to disk, against itself", work, control),
-        _throughput("download", "one streamed GET to disk", work, measured),
-        _memory("download memory", work, measured),
-    ]
+    def runs_of(control: bool) -> Runs:
+        return transfers.download_runs(url, runs, best_of, control)
+
+    return _transfer_figures("download", "one streamed GET to disk", size_mib, best_of, runs_of)
 
 
 def main() -> int:
