@@ -51,6 +51,7 @@ from sambastudio._redact import (
 from sambastudio._response import APIResponse
 from sambastudio._routes import ROUTES, Route, WireRequest
 from sambastudio._transport import DeadlineExceeded, Outgoing, RefusedRedirect, Transport
+from sambastudio._watchdog import SendStalled
 from sambastudio.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -386,6 +387,8 @@ class _Failure:
             return cls("timed out connecting", "always", timed_out=True)
         if any(isinstance(cause, ConnectTimeoutError) for cause in causes):  # refused, DNS
             return cls("could not connect", "always")
+        if any(isinstance(cause, SendStalled) for cause in causes):
+            return cls("timed out sending the request body", "idempotent", timed_out=True)
         # TimeoutError: a send (of an upload's block) that ran out of time on the socket.
         if any(
             isinstance(cause, (requests.ReadTimeout, ReadTimeoutError, TimeoutError))

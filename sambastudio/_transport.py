@@ -230,10 +230,10 @@ class Transport:
             # A cut error body is quoted as far as it came; a cut answer is no answer.
             if watchdog.fired and response.status_code < 400:
                 response.close()
-                raise DeadlineExceeded("the response was still arriving at the deadline")
+                raise watchdog.cut_off()
         except requests.RequestException as exc:
             if watchdog.fired and not isinstance(exc, DeadlineExceeded):
-                raise DeadlineExceeded("the response was still arriving at the deadline") from exc
+                raise watchdog.cut_off() from exc
             raise
         finally:
             watchdog.stand_down()

@@ -35,6 +35,7 @@ from sambastudio._alarms import ALARMS, Alarm
 __all__ = [
     "SEND_BLOCKSIZE",
     "DeadlineExceeded",
+    "SendStalled",
     "Watchdog",
     "WatchedAdapter",
     "each_within",
@@ -52,6 +53,11 @@ _running = threading.local()
 
 class DeadlineExceeded(requests.exceptions.ReadTimeout):
     """The attempt (or a stream's next event) ran past its deadline while arriving."""
+
+
+class SendStalled(DeadlineExceeded):
+    """A block of an upload's body did not go out within its deadline: the server stopped
+    reading it (the response never started)."""
 
 
 class Watchdog:
@@ -73,6 +79,7 @@ class Watchdog:
         self._done = False
         self._per_block = per_block
         self._responded = False
+        self._stalled_sending = False
         self.fired = False
 
     def run_for(self, seconds: float) -> None:
@@ -105,6 +112,14 @@ class Watchdog:
         """A block of the request is about to be sent: restart a ``per_block`` countdown."""
         if self._per_block is not None and not self._responded:
             self.run_for(self._per_block)
+
+    def cut_off(self) -> DeadlineExceeded:
+        """The error for an attempt this watchdog cut: the body still going out, or the
+        response still arriving (urllib3 reads a response even after a send that failed,
+        so what the attempt was doing is taken when the deadline passed)."""
+        if self._stalled_sending:
+            return SendStalled(f"a block of the body did not go out within {self._per_block:g} s")
+        return DeadlineExceeded("the response was still arriving at the deadline")
 
     def response_starts(self, sock: socket.socket | None) -> None:
         self.watch(sock)
@@ -139,6 +154,7 @@ class Watchdog:
             if self._done or self._alarm is None or countdown != self._countdown:
                 return
             self.fired = True
+            self._stalled_sending = self._per_block is not None and not self._responded
             if self._socket is not None:
                 _shut(self._socket)
 

@@ -28,9 +28,12 @@ ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
 
 
 @contextmanager
-def slow_reader(*, part: int, first: int, size: int, interval: float) -> Iterator[str]:
+def slow_reader(
+    *, part: int, first: int, size: int, interval: float, then_wait: float = 0.0
+) -> Iterator[str]:
     """A server reading a request's first ``first`` bytes at once, then ``size`` bytes per
-    ``interval`` seconds until the ``part`` bytes of the body are in (it answers ``{}``)."""
+    ``interval`` seconds until the ``part`` bytes of the body are in; it answers ``{}``
+    ``then_wait`` seconds later."""
 
     def answer(conn: socket.socket) -> None:
         with conn, suppress(OSError):  # OSError: the client hung up, as it is meant to
@@ -41,6 +44,7 @@ def slow_reader(*, part: int, first: int, size: int, interval: float) -> Iterato
             while received < part:
                 time.sleep(interval)
                 received += _read(conn, min(size, part - received))
+            time.sleep(then_wait)
             conn.sendall(ANSWER)
 
     with loopback_server(answer) as url:
@@ -76,9 +80,27 @@ def _send_part(url: str, tmp_path: Path, *, part: int, timeout: float) -> None:
 def test_a_part_the_server_reads_a_byte_at_a_time_is_cut_at_the_timeout(tmp_path: Path) -> None:
     with slow_reader(part=PART, first=1024, size=1, interval=0.2) as url:
         started = time.monotonic()
-        with pytest.raises(APITimeoutError, match="timeout=1"):
+        with pytest.raises(APITimeoutError) as raised:
             _send_part(url, tmp_path, part=PART, timeout=1)
     assert time.monotonic() - started < 3
+    assert str(raised.value).endswith(
+        "/api/v1beta/upload/file/train.jsonl failed after 1 attempt: timed out sending the "
+        "request body (a block of the body did not go out within 1 s); timeout=1"
+    )
+
+
+def test_a_part_sent_whole_whose_answer_does_not_come_is_cut_waiting_for_it(
+    tmp_path: Path,
+) -> None:
+    with slow_reader(part=PART, first=1 << 20, size=PART, interval=0, then_wait=3) as url:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as raised:
+            _send_part(url, tmp_path, part=PART, timeout=1)
+    assert time.monotonic() - started < 3
+    assert str(raised.value).endswith(
+        "failed after 1 attempt: timed out waiting for the response (the response was still "
+        "arriving at the deadline); timeout=1"
+    )
 
 
 def test_a_part_the_server_reads_slowly_but_steadily_is_not_cut(tmp_path: Path) -> None:
