@@ -123,9 +123,9 @@ def _scope_arguments(operation: str) -> frozenset[str]:
     the answer then belong together, as the SDK's own lists would send them."""
     return frozenset(
         argument
-        for collection in _COLLECTIONS
-        if declaration(collection).routes.list == operation
-        for argument in declaration(collection).scope.list_args
+        for declared in map(declaration, _COLLECTIONS)
+        if declared.routes.list == operation
+        for argument in declared.scope.list_args
     )
 
 
